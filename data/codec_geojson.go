@@ -1,0 +1,385 @@
+package data
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/dmzmap/dmzmap/geo"
+	"github.com/paulmach/orb"
+)
+
+// ContentTypeGeoJSON is the media type of GeoJSON (RFC 7946).
+const ContentTypeGeoJSON = "application/geo+json"
+
+type geometryJSON struct {
+	Type        string          `json:"type"`
+	Coordinates json.RawMessage `json:"coordinates"`
+}
+
+type featureJSON struct {
+	Type       string          `json:"type"`
+	ID         json.RawMessage `json:"id,omitempty"`
+	BBox       json.RawMessage `json:"bbox,omitempty"`
+	Geometry   *geometryJSON   `json:"geometry"`
+	Properties *propsJSON      `json:"properties"`
+}
+
+// propsJSON is the properties object of an incident Feature; the fields
+// after Updated are computed by the store and ignored on input.
+type propsJSON struct {
+	Title              string        `json:"title"`
+	Type               Type          `json:"type"`
+	Date               string        `json:"date"`
+	DatePrecision      Precision     `json:"date_precision"`
+	Year               int           `json:"year,omitempty"`
+	LocationPrecisionM float64       `json:"location_precision_m"`
+	LocationNote       string        `json:"location_note"`
+	Place              string        `json:"place"`
+	Path               *geometryJSON `json:"path"`
+	Direction          Direction     `json:"direction"`
+	Persons            string        `json:"persons"`
+	PersonsCount       *int          `json:"persons_count,omitempty"`
+	Casualties         Casualties    `json:"casualties"`
+	Summary            string        `json:"summary"`
+	Sources            []Source      `json:"sources"`
+	Confidence         Confidence    `json:"confidence"`
+	Note               string        `json:"note"`
+	Tags               []string      `json:"tags"`
+	Created            *time.Time    `json:"created,omitempty"`
+	Updated            *time.Time    `json:"updated,omitempty"`
+
+	DistanceToMDLM *float64 `json:"distance_to_mdl_m,omitempty"`
+	Side           string   `json:"side,omitempty"`
+	MDLKm          *float64 `json:"mdl_km,omitempty"`
+	Sector         string   `json:"sector,omitempty"`
+	InDMZ          *bool    `json:"in_dmz,omitempty"`
+}
+
+func invalid(field, format string, args ...any) *Error {
+	return &Error{Kind: KindInvalid, Message: "the feature is not a valid incident",
+		Fields: []FieldError{{Field: field, Message: fmt.Sprintf(format, args...)}}}
+}
+
+// jsonError turns a decoding error into an *Error that names the field.
+func jsonError(err error) *Error {
+	var typeErr *json.UnmarshalTypeError
+	var syntaxErr *json.SyntaxError
+	switch {
+	case errors.As(err, &typeErr):
+		field := strings.TrimPrefix(typeErr.Field, "properties.")
+		if field == "" {
+			field = "feature"
+		}
+		return invalid(field, "must be %s, not a JSON %s", jsonKind(typeErr.Type.Kind().String()), typeErr.Value)
+	case errors.As(err, &syntaxErr):
+		return &Error{Kind: KindInvalid, Message: fmt.Sprintf("malformed JSON at byte %d: %v", syntaxErr.Offset, syntaxErr)}
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return &Error{Kind: KindInvalid, Message: "malformed JSON: the document ends early"}
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return invalid(name, "is not a known property of an incident")
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return &Error{Kind: KindInvalid, Message: "malformed JSON: " + err.Error()}
+}
+
+func jsonKind(k string) string {
+	switch k {
+	case "string":
+		return "a string"
+	case "slice":
+		return "an array"
+	case "struct", "map":
+		return "an object"
+	case "bool":
+		return "true or false"
+	case "ptr":
+		return "a value"
+	}
+	return "a number"
+}
+
+func decodePosition(field string, raw json.RawMessage) (orb.Point, *Error) {
+	var c []float64
+	if err := json.Unmarshal(raw, &c); err != nil {
+		return orb.Point{}, invalid(field, "a position must be an array of 2 numbers [lon, lat]")
+	}
+	if len(c) != 2 && len(c) != 3 {
+		return orb.Point{}, invalid(field, "a position must be [lon, lat], got %d numbers", len(c))
+	}
+	return orb.Point{c[0], c[1]}, nil
+}
+
+func decodeLine(field string, g *geometryJSON) (orb.LineString, *Error) {
+	if g.Type != "LineString" {
+		return nil, invalid(field, "must be a LineString, got %q", g.Type)
+	}
+	var raw []json.RawMessage
+	if err := json.Unmarshal(g.Coordinates, &raw); err != nil {
+		return nil, invalid(field, "coordinates must be an array of positions")
+	}
+	if len(raw) > MaxPathVertices {
+		return nil, invalid(field, "has %d positions; the limit is %d", len(raw), MaxPathVertices)
+	}
+	ls := make(orb.LineString, len(raw))
+	for i, r := range raw {
+		p, err := decodePosition(fmt.Sprintf("%s[%d]", field, i), r)
+		if err != nil {
+			return nil, err
+		}
+		ls[i] = p
+	}
+	return ls, nil
+}
+
+// DecodeFeature reads one incident from a GeoJSON Feature. The computed
+// properties are ignored, unknown ones refused. The result is not yet
+// validated: call Validate.
+func DecodeFeature(b []byte) (*Incident, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var f featureJSON
+	if err := dec.Decode(&f); err != nil {
+		return nil, jsonError(err)
+	}
+	if dec.More() {
+		return nil, &Error{Kind: KindInvalid, Message: "malformed JSON: more than one value in the body"}
+	}
+	return fromFeature(&f)
+}
+
+func fromFeature(f *featureJSON) (*Incident, error) {
+	if f.Type != "Feature" {
+		return nil, invalid("type", "must be \"Feature\", got %q", f.Type)
+	}
+	in := &Incident{}
+	if len(f.ID) > 0 && string(f.ID) != "null" {
+		if err := json.Unmarshal(f.ID, &in.ID); err != nil {
+			return nil, invalid("id", "must be a string")
+		}
+	}
+	if f.Geometry == nil {
+		return nil, invalid("geometry", "is required: a Point [lon, lat]")
+	}
+	if f.Geometry.Type != "Point" {
+		return nil, invalid("geometry", "must be a Point, got %q", f.Geometry.Type)
+	}
+	p, ferr := decodePosition("geometry.coordinates", f.Geometry.Coordinates)
+	if ferr != nil {
+		return nil, ferr
+	}
+	in.Location = p
+	pr := f.Properties
+	if pr == nil {
+		return nil, invalid("properties", "is required")
+	}
+	in.Title, in.Type = pr.Title, pr.Type
+	if pr.Date != "" {
+		d, err := ParseDate(pr.Date)
+		if err != nil {
+			return nil, invalid("date", "%v", err)
+		}
+		if pr.DatePrecision != "" && pr.DatePrecision != d.Precision() {
+			return nil, invalid("date_precision", "is %q but the date %s is known to the %s", pr.DatePrecision, pr.Date, d.Precision())
+		}
+		in.Date = d
+	}
+	in.LocationPrecisionM, in.LocationNote, in.Place = pr.LocationPrecisionM, pr.LocationNote, pr.Place
+	if pr.Path != nil {
+		ls, err := decodeLine("path", pr.Path)
+		if err != nil {
+			return nil, err
+		}
+		in.Path = ls
+	}
+	in.Direction, in.Persons, in.PersonsCount = pr.Direction, pr.Persons, pr.PersonsCount
+	if in.Direction == "" {
+		in.Direction = NoDirection
+	}
+	in.Casualties, in.Summary, in.Sources = pr.Casualties, pr.Summary, pr.Sources
+	in.Confidence, in.Note, in.Tags = pr.Confidence, pr.Note, pr.Tags
+	if pr.Created != nil {
+		in.Created = *pr.Created
+	}
+	if pr.Updated != nil {
+		in.Updated = *pr.Updated
+	}
+	return in, nil
+}
+
+// DecodeFeatureCollection reads the incidents of a GeoJSON FeatureCollection.
+// It reports the problems of every feature at once, each with its index,
+// and validates each incident against mdl (which may be nil).
+func DecodeFeatureCollection(r io.Reader, mdl *geo.MDL) ([]*Incident, error) {
+	var fc struct {
+		Type     string            `json:"type"`
+		Features []json.RawMessage `json:"features"`
+	}
+	if err := json.NewDecoder(r).Decode(&fc); err != nil {
+		return nil, jsonError(err)
+	}
+	if fc.Type != "FeatureCollection" {
+		return nil, &Error{Kind: KindInvalid, Message: fmt.Sprintf("type must be \"FeatureCollection\", got %q", fc.Type)}
+	}
+	var out []*Incident
+	var fields []FieldError
+	for i, raw := range fc.Features {
+		in, err := DecodeFeature(raw)
+		if err == nil {
+			err = in.Validate(mdl)
+		}
+		if err != nil {
+			fields = append(fields, indexed(i, err)...)
+			continue
+		}
+		out = append(out, in)
+	}
+	if len(fields) > 0 {
+		return nil, &Error{Kind: KindInvalid, Message: fmt.Sprintf("%d of %d features are not valid incidents", countIndexes(fields), len(fc.Features)), Fields: fields}
+	}
+	return out, nil
+}
+
+func indexed(i int, err error) []FieldError {
+	var e *Error
+	if !errors.As(err, &e) {
+		return []FieldError{{Index: &i, Field: "feature", Message: err.Error()}}
+	}
+	if len(e.Fields) == 0 {
+		return []FieldError{{Index: &i, Field: "feature", Message: e.Message}}
+	}
+	out := make([]FieldError, len(e.Fields))
+	for j, f := range e.Fields {
+		f.Index = &i
+		out[j] = f
+	}
+	return out
+}
+
+func countIndexes(fields []FieldError) int {
+	n, last := 0, -1
+	for _, f := range fields {
+		if f.Index != nil && *f.Index != last {
+			n, last = n+1, *f.Index
+		}
+	}
+	return n
+}
+
+func round(v float64, decimals int) float64 {
+	p := math.Pow(10, float64(decimals))
+	return math.Round(v*p) / p
+}
+
+func pointJSON(p orb.Point) json.RawMessage {
+	b, _ := json.Marshal([2]float64{p[0], p[1]})
+	return b
+}
+
+// EncodeFeature writes in as a GeoJSON Feature. With pl it adds the computed
+// properties that place the incident against the MDL.
+func EncodeFeature(in *Incident, pl *geo.Placement) ([]byte, error) {
+	pr := propsJSON{
+		Title: in.Title, Type: in.Type, Date: in.Date.String(), DatePrecision: in.Date.Precision(), Year: in.Date.Year,
+		LocationPrecisionM: in.LocationPrecisionM, LocationNote: in.LocationNote, Place: in.Place,
+		Direction: in.Direction, Persons: in.Persons, PersonsCount: in.PersonsCount,
+		Casualties: in.Casualties, Summary: in.Summary, Sources: in.Sources,
+		Confidence: in.Confidence, Note: in.Note, Tags: in.Tags,
+	}
+	if pr.Tags == nil {
+		pr.Tags = []string{}
+	}
+	if !in.Created.IsZero() {
+		pr.Created = &in.Created
+	}
+	if !in.Updated.IsZero() {
+		pr.Updated = &in.Updated
+	}
+	if len(in.Path) > 0 {
+		coords := make([][2]float64, len(in.Path))
+		for i, p := range in.Path {
+			coords[i] = [2]float64{p[0], p[1]}
+		}
+		raw, err := json.Marshal(coords)
+		if err != nil {
+			return nil, err
+		}
+		pr.Path = &geometryJSON{Type: "LineString", Coordinates: raw}
+	}
+	if pl != nil {
+		d, km, dmz := round(pl.DistanceM, 1), round(pl.ChainageKm, 3), pl.InDMZ
+		pr.DistanceToMDLM, pr.MDLKm, pr.InDMZ = &d, &km, &dmz
+		pr.Side, pr.Sector = string(pl.Side), string(pl.Sector)
+	}
+	id, _ := json.Marshal(in.ID)
+	return json.Marshal(featureJSON{
+		Type: "Feature", ID: id,
+		Geometry:   &geometryJSON{Type: "Point", Coordinates: pointJSON(in.Location)},
+		Properties: &pr,
+	})
+}
+
+// crossingProps are the properties of a crossing point Feature.
+type crossingProps struct {
+	IncidentID    string    `json:"incident_id"`
+	Title         string    `json:"title"`
+	Type          Type      `json:"type"`
+	Date          string    `json:"date"`
+	DatePrecision Precision `json:"date_precision"`
+	Direction     Direction `json:"direction"`
+	Estimated     bool      `json:"estimated"`
+	MDLKm         float64   `json:"mdl_km"`
+	Sector        string    `json:"sector"`
+}
+
+// EncodeCrossings writes the points where in crossed the MDL as GeoJSON
+// Features: from its path where the path crosses the line, otherwise the
+// nearest point of the MDL to its location, marked estimated. Incidents whose
+// direction is none have no crossing points.
+func EncodeCrossings(in *Incident, mdl *geo.MDL) ([][]byte, error) {
+	if in.Direction == NoDirection || mdl == nil {
+		return nil, nil
+	}
+	var cs []geo.Crossing
+	if len(in.Path) >= 2 {
+		cs = mdl.Crossings(in.Path)
+	}
+	if len(cs) == 0 {
+		cs = []geo.Crossing{mdl.EstimatedCrossing(in.Location)}
+	}
+	out := make([][]byte, len(cs))
+	for i, c := range cs {
+		dir := Direction(c.Direction)
+		if c.Estimated || dir == NoDirection || dir == "" {
+			dir = in.Direction
+		}
+		id, _ := json.Marshal(fmt.Sprintf("%s-x%d", in.ID, i+1))
+		props, err := json.Marshal(crossingProps{
+			IncidentID: in.ID, Title: in.Title, Type: in.Type, Date: in.Date.String(), DatePrecision: in.Date.Precision(),
+			Direction: dir, Estimated: c.Estimated, MDLKm: round(c.ChainageKm, 3), Sector: string(mdl.SectorOf(c.Point)),
+		})
+		if err != nil {
+			return nil, err
+		}
+		b, err := json.Marshal(struct {
+			Type       string          `json:"type"`
+			ID         json.RawMessage `json:"id"`
+			Geometry   geometryJSON    `json:"geometry"`
+			Properties json.RawMessage `json:"properties"`
+		}{"Feature", id, geometryJSON{Type: "Point", Coordinates: pointJSON(c.Point)}, props})
+		if err != nil {
+			return nil, err
+		}
+		out[i] = b
+	}
+	return out, nil
+}

@@ -1,0 +1,663 @@
+package data
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dmzmap/dmzmap/geo"
+	"github.com/paulmach/orb"
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+)
+
+// SchemaVersion is the layout of the database this code reads and writes.
+const SchemaVersion = 1
+
+var (
+	bucketMeta      = []byte("meta")
+	bucketIncidents = []byte("incidents") // id → encoded Feature
+	bucketByDate    = []byte("by_date")   // date key (4 bytes) + id → record
+	bucketIDDate    = []byte("id_date")   // id → date key (4 bytes)
+	bucketCrossings = []byte("crossings") // id → crossing Features, newline-joined
+
+	keySchema   = []byte("schema")
+	keyChanges  = []byte("changes")
+	keyModified = []byte("modified")
+	keySeeded   = []byte("seeded")
+)
+
+// Options configure Open.
+type Options struct {
+	Timeout  time.Duration // how long to wait for another process's lock; default 2s
+	ReadOnly bool
+}
+
+// Store keeps incidents in one bbolt file. It is safe for concurrent use.
+type Store struct {
+	db  *bolt.DB
+	mdl *geo.MDL
+}
+
+// Open opens or creates the database at path. mdl places each incident
+// against the line when it is written.
+func Open(path string, mdl *geo.MDL, opt Options) (*Store, error) {
+	if opt.Timeout == 0 {
+		opt.Timeout = 2 * time.Second
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opt.Timeout, ReadOnly: opt.ReadOnly})
+	if errors.Is(err, berrors.ErrTimeout) {
+		return nil, &Error{Kind: KindUnavailable, Err: err,
+			Message: fmt.Sprintf("database %s is in use by another process (gave up after %s)", path, opt.Timeout)}
+	}
+	if err != nil {
+		return nil, &Error{Kind: KindInternal, Err: err, Message: fmt.Sprintf("cannot open database %s: %v", path, err)}
+	}
+	s := &Store{db: db, mdl: mdl}
+	if err := s.init(opt.ReadOnly); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Store) init(readOnly bool) error {
+	check := func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		if meta == nil {
+			return nil
+		}
+		v := meta.Get(keySchema)
+		n, err := strconv.Atoi(string(v))
+		if err != nil {
+			return &Error{Kind: KindInternal, Message: fmt.Sprintf("database %s has no valid schema version (%q): is it a dmzmap database?", s.db.Path(), v)}
+		}
+		if n > SchemaVersion {
+			return &Error{Kind: KindInternal, Message: fmt.Sprintf("database %s has schema %d; this dmzmap reads up to %d: upgrade dmzmap", s.db.Path(), n, SchemaVersion)}
+		}
+		return nil
+	}
+	if readOnly {
+		return s.db.View(check)
+	}
+	return s.db.Update(func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketMeta) == nil && tx.Bucket(bucketIncidents) == nil && len(bucketNames(tx)) > 0 {
+			return &Error{Kind: KindInternal, Message: fmt.Sprintf("%s is a bbolt file but not a dmzmap database", s.db.Path())}
+		}
+		for _, name := range [][]byte{bucketMeta, bucketIncidents, bucketByDate, bucketIDDate, bucketCrossings} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		meta := tx.Bucket(bucketMeta)
+		if meta.Get(keySchema) == nil {
+			return meta.Put(keySchema, []byte(strconv.Itoa(SchemaVersion)))
+		}
+		return check(tx)
+	})
+}
+
+func bucketNames(tx *bolt.Tx) [][]byte {
+	var names [][]byte
+	tx.ForEach(func(name []byte, _ *bolt.Bucket) error {
+		names = append(names, name)
+		return nil
+	})
+	return names
+}
+
+// Close closes the database file.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Path returns the database's file name.
+func (s *Store) Path() string { return s.db.Path() }
+
+// MDL returns the line the store places incidents against.
+func (s *Store) MDL() *geo.MDL { return s.mdl }
+
+// record is what the date index keeps of an incident to filter without
+// reading its Feature.
+type record struct {
+	typ    Type
+	dir    Direction
+	sector geo.Sector
+	point  orb.Point
+}
+
+var sectors = []geo.Sector{"", geo.Western, geo.Central, geo.Eastern, geo.JSA}
+
+func code[T comparable](list []T, v T) byte {
+	for i, x := range list {
+		if x == v {
+			return byte(i)
+		}
+	}
+	return 255
+}
+
+func at[T any](list []T, i byte) T {
+	var zero T
+	if int(i) < len(list) {
+		return list[i]
+	}
+	return zero
+}
+
+func (r record) encode() []byte {
+	b := make([]byte, 19)
+	b[0], b[1], b[2] = code(Types, r.typ), code(Directions, r.dir), code(sectors, r.sector)
+	binary.BigEndian.PutUint64(b[3:], math.Float64bits(r.point[0]))
+	binary.BigEndian.PutUint64(b[11:], math.Float64bits(r.point[1]))
+	return b
+}
+
+func decodeRecord(b []byte) record {
+	if len(b) < 19 {
+		return record{}
+	}
+	return record{
+		typ: at(Types, b[0]), dir: at(Directions, b[1]), sector: at(sectors, b[2]),
+		point: orb.Point{math.Float64frombits(binary.BigEndian.Uint64(b[3:])), math.Float64frombits(binary.BigEndian.Uint64(b[11:]))},
+	}
+}
+
+func dateKey(date uint32, id string) []byte {
+	k := make([]byte, 4+len(id))
+	binary.BigEndian.PutUint32(k, date)
+	copy(k[4:], id)
+	return k
+}
+
+// encoded is an incident ready to be stored: every byte computed before the
+// write transaction starts.
+type encoded struct {
+	in        *Incident
+	feature   []byte
+	record    []byte
+	crossings []byte
+}
+
+func (s *Store) encode(in *Incident) (*encoded, error) {
+	var pl *geo.Placement
+	sector := geo.Sector("")
+	if s.mdl != nil {
+		p := s.mdl.Place(in.Location)
+		pl, sector = &p, p.Sector
+	}
+	f, err := EncodeFeature(in, pl)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := EncodeCrossings(in, s.mdl)
+	if err != nil {
+		return nil, err
+	}
+	return &encoded{
+		in: in, feature: f, crossings: bytes.Join(cs, []byte{'\n'}),
+		record: record{typ: in.Type, dir: in.Direction, sector: sector, point: in.Location}.encode(),
+	}, nil
+}
+
+// put writes e in tx, replacing any incident with the same id.
+func put(tx *bolt.Tx, e *encoded) error {
+	id := []byte(e.in.ID)
+	byDate, idDate := tx.Bucket(bucketByDate), tx.Bucket(bucketIDDate)
+	if old := idDate.Get(id); old != nil {
+		if err := byDate.Delete(dateKey(binary.BigEndian.Uint32(old), e.in.ID)); err != nil {
+			return err
+		}
+	}
+	dk := make([]byte, 4)
+	binary.BigEndian.PutUint32(dk, e.in.Date.Key())
+	if err := idDate.Put(id, dk); err != nil {
+		return err
+	}
+	if err := byDate.Put(dateKey(e.in.Date.Key(), e.in.ID), e.record); err != nil {
+		return err
+	}
+	if err := tx.Bucket(bucketIncidents).Put(id, e.feature); err != nil {
+		return err
+	}
+	cb := tx.Bucket(bucketCrossings)
+	if len(e.crossings) == 0 {
+		return cb.Delete(id)
+	}
+	return cb.Put(id, e.crossings)
+}
+
+// bump counts a change and records its time, for ETags and Last-Modified.
+func bump(tx *bolt.Tx, now time.Time) error {
+	meta := tx.Bucket(bucketMeta)
+	n := uint64(0)
+	if v := meta.Get(keyChanges); len(v) == 8 {
+		n = binary.BigEndian.Uint64(v)
+	}
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint64(b, n+1)
+	if err := meta.Put(keyChanges, b); err != nil {
+		return err
+	}
+	return meta.Put(keyModified, []byte(now.UTC().Format(time.RFC3339Nano)))
+}
+
+// Put validates and writes incidents in one transaction: all or none. It
+// keeps the created time of an incident already stored and sets updated.
+func (s *Store) Put(ins ...*Incident) error {
+	now := time.Now().UTC().Truncate(time.Second)
+	var fields []FieldError
+	for i, in := range ins {
+		if err := in.Validate(s.mdl); err != nil {
+			if len(ins) == 1 {
+				return err
+			}
+			fields = append(fields, indexed(i, err)...)
+		}
+	}
+	if len(fields) > 0 {
+		return &Error{Kind: KindInvalid, Message: fmt.Sprintf("%d of %d incidents are not valid; nothing was written", countIndexes(fields), len(ins)), Fields: fields}
+	}
+	return s.db.Update(func(tx *bolt.Tx) error {
+		for _, in := range ins {
+			if old := tx.Bucket(bucketIncidents).Get([]byte(in.ID)); old != nil {
+				prev, err := DecodeFeature(old)
+				if err != nil {
+					return fmt.Errorf("stored incident %s: %w", in.ID, err)
+				}
+				in.Created = prev.Created
+			}
+			if in.Created.IsZero() {
+				in.Created = now
+			}
+			in.Updated = now
+			e, err := s.encode(in)
+			if err != nil {
+				return err
+			}
+			if err := put(tx, e); err != nil {
+				return err
+			}
+		}
+		return bump(tx, now)
+	})
+}
+
+// SeedIfEmpty loads incidents into a database that has never been seeded
+// and holds no incident. It reports whether it did.
+func (s *Store) SeedIfEmpty(seed func() ([]*Incident, error)) (bool, error) {
+	var empty bool
+	err := s.db.View(func(tx *bolt.Tx) error {
+		empty = tx.Bucket(bucketMeta).Get(keySeeded) == nil && tx.Bucket(bucketIncidents).Stats().KeyN == 0
+		return nil
+	})
+	if err != nil || !empty {
+		return false, err
+	}
+	ins, err := seed()
+	if err != nil {
+		return false, err
+	}
+	if err := s.Put(ins...); err != nil {
+		return false, err
+	}
+	return true, s.db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketMeta).Put(keySeeded, []byte(time.Now().UTC().Format(time.RFC3339)))
+	})
+}
+
+// Get returns the incident with the given id.
+func (s *Store) Get(id string) (*Incident, error) {
+	b, err := s.Feature(id)
+	if err != nil {
+		return nil, err
+	}
+	return DecodeFeature(b)
+}
+
+// Feature returns the stored GeoJSON Feature of the incident with the given id.
+func (s *Store) Feature(id string) ([]byte, error) {
+	var out []byte
+	err := s.db.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketIncidents).Get([]byte(id))
+		if v == nil {
+			return &Error{Kind: KindNotFound, Message: fmt.Sprintf("no incident has the id %q", id)}
+		}
+		out = append([]byte(nil), v...)
+		return nil
+	})
+	return out, err
+}
+
+// Count returns the number of incidents stored.
+func (s *Store) Count() (int, error) {
+	var n int
+	err := s.db.View(func(tx *bolt.Tx) error {
+		n = tx.Bucket(bucketIncidents).Stats().KeyN
+		return nil
+	})
+	return n, err
+}
+
+// Version is the database's change counter and the time of its last change.
+type Version struct {
+	Changes  uint64
+	Modified time.Time
+}
+
+// Version returns the change counter: it grows with every write.
+func (s *Store) Version() (Version, error) {
+	var v Version
+	err := s.db.View(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		if b := meta.Get(keyChanges); len(b) == 8 {
+			v.Changes = binary.BigEndian.Uint64(b)
+		}
+		v.Modified, _ = time.Parse(time.RFC3339Nano, string(meta.Get(keyModified)))
+		return nil
+	})
+	return v, err
+}
+
+// Filter selects incidents. Zero fields select everything.
+type Filter struct {
+	From, To   uint32 // date keys (YYYYMMDD, see Date.Key), inclusive; 0 for open
+	Types      []Type
+	Directions []Direction
+	Sectors    []geo.Sector
+	BBox       *orb.Bound
+	Text       string // words that must all appear in the title or summary
+	Limit      int    // at most this many; 0 for no limit
+	Offset     int    // skip this many matches first
+}
+
+// YearRange returns the date keys spanning the years from and to,
+// inclusive; 0 leaves a side open.
+func YearRange(from, to int) (uint32, uint32) {
+	var a, b uint32
+	if from != 0 {
+		a = uint32(from * 10000)
+	}
+	if to != 0 {
+		b = uint32(to*10000 + 1299)
+	}
+	return a, b
+}
+
+func (f *Filter) match(r record) bool {
+	if len(f.Types) > 0 && !contains(f.Types, r.typ) {
+		return false
+	}
+	if len(f.Directions) > 0 && !contains(f.Directions, r.dir) {
+		return false
+	}
+	if len(f.Sectors) > 0 && !contains(f.Sectors, r.sector) {
+		return false
+	}
+	if f.BBox != nil && !f.BBox.Contains(r.point) {
+		return false
+	}
+	return true
+}
+
+func contains[T comparable](list []T, v T) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// textMatch reports whether every word of the query appears in the
+// Feature's title or summary, ignoring case.
+func textMatch(feature []byte, words []string) bool {
+	var f struct {
+		Properties struct{ Title, Summary string } `json:"properties"`
+	}
+	if json.Unmarshal(feature, &f) != nil {
+		return false
+	}
+	hay := strings.ToLower(f.Properties.Title + "\n" + f.Properties.Summary)
+	for _, w := range words {
+		if !strings.Contains(hay, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// Result says how many incidents or points a query matched and returned.
+type Result struct {
+	Matched  int
+	Returned int
+}
+
+const batch = 512
+
+// scan walks the date index over f's range in date order and calls fn with
+// each matching id and record, in read transactions of at most batch keys so
+// that a slow consumer never holds the database. fn's bytes are copies.
+func (s *Store) scan(f *Filter, fn func(id string, feature []byte) error) error {
+	var words []string
+	if f.Text != "" {
+		words = strings.Fields(strings.ToLower(f.Text))
+	}
+	start := make([]byte, 4)
+	binary.BigEndian.PutUint32(start, f.From)
+	to := f.To
+	if to == 0 {
+		to = math.MaxUint32
+	}
+	type hit struct {
+		id      string
+		feature []byte
+	}
+	hits := make([]hit, 0, batch)
+	for {
+		hits = hits[:0]
+		var next []byte
+		err := s.db.View(func(tx *bolt.Tx) error {
+			c := tx.Bucket(bucketByDate).Cursor()
+			incidents := tx.Bucket(bucketIncidents)
+			n := 0
+			for k, v := c.Seek(start); k != nil; k, v = c.Next() {
+				if binary.BigEndian.Uint32(k) > to {
+					return nil
+				}
+				if n == batch {
+					next = append([]byte(nil), k...)
+					return nil
+				}
+				n++
+				if !f.match(decodeRecord(v)) {
+					continue
+				}
+				id := string(k[4:])
+				var feature []byte
+				if words != nil {
+					feature = incidents.Get(k[4:])
+					if !textMatch(feature, words) {
+						continue
+					}
+				}
+				hits = append(hits, hit{id, append([]byte(nil), feature...)})
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, h := range hits {
+			if err := fn(h.id, h.feature); err != nil {
+				return err
+			}
+		}
+		if next == nil {
+			return nil
+		}
+		start = next
+	}
+}
+
+// Query calls visit with the Feature bytes of each incident that f selects,
+// in date order, within f's offset and limit.
+func (s *Store) Query(f Filter, visit func(feature []byte) error) (Result, error) {
+	var res Result
+	var page []string
+	err := s.scan(&f, func(id string, feature []byte) error {
+		res.Matched++
+		if res.Matched <= f.Offset || (f.Limit > 0 && res.Returned >= f.Limit) {
+			return nil
+		}
+		res.Returned++
+		if feature != nil {
+			return visit(feature)
+		}
+		page = append(page, id)
+		if len(page) == batch {
+			err := s.visitFeatures(page, bucketIncidents, visit)
+			page = page[:0]
+			return err
+		}
+		return nil
+	})
+	if err == nil {
+		err = s.visitFeatures(page, bucketIncidents, visit)
+	}
+	return res, err
+}
+
+// visitFeatures reads the values of ids from bucket in one transaction, then
+// calls visit with each, outside it.
+func (s *Store) visitFeatures(ids []string, bucket []byte, visit func([]byte) error) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	vals := make([][]byte, 0, len(ids))
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucket)
+		for _, id := range ids {
+			if v := b.Get([]byte(id)); v != nil {
+				vals = append(vals, append([]byte(nil), v...))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, v := range vals {
+		if err := visit(v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Crossings calls visit with each crossing-point Feature of the incidents
+// that f selects, in date order; f's offset and limit count points.
+func (s *Store) Crossings(f Filter, visit func(feature []byte) error) (Result, error) {
+	var res Result
+	limit, offset := f.Limit, f.Offset
+	f.Limit, f.Offset = 0, 0
+	var ids []string
+	err := s.scan(&f, func(id string, _ []byte) error {
+		ids = append(ids, id)
+		if len(ids) == batch {
+			err := s.visitCrossings(ids, &res, limit, offset, visit)
+			ids = ids[:0]
+			return err
+		}
+		return nil
+	})
+	if err == nil {
+		err = s.visitCrossings(ids, &res, limit, offset, visit)
+	}
+	return res, err
+}
+
+func (s *Store) visitCrossings(ids []string, res *Result, limit, offset int, visit func([]byte) error) error {
+	return s.visitFeatures(ids, bucketCrossings, func(joined []byte) error {
+		for _, c := range bytes.Split(joined, []byte{'\n'}) {
+			res.Matched++
+			if res.Matched <= offset || (limit > 0 && res.Returned >= limit) {
+				continue
+			}
+			res.Returned++
+			if err := visit(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// YearCount is the number of incidents of each type in one year.
+type YearCount struct {
+	Year   int          `json:"year"`
+	Total  int          `json:"total"`
+	ByType map[Type]int `json:"by_type"`
+}
+
+// Years counts the incidents that f selects per year and type, in year
+// order. f's offset and limit are ignored.
+func (s *Store) Years(f Filter) ([]YearCount, error) {
+	var out []YearCount
+	err := s.yearScan(&f, func(year int, t Type) {
+		if len(out) == 0 || out[len(out)-1].Year != year {
+			out = append(out, YearCount{Year: year, ByType: map[Type]int{}})
+		}
+		out[len(out)-1].Total++
+		out[len(out)-1].ByType[t]++
+	})
+	return out, err
+}
+
+func (s *Store) yearScan(f *Filter, fn func(year int, t Type)) error {
+	if f.Text != "" {
+		return s.scan(f, func(_ string, feature []byte) error {
+			var v struct {
+				Properties struct {
+					Year int
+					Type Type
+				} `json:"properties"`
+			}
+			if err := json.Unmarshal(feature, &v); err != nil {
+				return err
+			}
+			fn(v.Properties.Year, v.Properties.Type)
+			return nil
+		})
+	}
+	return s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketByDate).Cursor()
+		start := make([]byte, 4)
+		binary.BigEndian.PutUint32(start, f.From)
+		for k, v := c.Seek(start); k != nil; k, v = c.Next() {
+			key := binary.BigEndian.Uint32(k)
+			if f.To != 0 && key > f.To {
+				break
+			}
+			r := decodeRecord(v)
+			if f.match(r) {
+				fn(int(key/10000), r.typ)
+			}
+		}
+		return nil
+	})
+}
+
+// Size returns the database file's size in bytes.
+func (s *Store) Size() (int64, error) {
+	st, err := os.Stat(s.db.Path())
+	if err != nil {
+		return 0, err
+	}
+	return st.Size(), nil
+}

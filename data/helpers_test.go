@@ -1,6 +1,7 @@
 package data
 
 import (
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -58,3 +59,5 @@ func openStore(t testing.TB) (*Store, string) {
 	t.Cleanup(func() { s.Close() })
 	return s, path
 }
+
+func writeFile(path string, b []byte) error { return os.WriteFile(path, b, 0o600) }

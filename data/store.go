@@ -91,7 +91,7 @@ func (s *Store) init(readOnly bool) error {
 		if tx.Bucket(bucketMeta) == nil && tx.Bucket(bucketIncidents) == nil && len(bucketNames(tx)) > 0 {
 			return &Error{Kind: KindInternal, Message: fmt.Sprintf("%s is a bbolt file but not a dmzmap database", s.db.Path())}
 		}
-		for _, name := range [][]byte{bucketMeta, bucketIncidents, bucketByDate, bucketIDDate, bucketCrossings} {
+		for _, name := range [][]byte{bucketMeta, bucketIncidents, bucketByDate, bucketIDDate, bucketCrossings, bucketHistory} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}
@@ -247,47 +247,6 @@ func bump(tx *bolt.Tx, now time.Time) error {
 	return meta.Put(keyModified, []byte(now.UTC().Format(time.RFC3339Nano)))
 }
 
-// Put validates and writes incidents in one transaction: all or none. It
-// keeps the created time of an incident already stored and sets updated.
-func (s *Store) Put(ins ...*Incident) error {
-	now := time.Now().UTC().Truncate(time.Second)
-	var fields []FieldError
-	for i, in := range ins {
-		if err := in.Validate(s.mdl); err != nil {
-			if len(ins) == 1 {
-				return err
-			}
-			fields = append(fields, indexed(i, err)...)
-		}
-	}
-	if len(fields) > 0 {
-		return &Error{Kind: KindInvalid, Message: fmt.Sprintf("%d of %d incidents are not valid; nothing was written", countIndexes(fields), len(ins)), Fields: fields}
-	}
-	return s.db.Update(func(tx *bolt.Tx) error {
-		for _, in := range ins {
-			if old := tx.Bucket(bucketIncidents).Get([]byte(in.ID)); old != nil {
-				prev, err := DecodeFeature(old)
-				if err != nil {
-					return fmt.Errorf("stored incident %s: %w", in.ID, err)
-				}
-				in.Created = prev.Created
-			}
-			if in.Created.IsZero() {
-				in.Created = now
-			}
-			in.Updated = now
-			e, err := s.encode(in)
-			if err != nil {
-				return err
-			}
-			if err := put(tx, e); err != nil {
-				return err
-			}
-		}
-		return bump(tx, now)
-	})
-}
-
 // SeedIfEmpty loads incidents into a database that has never been seeded
 // and holds no incident. It reports whether it did.
 func (s *Store) SeedIfEmpty(seed func() ([]*Incident, error)) (bool, error) {
@@ -303,7 +262,7 @@ func (s *Store) SeedIfEmpty(seed func() ([]*Incident, error)) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if err := s.Put(ins...); err != nil {
+	if _, err := s.Import(ins, ImportOptions{Mode: ModeUpsert, Reason: "seed dataset loaded on first start"}); err != nil {
 		return false, err
 	}
 	return true, s.db.Update(func(tx *bolt.Tx) error {

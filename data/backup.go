@@ -1,0 +1,88 @@
+package data
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Backup writes a consistent copy of the whole database to w while the
+// store stays open for reads and writes. It returns the bytes written.
+func (s *Store) Backup(w io.Writer) (int64, error) {
+	var n int64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		n, err = tx.WriteTo(w)
+		return err
+	})
+	return n, err
+}
+
+// Check runs bbolt's consistency check over every page of the database.
+// On a writable store it holds the write lock while it runs.
+func (s *Store) Check() error {
+	run := s.db.Update
+	if s.db.IsReadOnly() {
+		run = s.db.View
+	}
+	return run(func(tx *bolt.Tx) error {
+		var errs []error
+		for err := range tx.Check() {
+			errs = append(errs, err)
+		}
+		return errors.Join(errs...)
+	})
+}
+
+// Restore replaces the database at dst with the backup at src, after
+// checking that src is a consistent dmzmap database. The database at dst
+// must not be open; its old file is kept as dst + ".before-restore".
+func Restore(src, dst string, timeout time.Duration) error {
+	s, err := Open(src, nil, Options{ReadOnly: true, Timeout: timeout})
+	if err != nil {
+		return fmt.Errorf("backup %s: %w", src, err)
+	}
+	err = s.Check()
+	s.Close()
+	if err != nil {
+		return &Error{Kind: KindInvalid, Message: fmt.Sprintf("backup %s is damaged: %v", src, err)}
+	}
+	// Take the lock on dst so that a running server makes this fail.
+	if _, statErr := os.Stat(dst); statErr == nil {
+		held, err := Open(dst, nil, Options{Timeout: timeout})
+		if err != nil {
+			return err
+		}
+		held.Close()
+		if err := os.Rename(dst, dst+".before-restore"); err != nil {
+			return err
+		}
+	}
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	tmp, err := os.CreateTemp(filepath.Dir(dst), ".restore-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := io.Copy(tmp, in); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), dst)
+}

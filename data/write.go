@@ -1,0 +1,207 @@
+package data
+
+import (
+	"encoding/binary"
+	"fmt"
+	"time"
+	"unicode/utf8"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Mode says what a write may do to an incident already stored.
+type Mode string
+
+// The write modes.
+const (
+	ModeCreate Mode = "create" // refuse ids already stored
+	ModeUpdate Mode = "update" // refuse ids not stored
+	ModeUpsert Mode = "upsert" // create or replace
+)
+
+// ImportOptions configure Import.
+type ImportOptions struct {
+	Mode   Mode   // default ModeCreate
+	DryRun bool   // validate and check, but write nothing
+	Reason string // kept in each incident's history
+}
+
+// ImportResult counts what an import did, or would do in a dry run.
+type ImportResult struct {
+	Created int  `json:"created"`
+	Updated int  `json:"updated"`
+	DryRun  bool `json:"dry_run"`
+}
+
+func checkReason(reason string) error {
+	if !utf8.ValidString(reason) || utf8.RuneCountInString(reason) > maxReason {
+		return &Error{Kind: KindInvalid, Message: "the reason for the change is not valid",
+			Fields: []FieldError{{Field: "reason", Message: fmt.Sprintf("must be valid UTF-8 of at most %d characters", maxReason)}}}
+	}
+	return nil
+}
+
+// Create writes a new incident; an id already in use is a conflict. It
+// returns the new ETag.
+func (s *Store) Create(in *Incident, reason string) (string, error) {
+	return s.writeOne(in, ModeCreate, "", reason)
+}
+
+// Update replaces a stored incident. ifMatch must be its current ETag (or
+// "*"); a stale one is a precondition failure. It returns the new ETag.
+func (s *Store) Update(in *Incident, ifMatch, reason string) (string, error) {
+	return s.writeOne(in, ModeUpdate, ifMatch, reason)
+}
+
+// Put creates or replaces incidents in one transaction, all or none.
+func (s *Store) Put(ins ...*Incident) error {
+	_, err := s.Import(ins, ImportOptions{Mode: ModeUpsert})
+	return err
+}
+
+func (s *Store) writeOne(in *Incident, mode Mode, ifMatch, reason string) (string, error) {
+	if err := checkReason(reason); err != nil {
+		return "", err
+	}
+	if err := in.Validate(s.mdl); err != nil {
+		return "", err
+	}
+	var etag string
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		var err error
+		etag, _, err = s.write(tx, in, mode, ifMatch, reason, now())
+		if err != nil {
+			return err
+		}
+		return bump(tx, now())
+	})
+	return etag, err
+}
+
+func now() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }
+
+// write stores one valid incident in tx and records the change in its
+// history. It reports whether the incident was created.
+func (s *Store) write(tx *bolt.Tx, in *Incident, mode Mode, ifMatch, reason string, at time.Time) (etag string, created bool, err error) {
+	old := tx.Bucket(bucketIncidents).Get([]byte(in.ID))
+	switch {
+	case old != nil && mode == ModeCreate:
+		return "", false, &Error{Kind: KindConflict, Message: fmt.Sprintf("an incident with the id %q already exists", in.ID)}
+	case old == nil && mode == ModeUpdate:
+		return "", false, &Error{Kind: KindNotFound, Message: fmt.Sprintf("no incident has the id %q", in.ID)}
+	case old != nil && ifMatch != "" && ifMatch != "*" && ifMatch != ETag(old):
+		return "", false, &Error{Kind: KindPrecondition, Message: fmt.Sprintf("incident %q has changed since %s was read: fetch it again and reapply your change", in.ID, ifMatch)}
+	}
+	if old != nil {
+		prev, err := DecodeFeature(old)
+		if err != nil {
+			return "", false, fmt.Errorf("stored incident %s: %w", in.ID, err)
+		}
+		in.Created = prev.Created
+	}
+	if in.Created.IsZero() {
+		in.Created = at
+	}
+	in.Updated = at
+	e, err := s.encode(in)
+	if err != nil {
+		return "", false, err
+	}
+	if err := put(tx, e); err != nil {
+		return "", false, err
+	}
+	action := ActionUpdate
+	if old == nil {
+		action = ActionCreate
+	}
+	etag = ETag(e.feature)
+	err = appendRevision(tx, in.ID, Revision{Time: at, Action: action, Reason: reason,
+		Changed: changedProperties(old, e.feature), ETag: etag, Feature: e.feature})
+	return etag, old == nil, err
+}
+
+// Import validates every incident, then writes them all in one
+// transaction, or none: the error lists every bad incident by its index.
+func (s *Store) Import(ins []*Incident, opt ImportOptions) (ImportResult, error) {
+	res := ImportResult{DryRun: opt.DryRun}
+	if opt.Mode == "" {
+		opt.Mode = ModeCreate
+	}
+	if err := checkReason(opt.Reason); err != nil {
+		return res, err
+	}
+	var fields []FieldError
+	seen := make(map[string]int, len(ins))
+	for i, in := range ins {
+		if err := in.Validate(s.mdl); err != nil {
+			fields = append(fields, indexed(i, err)...)
+		}
+		if j, dup := seen[in.ID]; dup {
+			fields = append(fields, indexed(i, &Error{Kind: KindInvalid, Fields: []FieldError{{Field: "id", Message: fmt.Sprintf("%q is also the id of #%d", in.ID, j)}}})...)
+		}
+		seen[in.ID] = i
+	}
+	if len(fields) > 0 {
+		return res, &Error{Kind: KindInvalid, Message: fmt.Sprintf("%d of %d incidents are not valid; nothing was written", countIndexes(fields), len(ins)), Fields: fields}
+	}
+	at := now()
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		for i, in := range ins {
+			_, created, err := s.write(tx, in, opt.Mode, "", opt.Reason, at)
+			if err != nil {
+				if e, ok := err.(*Error); ok && e.Kind != KindInternal {
+					return &Error{Kind: e.Kind, Message: "nothing was written: " + e.Message, Fields: indexed(i, &Error{Fields: []FieldError{{Field: "id", Message: e.Message}}})}
+				}
+				return err
+			}
+			if created {
+				res.Created++
+			} else {
+				res.Updated++
+			}
+		}
+		if opt.DryRun {
+			return errDryRun
+		}
+		return bump(tx, at)
+	})
+	if err == errDryRun {
+		err = nil
+	}
+	return res, err
+}
+
+var errDryRun = &Error{Kind: KindInternal, Message: "dry run"}
+
+// Delete removes an incident from every listing and export; its history
+// keeps a tombstone with the reason.
+func (s *Store) Delete(id, ifMatch, reason string) error {
+	if err := checkReason(reason); err != nil {
+		return err
+	}
+	at := now()
+	return s.db.Update(func(tx *bolt.Tx) error {
+		old := tx.Bucket(bucketIncidents).Get([]byte(id))
+		switch {
+		case old == nil:
+			return &Error{Kind: KindNotFound, Message: fmt.Sprintf("no incident has the id %q", id)}
+		case ifMatch != "" && ifMatch != "*" && ifMatch != ETag(old):
+			return &Error{Kind: KindPrecondition, Message: fmt.Sprintf("incident %q has changed since %s was read: fetch it again", id, ifMatch)}
+		}
+		k := []byte(id)
+		if dk := tx.Bucket(bucketIDDate).Get(k); dk != nil {
+			if err := tx.Bucket(bucketByDate).Delete(dateKey(binary.BigEndian.Uint32(dk), id)); err != nil {
+				return err
+			}
+		}
+		for _, b := range [][]byte{bucketIDDate, bucketIncidents, bucketCrossings} {
+			if err := tx.Bucket(b).Delete(k); err != nil {
+				return err
+			}
+		}
+		if err := appendRevision(tx, id, Revision{Time: at, Action: ActionDelete, Reason: reason, Changed: []string{}}); err != nil {
+			return err
+		}
+		return bump(tx, at)
+	})
+}

@@ -42,8 +42,9 @@ type Options struct {
 
 // Store keeps incidents in one bbolt file. It is safe for concurrent use.
 type Store struct {
-	db  *bolt.DB
-	mdl *geo.MDL
+	db    *bolt.DB
+	mdl   *geo.MDL
+	index *memIndex
 }
 
 // Open opens or creates the database at path. mdl places each incident
@@ -60,8 +61,17 @@ func Open(path string, mdl *geo.MDL, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, &Error{Kind: KindInternal, Err: err, Message: fmt.Sprintf("cannot open database %s: %v", path, err)}
 	}
-	s := &Store{db: db, mdl: mdl}
+	s := &Store{db: db, mdl: mdl, index: newMemIndex()}
 	if err := s.init(opt.ReadOnly); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := db.View(func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketByDate) != nil {
+			s.index.load(tx)
+		}
+		return nil
+	}); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -205,31 +215,47 @@ func (s *Store) encode(in *Incident) (*encoded, error) {
 	}, nil
 }
 
-// put writes e in tx, replacing any incident with the same id.
-func put(tx *bolt.Tx, e *encoded) error {
-	id := []byte(e.in.ID)
-	byDate, idDate := tx.Bucket(bucketByDate), tx.Bucket(bucketIDDate)
-	if old := idDate.Get(id); old != nil {
-		if err := byDate.Delete(dateKey(binary.BigEndian.Uint32(old), e.in.ID)); err != nil {
-			return err
+// unindex removes id from the date index in tx and returns what the
+// in-memory index must forget.
+func unindex(tx *bolt.Tx, id string) (indexChange, error) {
+	var ch indexChange
+	byDate := tx.Bucket(bucketByDate)
+	if old := tx.Bucket(bucketIDDate).Get([]byte(id)); old != nil {
+		k := dateKey(binary.BigEndian.Uint32(old), id)
+		ch.oldKey, ch.oldP = string(k), decodeRecord(byDate.Get(k)).point
+		if err := byDate.Delete(k); err != nil {
+			return ch, err
 		}
+	}
+	return ch, nil
+}
+
+// put writes e in tx, replacing any incident with the same id, and returns
+// the change the in-memory index must make once tx commits.
+func put(tx *bolt.Tx, e *encoded) (indexChange, error) {
+	id := []byte(e.in.ID)
+	ch, err := unindex(tx, e.in.ID)
+	if err != nil {
+		return ch, err
 	}
 	dk := make([]byte, 4)
 	binary.BigEndian.PutUint32(dk, e.in.Date.Key())
-	if err := idDate.Put(id, dk); err != nil {
-		return err
+	if err := tx.Bucket(bucketIDDate).Put(id, dk); err != nil {
+		return ch, err
 	}
-	if err := byDate.Put(dateKey(e.in.Date.Key(), e.in.ID), e.record); err != nil {
-		return err
+	k := dateKey(e.in.Date.Key(), e.in.ID)
+	ch.newKey, ch.newP = string(k), e.in.Location
+	if err := tx.Bucket(bucketByDate).Put(k, e.record); err != nil {
+		return ch, err
 	}
 	if err := tx.Bucket(bucketIncidents).Put(id, e.feature); err != nil {
-		return err
+		return ch, err
 	}
 	cb := tx.Bucket(bucketCrossings)
 	if len(e.crossings) == 0 {
-		return cb.Delete(id)
+		return ch, cb.Delete(id)
 	}
-	return cb.Put(id, e.crossings)
+	return ch, cb.Put(id, e.crossings)
 }
 
 // bump counts a change and records its time, for ETags and Last-Modified.
@@ -399,31 +425,78 @@ type Result struct {
 
 const batch = 512
 
-// scan walks the date index over f's range in date order and calls fn with
-// each matching id and record, in read transactions of at most batch keys so
-// that a slow consumer never holds the database. fn's bytes are copies.
+// scan finds the incidents f selects, in date order, and calls fn with
+// each id (and, when f has text, its Feature). It walks the date index over
+// f's range, or the keys the spatial index plans when that is cheaper, in
+// read transactions of at most batch keys so that a slow consumer never
+// holds the database. fn's bytes are copies.
 func (s *Store) scan(f *Filter, fn func(id string, feature []byte) error) error {
 	var words []string
 	if f.Text != "" {
 		words = strings.Fields(strings.ToLower(f.Text))
-	}
-	start := make([]byte, 4)
-	binary.BigEndian.PutUint32(start, f.From)
-	to := f.To
-	if to == 0 {
-		to = math.MaxUint32
 	}
 	type hit struct {
 		id      string
 		feature []byte
 	}
 	hits := make([]hit, 0, batch)
-	for {
+	consider := func(tx *bolt.Tx, k, v []byte) {
+		if !f.match(decodeRecord(v)) {
+			return
+		}
+		var feature []byte
+		if words != nil {
+			feature = tx.Bucket(bucketIncidents).Get(k[4:])
+			if !textMatch(feature, words) {
+				return
+			}
+			feature = append([]byte(nil), feature...)
+		}
+		hits = append(hits, hit{string(k[4:]), feature})
+	}
+	flush := func() error {
+		for _, h := range hits {
+			if err := fn(h.id, h.feature); err != nil {
+				return err
+			}
+		}
 		hits = hits[:0]
+		return nil
+	}
+
+	if keys, ok := s.index.plan(f); ok {
+		for len(keys) > 0 {
+			chunk := keys[:min(batch, len(keys))]
+			keys = keys[len(chunk):]
+			err := s.db.View(func(tx *bolt.Tx) error {
+				byDate := tx.Bucket(bucketByDate)
+				for _, k := range chunk {
+					if v := byDate.Get([]byte(k)); v != nil {
+						consider(tx, []byte(k), v)
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+
+	start := make([]byte, 4)
+	binary.BigEndian.PutUint32(start, f.From)
+	to := f.To
+	if to == 0 {
+		to = math.MaxUint32
+	}
+	for {
 		var next []byte
 		err := s.db.View(func(tx *bolt.Tx) error {
 			c := tx.Bucket(bucketByDate).Cursor()
-			incidents := tx.Bucket(bucketIncidents)
 			n := 0
 			for k, v := c.Seek(start); k != nil; k, v = c.Next() {
 				if binary.BigEndian.Uint32(k) > to {
@@ -434,28 +507,15 @@ func (s *Store) scan(f *Filter, fn func(id string, feature []byte) error) error 
 					return nil
 				}
 				n++
-				if !f.match(decodeRecord(v)) {
-					continue
-				}
-				id := string(k[4:])
-				var feature []byte
-				if words != nil {
-					feature = incidents.Get(k[4:])
-					if !textMatch(feature, words) {
-						continue
-					}
-				}
-				hits = append(hits, hit{id, append([]byte(nil), feature...)})
+				consider(tx, k, v)
 			}
 			return nil
 		})
 		if err != nil {
 			return err
 		}
-		for _, h := range hits {
-			if err := fn(h.id, h.feature); err != nil {
-				return err
-			}
+		if err := flush(); err != nil {
+			return err
 		}
 		if next == nil {
 			return nil

@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"reflect"
+	"sort"
 	"testing"
 	"time"
 
@@ -269,5 +271,60 @@ func TestSeedIfEmptyOnlyOnce(t *testing.T) {
 	}
 	if ok, err := s.SeedIfEmpty(seed); ok || err != nil || calls != 1 {
 		t.Errorf("second SeedIfEmpty = %v, %v after %d calls; want no reseed", ok, err, calls)
+	}
+}
+
+// TestSpatialPlanAgreesWithScan runs random bbox and date queries through
+// the planner and through a plain filter over every incident.
+func TestSpatialPlanAgreesWithScan(t *testing.T) {
+	s, _ := openStore(t)
+	ins := Generate(3000, 7, mdl(t))
+	if err := s.Put(ins...); err != nil {
+		t.Fatal(err)
+	}
+	// Move and delete some, so the index must have followed the writes.
+	for i := 0; i < 50; i++ {
+		ins[i].Location = orb.Point{ins[i].Location[0] + 0.2, ins[i].Location[1]}
+		ins[i].Path = nil
+		if _, err := s.Update(ins[i], "*", "moved"); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Delete(ins[1000+i].ID, "*", "gone"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	planned := 0
+	for q := 0; q < 200; q++ {
+		lon, lat := 126.5+r.Float64()*1.8, 37.7+r.Float64()*0.9
+		w, h := r.Float64()*0.5, r.Float64()*0.3
+		b := orb.Bound{Min: orb.Point{lon, lat}, Max: orb.Point{lon + w, lat + h}}
+		from, to := YearRange(1953+r.IntN(70), 0)
+		if r.IntN(2) == 0 {
+			_, to = YearRange(0, int(from/10000)+r.IntN(20))
+		}
+		f := Filter{From: from, To: to, BBox: &b}
+		if _, ok := s.index.plan(&f); ok {
+			planned++
+		}
+		var want []string
+		for _, in := range ins {
+			k := in.Date.Key()
+			if in.ID >= "gen-0001000" && in.ID < "gen-0001050" {
+				continue
+			}
+			if b.Contains(in.Location) && k >= from && (to == 0 || k <= to) {
+				want = append(want, in.ID)
+			}
+		}
+		got := ids(t, s, f)
+		sort.Strings(got)
+		sort.Strings(want)
+		if !reflect.DeepEqual(got, want) && len(got)+len(want) > 0 {
+			t.Fatalf("query %d (%v %d–%d): got %d ids, want %d", q, b, from, to, len(got), len(want))
+		}
+	}
+	if planned < 20 {
+		t.Errorf("only %d of 200 queries used the spatial index", planned)
 	}
 }

@@ -1,7 +1,6 @@
 package data
 
 import (
-	"encoding/binary"
 	"fmt"
 	"time"
 	"unicode/utf8"
@@ -67,35 +66,40 @@ func (s *Store) writeOne(in *Incident, mode Mode, ifMatch, reason string) (strin
 		return "", err
 	}
 	var etag string
+	var ch indexChange
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		var err error
-		etag, _, err = s.write(tx, in, mode, ifMatch, reason, now())
+		etag, ch, err = s.write(tx, in, mode, ifMatch, reason, now())
 		if err != nil {
 			return err
 		}
 		return bump(tx, now())
 	})
+	if err == nil {
+		s.index.apply([]indexChange{ch})
+	}
 	return etag, err
 }
 
 func now() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }
 
 // write stores one valid incident in tx and records the change in its
-// history. It reports whether the incident was created.
-func (s *Store) write(tx *bolt.Tx, in *Incident, mode Mode, ifMatch, reason string, at time.Time) (etag string, created bool, err error) {
+// history. It returns the change to make to the in-memory index once tx
+// commits; its oldKey is empty when the incident was created.
+func (s *Store) write(tx *bolt.Tx, in *Incident, mode Mode, ifMatch, reason string, at time.Time) (etag string, ch indexChange, err error) {
 	old := tx.Bucket(bucketIncidents).Get([]byte(in.ID))
 	switch {
 	case old != nil && mode == ModeCreate:
-		return "", false, &Error{Kind: KindConflict, Message: fmt.Sprintf("an incident with the id %q already exists", in.ID)}
+		return "", ch, &Error{Kind: KindConflict, Message: fmt.Sprintf("an incident with the id %q already exists", in.ID)}
 	case old == nil && mode == ModeUpdate:
-		return "", false, &Error{Kind: KindNotFound, Message: fmt.Sprintf("no incident has the id %q", in.ID)}
+		return "", ch, &Error{Kind: KindNotFound, Message: fmt.Sprintf("no incident has the id %q", in.ID)}
 	case old != nil && ifMatch != "" && ifMatch != "*" && ifMatch != ETag(old):
-		return "", false, &Error{Kind: KindPrecondition, Message: fmt.Sprintf("incident %q has changed since %s was read: fetch it again and reapply your change", in.ID, ifMatch)}
+		return "", ch, &Error{Kind: KindPrecondition, Message: fmt.Sprintf("incident %q has changed since %s was read: fetch it again and reapply your change", in.ID, ifMatch)}
 	}
 	if old != nil {
 		prev, err := DecodeFeature(old)
 		if err != nil {
-			return "", false, fmt.Errorf("stored incident %s: %w", in.ID, err)
+			return "", ch, fmt.Errorf("stored incident %s: %w", in.ID, err)
 		}
 		in.Created = prev.Created
 	}
@@ -105,10 +109,10 @@ func (s *Store) write(tx *bolt.Tx, in *Incident, mode Mode, ifMatch, reason stri
 	in.Updated = at
 	e, err := s.encode(in)
 	if err != nil {
-		return "", false, err
+		return "", ch, err
 	}
-	if err := put(tx, e); err != nil {
-		return "", false, err
+	if ch, err = put(tx, e); err != nil {
+		return "", ch, err
 	}
 	action := ActionUpdate
 	if old == nil {
@@ -117,7 +121,7 @@ func (s *Store) write(tx *bolt.Tx, in *Incident, mode Mode, ifMatch, reason stri
 	etag = ETag(e.feature)
 	err = appendRevision(tx, in.ID, Revision{Time: at, Action: action, Reason: reason,
 		Changed: changedProperties(old, e.feature), ETag: etag, Feature: e.feature})
-	return etag, old == nil, err
+	return etag, ch, err
 }
 
 // Import validates every incident, then writes them all in one
@@ -145,16 +149,19 @@ func (s *Store) Import(ins []*Incident, opt ImportOptions) (ImportResult, error)
 		return res, &Error{Kind: KindInvalid, Message: fmt.Sprintf("%d of %d incidents are not valid; nothing was written", countIndexes(fields), len(ins)), Fields: fields}
 	}
 	at := now()
+	var changes []indexChange
 	err := s.db.Update(func(tx *bolt.Tx) error {
+		changes = changes[:0]
 		for i, in := range ins {
-			_, created, err := s.write(tx, in, opt.Mode, "", opt.Reason, at)
+			_, ch, err := s.write(tx, in, opt.Mode, "", opt.Reason, at)
 			if err != nil {
 				if e, ok := err.(*Error); ok && e.Kind != KindInternal {
 					return &Error{Kind: e.Kind, Message: "nothing was written: " + e.Message, Fields: indexed(i, &Error{Fields: []FieldError{{Field: "id", Message: e.Message}}})}
 				}
 				return err
 			}
-			if created {
+			changes = append(changes, ch)
+			if ch.oldKey == "" {
 				res.Created++
 			} else {
 				res.Updated++
@@ -165,8 +172,11 @@ func (s *Store) Import(ins []*Incident, opt ImportOptions) (ImportResult, error)
 		}
 		return bump(tx, at)
 	})
-	if err == errDryRun {
+	switch err {
+	case errDryRun:
 		err = nil
+	case nil:
+		s.index.apply(changes)
 	}
 	return res, err
 }
@@ -180,7 +190,8 @@ func (s *Store) Delete(id, ifMatch, reason string) error {
 		return err
 	}
 	at := now()
-	return s.db.Update(func(tx *bolt.Tx) error {
+	var ch indexChange
+	err := s.db.Update(func(tx *bolt.Tx) error {
 		old := tx.Bucket(bucketIncidents).Get([]byte(id))
 		switch {
 		case old == nil:
@@ -188,12 +199,11 @@ func (s *Store) Delete(id, ifMatch, reason string) error {
 		case ifMatch != "" && ifMatch != "*" && ifMatch != ETag(old):
 			return &Error{Kind: KindPrecondition, Message: fmt.Sprintf("incident %q has changed since %s was read: fetch it again", id, ifMatch)}
 		}
-		k := []byte(id)
-		if dk := tx.Bucket(bucketIDDate).Get(k); dk != nil {
-			if err := tx.Bucket(bucketByDate).Delete(dateKey(binary.BigEndian.Uint32(dk), id)); err != nil {
-				return err
-			}
+		var err error
+		if ch, err = unindex(tx, id); err != nil {
+			return err
 		}
+		k := []byte(id)
 		for _, b := range [][]byte{bucketIDDate, bucketIncidents, bucketCrossings} {
 			if err := tx.Bucket(b).Delete(k); err != nil {
 				return err
@@ -204,4 +214,8 @@ func (s *Store) Delete(id, ifMatch, reason string) error {
 		}
 		return bump(tx, at)
 	})
+	if err == nil {
+		s.index.apply([]indexChange{ch})
+	}
+	return err
 }

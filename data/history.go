@@ -87,7 +87,9 @@ func appendRevision(tx *bolt.Tx, id string, r Revision) error {
 	if err != nil {
 		return err
 	}
-	return tx.Bucket(bucketHistory).Put(historyKey(id, uint64(r.Rev)), v)
+	h := tx.Bucket(bucketHistory)
+	h.FillPercent = fill
+	return h.Put(historyKey(id, uint64(r.Rev)), v)
 }
 
 // changedProperties lists the top-level members of two Features that

@@ -23,6 +23,9 @@ type ImportOptions struct {
 	Mode   Mode   // default ModeCreate
 	DryRun bool   // validate and check, but write nothing
 	Reason string // kept in each incident's history
+	// NoHistory writes no revisions: for synthetic data only, which has no
+	// history worth keeping.
+	NoHistory bool
 }
 
 // ImportResult counts what an import did, or would do in a dry run.
@@ -69,7 +72,7 @@ func (s *Store) writeOne(in *Incident, mode Mode, ifMatch, reason string) (strin
 	var ch indexChange
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		var err error
-		etag, ch, err = s.write(tx, in, mode, ifMatch, reason, now())
+		etag, ch, err = s.write(tx, in, mode, ifMatch, reason, now(), true)
 		if err != nil {
 			return err
 		}
@@ -86,7 +89,7 @@ func now() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }
 // write stores one valid incident in tx and records the change in its
 // history. It returns the change to make to the in-memory index once tx
 // commits; its oldKey is empty when the incident was created.
-func (s *Store) write(tx *bolt.Tx, in *Incident, mode Mode, ifMatch, reason string, at time.Time) (etag string, ch indexChange, err error) {
+func (s *Store) write(tx *bolt.Tx, in *Incident, mode Mode, ifMatch, reason string, at time.Time, history bool) (etag string, ch indexChange, err error) {
 	old := tx.Bucket(bucketIncidents).Get([]byte(in.ID))
 	switch {
 	case old != nil && mode == ModeCreate:
@@ -119,6 +122,9 @@ func (s *Store) write(tx *bolt.Tx, in *Incident, mode Mode, ifMatch, reason stri
 		action = ActionCreate
 	}
 	etag = ETag(e.feature)
+	if !history {
+		return etag, ch, nil
+	}
 	err = appendRevision(tx, in.ID, Revision{Time: at, Action: action, Reason: reason,
 		Changed: changedProperties(old, e.feature), ETag: etag, Feature: e.feature})
 	return etag, ch, err
@@ -153,7 +159,7 @@ func (s *Store) Import(ins []*Incident, opt ImportOptions) (ImportResult, error)
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		changes = changes[:0]
 		for i, in := range ins {
-			_, ch, err := s.write(tx, in, opt.Mode, "", opt.Reason, at)
+			_, ch, err := s.write(tx, in, opt.Mode, "", opt.Reason, at, !opt.NoHistory)
 			if err != nil {
 				if e, ok := err.(*Error); ok && e.Kind != KindInternal {
 					return &Error{Kind: e.Kind, Message: "nothing was written: " + e.Message, Fields: indexed(i, &Error{Fields: []FieldError{{Field: "id", Message: e.Message}}})}

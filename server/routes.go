@@ -1,0 +1,34 @@
+package server
+
+import (
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+)
+
+func (s *Server) routes() {
+	app := s.app
+	app.Use(recover.New())
+	app.Use(func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+		return c.Next()
+	})
+
+	app.Get("/healthz", s.handleHealth)
+
+	api := app.Group("/api")
+	api.Get("/incidents", s.handleIncidents)
+	api.Get("/incidents/:id", s.handleIncidentGet)
+	api.Get("/mdl", s.handleMDL)
+	api.Get("/dmz", s.handleDMZ)
+	api.Get("/crossings", s.handleCrossings)
+	api.Get("/years", s.handleYears)
+	api.Get("/export.geojson", s.handleExport)
+
+	app.Get("/", s.handleIndex)
+	app.Get("/static/*", s.handleStatic)
+}
+
+// GET /healthz
+func (s *Server) handleHealth(c *fiber.Ctx) error {
+	return c.JSON(fiber.Map{"status": "ok"})
+}

@@ -23,10 +23,9 @@ const SchemaVersion = 1
 
 var (
 	bucketMeta      = []byte("meta")
-	bucketIncidents = []byte("incidents") // id → encoded Feature
-	bucketByDate    = []byte("by_date")   // date key (4 bytes) + id → record
-	bucketIDDate    = []byte("id_date")   // id → date key (4 bytes)
-	bucketCrossings = []byte("crossings") // id → crossing Features, newline-joined
+	bucketIncidents = []byte("incidents") // id → date key (4 bytes)
+	bucketByDate    = []byte("by_date")   // date key (4 bytes) + id → record + encoded Feature
+	bucketCrossings = []byte("crossings") // date key + id → crossing Features, newline-joined
 
 	keySchema   = []byte("schema")
 	keyChanges  = []byte("changes")
@@ -101,7 +100,7 @@ func (s *Store) init(readOnly bool) error {
 		if tx.Bucket(bucketMeta) == nil && tx.Bucket(bucketIncidents) == nil && len(bucketNames(tx)) > 0 {
 			return &Error{Kind: KindInternal, Message: fmt.Sprintf("%s is a bbolt file but not a dmzmap database", s.db.Path())}
 		}
-		for _, name := range [][]byte{bucketMeta, bucketIncidents, bucketByDate, bucketIDDate, bucketCrossings, bucketHistory} {
+		for _, name := range [][]byte{bucketMeta, bucketIncidents, bucketByDate, bucketCrossings, bucketHistory} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}
@@ -132,8 +131,8 @@ func (s *Store) Path() string { return s.db.Path() }
 // MDL returns the line the store places incidents against.
 func (s *Store) MDL() *geo.MDL { return s.mdl }
 
-// record is what the date index keeps of an incident to filter without
-// reading its Feature.
+// record is what the date index keeps of an incident, before its Feature,
+// to filter without decoding the Feature.
 type record struct {
 	typ    Type
 	dir    Direction
@@ -160,8 +159,10 @@ func at[T any](list []T, i byte) T {
 	return zero
 }
 
+const recordLen = 19
+
 func (r record) encode() []byte {
-	b := make([]byte, 19)
+	b := make([]byte, recordLen)
 	b[0], b[1], b[2] = code(Types, r.typ), code(Directions, r.dir), code(sectors, r.sector)
 	binary.BigEndian.PutUint64(b[3:], math.Float64bits(r.point[0]))
 	binary.BigEndian.PutUint64(b[11:], math.Float64bits(r.point[1]))
@@ -169,7 +170,7 @@ func (r record) encode() []byte {
 }
 
 func decodeRecord(b []byte) record {
-	if len(b) < 19 {
+	if len(b) < recordLen {
 		return record{}
 	}
 	return record{
@@ -189,10 +190,11 @@ func dateKey(date uint32, id string) []byte {
 // write transaction starts.
 type encoded struct {
 	in        *Incident
-	feature   []byte
-	record    []byte
+	value     []byte // record + Feature
 	crossings []byte
 }
+
+func (e *encoded) feature() []byte { return e.value[recordLen:] }
 
 func (s *Store) encode(in *Incident) (*encoded, error) {
 	var pl *geo.Placement
@@ -209,60 +211,75 @@ func (s *Store) encode(in *Incident) (*encoded, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &encoded{
-		in: in, feature: f, crossings: bytes.Join(cs, []byte{'\n'}),
-		record: record{typ: in.Type, dir: in.Direction, sector: sector, point: in.Location}.encode(),
-	}, nil
+	rec := record{typ: in.Type, dir: in.Direction, sector: sector, point: in.Location}.encode()
+	return &encoded{in: in, value: append(rec, f...), crossings: bytes.Join(cs, []byte{'\n'})}, nil
 }
 
-// fill is how full bbolt packs the pages of the buckets whose values are
-// large: ids mostly grow (dates, sequences), so dense pages waste less.
+// fill is how full bbolt packs the pages of the date index, whose values
+// are large: new incidents mostly come at the end of time, so dense pages
+// waste less.
 const fill = 0.9
 
-// unindex removes id from the date index in tx and returns what the
-// in-memory index must forget.
+// storedKey returns the date index key of id, or nil.
+func storedKey(tx *bolt.Tx, id string) []byte {
+	dk := tx.Bucket(bucketIncidents).Get([]byte(id))
+	if len(dk) != 4 {
+		return nil
+	}
+	return dateKey(binary.BigEndian.Uint32(dk), id)
+}
+
+// unindex removes id from the date index and its crossings in tx and
+// returns what the in-memory index must forget.
 func unindex(tx *bolt.Tx, id string) (indexChange, error) {
 	var ch indexChange
-	byDate := tx.Bucket(bucketByDate)
-	if old := tx.Bucket(bucketIDDate).Get([]byte(id)); old != nil {
-		k := dateKey(binary.BigEndian.Uint32(old), id)
-		ch.oldKey, ch.oldP = string(k), decodeRecord(byDate.Get(k)).point
-		if err := byDate.Delete(k); err != nil {
-			return ch, err
-		}
+	k := storedKey(tx, id)
+	if k == nil {
+		return ch, nil
 	}
-	return ch, nil
+	byDate := tx.Bucket(bucketByDate)
+	ch.oldKey, ch.oldP = string(k), decodeRecord(byDate.Get(k)).point
+	if err := byDate.Delete(k); err != nil {
+		return ch, err
+	}
+	return ch, tx.Bucket(bucketCrossings).Delete(k)
 }
 
 // put writes e in tx, replacing any incident with the same id, and returns
 // the change the in-memory index must make once tx commits.
 func put(tx *bolt.Tx, e *encoded) (indexChange, error) {
-	id := []byte(e.in.ID)
 	ch, err := unindex(tx, e.in.ID)
 	if err != nil {
 		return ch, err
 	}
-	dk := make([]byte, 4)
-	binary.BigEndian.PutUint32(dk, e.in.Date.Key())
-	if err := tx.Bucket(bucketIDDate).Put(id, dk); err != nil {
+	dk := binary.BigEndian.AppendUint32(nil, e.in.Date.Key())
+	if err := tx.Bucket(bucketIncidents).Put([]byte(e.in.ID), dk); err != nil {
 		return ch, err
 	}
 	k := dateKey(e.in.Date.Key(), e.in.ID)
 	ch.newKey, ch.newP = string(k), e.in.Location
-	if err := tx.Bucket(bucketByDate).Put(k, e.record); err != nil {
+	byDate := tx.Bucket(bucketByDate)
+	byDate.FillPercent = fill
+	if err := byDate.Put(k, e.value); err != nil {
 		return ch, err
 	}
-	incidents := tx.Bucket(bucketIncidents)
-	incidents.FillPercent = fill
-	if err := incidents.Put(id, e.feature); err != nil {
-		return ch, err
-	}
-	cb := tx.Bucket(bucketCrossings)
-	cb.FillPercent = fill
 	if len(e.crossings) == 0 {
-		return ch, cb.Delete(id)
+		return ch, nil
 	}
-	return ch, cb.Put(id, e.crossings)
+	return ch, tx.Bucket(bucketCrossings).Put(k, e.crossings)
+}
+
+// storedFeature returns the Feature of id in tx, valid only inside it.
+func storedFeature(tx *bolt.Tx, id string) []byte {
+	k := storedKey(tx, id)
+	if k == nil {
+		return nil
+	}
+	v := tx.Bucket(bucketByDate).Get(k)
+	if len(v) < recordLen {
+		return nil
+	}
+	return v[recordLen:]
 }
 
 // bump counts a change and records its time, for ETags and Last-Modified.
@@ -316,7 +333,7 @@ func (s *Store) Get(id string) (*Incident, error) {
 func (s *Store) Feature(id string) ([]byte, error) {
 	var out []byte
 	err := s.db.View(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bucketIncidents).Get([]byte(id))
+		v := storedFeature(tx, id)
 		if v == nil {
 			return &Error{Kind: KindNotFound, Message: fmt.Sprintf("no incident has the id %q", id)}
 		}
@@ -432,42 +449,37 @@ type Result struct {
 
 const batch = 512
 
-// scan finds the incidents f selects, in date order, and calls fn with
-// each id (and, when f has text, its Feature). It walks the date index over
-// f's range, or the keys the spatial index plans when that is cheaper, in
-// read transactions of at most batch keys so that a slow consumer never
-// holds the database. fn's bytes are copies.
-func (s *Store) scan(f *Filter, fn func(id string, feature []byte) error) error {
+// scan finds the incidents f selects, in date order. For each it calls
+// take, inside a read transaction, with the date index key and value
+// (record and Feature, valid only there); take returns the bytes to keep, copied, or nil. Then,
+// outside the transaction, it calls fn with each kept payload. It walks the
+// date index over f's range, or the keys the spatial index plans when that
+// is cheaper, in transactions of at most batch keys, so that a slow
+// consumer never holds the database.
+func (s *Store) scan(f *Filter, take func(tx *bolt.Tx, k, v []byte) []byte, fn func(payload []byte) error) error {
 	var words []string
 	if f.Text != "" {
 		words = strings.Fields(strings.ToLower(f.Text))
 	}
-	type hit struct {
-		id      string
-		feature []byte
-	}
-	hits := make([]hit, 0, batch)
+	kept := make([][]byte, 0, batch)
 	consider := func(tx *bolt.Tx, k, v []byte) {
-		if !f.match(decodeRecord(v)) {
+		if len(v) < recordLen || !f.match(decodeRecord(v)) {
 			return
 		}
-		var feature []byte
-		if words != nil {
-			feature = tx.Bucket(bucketIncidents).Get(k[4:])
-			if !textMatch(feature, words) {
-				return
-			}
-			feature = append([]byte(nil), feature...)
+		if words != nil && !textMatch(v[recordLen:], words) {
+			return
 		}
-		hits = append(hits, hit{string(k[4:]), feature})
+		if p := take(tx, k, v); p != nil {
+			kept = append(kept, p)
+		}
 	}
 	flush := func() error {
-		for _, h := range hits {
-			if err := fn(h.id, h.feature); err != nil {
+		for _, p := range kept {
+			if err := fn(p); err != nil {
 				return err
 			}
 		}
-		hits = hits[:0]
+		kept = kept[:0]
 		return nil
 	}
 
@@ -494,8 +506,7 @@ func (s *Store) scan(f *Filter, fn func(id string, feature []byte) error) error 
 		return nil
 	}
 
-	start := make([]byte, 4)
-	binary.BigEndian.PutUint32(start, f.From)
+	start := binary.BigEndian.AppendUint32(nil, f.From)
 	to := f.To
 	if to == 0 {
 		to = math.MaxUint32
@@ -535,55 +546,15 @@ func (s *Store) scan(f *Filter, fn func(id string, feature []byte) error) error 
 // in date order, within f's offset and limit.
 func (s *Store) Query(f Filter, visit func(feature []byte) error) (Result, error) {
 	var res Result
-	var page []string
-	err := s.scan(&f, func(id string, feature []byte) error {
+	err := s.scan(&f, func(_ *bolt.Tx, _, v []byte) []byte {
 		res.Matched++
 		if res.Matched <= f.Offset || (f.Limit > 0 && res.Returned >= f.Limit) {
 			return nil
 		}
 		res.Returned++
-		if feature != nil {
-			return visit(feature)
-		}
-		page = append(page, id)
-		if len(page) == batch {
-			err := s.visitFeatures(page, bucketIncidents, visit)
-			page = page[:0]
-			return err
-		}
-		return nil
-	})
-	if err == nil {
-		err = s.visitFeatures(page, bucketIncidents, visit)
-	}
+		return append([]byte(nil), v[recordLen:]...)
+	}, visit)
 	return res, err
-}
-
-// visitFeatures reads the values of ids from bucket in one transaction, then
-// calls visit with each, outside it.
-func (s *Store) visitFeatures(ids []string, bucket []byte, visit func([]byte) error) error {
-	if len(ids) == 0 {
-		return nil
-	}
-	vals := make([][]byte, 0, len(ids))
-	err := s.db.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucket)
-		for _, id := range ids {
-			if v := b.Get([]byte(id)); v != nil {
-				vals = append(vals, append([]byte(nil), v...))
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	for _, v := range vals {
-		if err := visit(v); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // Crossings calls visit with each crossing-point Feature of the incidents
@@ -592,36 +563,33 @@ func (s *Store) Crossings(f Filter, visit func(feature []byte) error) (Result, e
 	var res Result
 	limit, offset := f.Limit, f.Offset
 	f.Limit, f.Offset = 0, 0
-	var ids []string
-	err := s.scan(&f, func(id string, _ []byte) error {
-		ids = append(ids, id)
-		if len(ids) == batch {
-			err := s.visitCrossings(ids, &res, limit, offset, visit)
-			ids = ids[:0]
-			return err
+	err := s.scan(&f, func(tx *bolt.Tx, k, _ []byte) []byte {
+		joined := tx.Bucket(bucketCrossings).Get(k)
+		if joined == nil {
+			return nil
 		}
-		return nil
-	})
-	if err == nil {
-		err = s.visitCrossings(ids, &res, limit, offset, visit)
-	}
-	return res, err
-}
-
-func (s *Store) visitCrossings(ids []string, res *Result, limit, offset int, visit func([]byte) error) error {
-	return s.visitFeatures(ids, bucketCrossings, func(joined []byte) error {
+		var keep [][]byte
 		for _, c := range bytes.Split(joined, []byte{'\n'}) {
 			res.Matched++
 			if res.Matched <= offset || (limit > 0 && res.Returned >= limit) {
 				continue
 			}
 			res.Returned++
+			keep = append(keep, c)
+		}
+		if keep == nil {
+			return nil
+		}
+		return bytes.Join(keep, []byte{'\n'})
+	}, func(joined []byte) error {
+		for _, c := range bytes.Split(joined, []byte{'\n'}) {
 			if err := visit(c); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+	return res, err
 }
 
 // YearCount is the number of incidents of each type in one year.
@@ -647,19 +615,10 @@ func (s *Store) Years(f Filter) ([]YearCount, error) {
 
 func (s *Store) yearScan(f *Filter, fn func(year int, t Type)) error {
 	if f.Text != "" {
-		return s.scan(f, func(_ string, feature []byte) error {
-			var v struct {
-				Properties struct {
-					Year int
-					Type Type
-				} `json:"properties"`
-			}
-			if err := json.Unmarshal(feature, &v); err != nil {
-				return err
-			}
-			fn(v.Properties.Year, v.Properties.Type)
+		return s.scan(f, func(_ *bolt.Tx, k, v []byte) []byte {
+			fn(int(binary.BigEndian.Uint32(k)/10000), decodeRecord(v).typ)
 			return nil
-		})
+		}, nil)
 	}
 	return s.db.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketByDate).Cursor()

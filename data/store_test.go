@@ -12,6 +12,7 @@ import (
 
 	"github.com/dmzmap/dmzmap/geo"
 	"github.com/paulmach/orb"
+	bolt "go.etcd.io/bbolt"
 )
 
 // fixture is a handful of incidents over several years, types and places.
@@ -177,7 +178,7 @@ func TestStoreYearRangeIsARangeScan(t *testing.T) {
 	}
 	lo, hi := YearRange(1995, 1995)
 	visited := 0
-	err := s.scan(&Filter{From: lo, To: hi}, func(string, []byte) error { visited++; return nil })
+	err := s.scan(&Filter{From: lo, To: hi}, func(_ *bolt.Tx, _, _ []byte) []byte { visited++; return nil }, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

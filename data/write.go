@@ -1,6 +1,7 @@
 package data
 
 import (
+	"bytes"
 	"fmt"
 	"time"
 	"unicode/utf8"
@@ -90,7 +91,7 @@ func now() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }
 // history. It returns the change to make to the in-memory index once tx
 // commits; its oldKey is empty when the incident was created.
 func (s *Store) write(tx *bolt.Tx, in *Incident, mode Mode, ifMatch, reason string, at time.Time, history bool) (etag string, ch indexChange, err error) {
-	old := tx.Bucket(bucketIncidents).Get([]byte(in.ID))
+	old := bytes.Clone(storedFeature(tx, in.ID)) // put frees its page
 	switch {
 	case old != nil && mode == ModeCreate:
 		return "", ch, &Error{Kind: KindConflict, Message: fmt.Sprintf("an incident with the id %q already exists", in.ID)}
@@ -121,12 +122,12 @@ func (s *Store) write(tx *bolt.Tx, in *Incident, mode Mode, ifMatch, reason stri
 	if old == nil {
 		action = ActionCreate
 	}
-	etag = ETag(e.feature)
+	etag = ETag(e.feature())
 	if !history {
 		return etag, ch, nil
 	}
 	err = appendRevision(tx, in.ID, Revision{Time: at, Action: action, Reason: reason,
-		Changed: changedProperties(old, e.feature), ETag: etag, Feature: e.feature})
+		Changed: changedProperties(old, e.feature()), ETag: etag, Feature: e.feature()})
 	return etag, ch, err
 }
 
@@ -198,7 +199,7 @@ func (s *Store) Delete(id, ifMatch, reason string) error {
 	at := now()
 	var ch indexChange
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		old := tx.Bucket(bucketIncidents).Get([]byte(id))
+		old := storedFeature(tx, id)
 		switch {
 		case old == nil:
 			return &Error{Kind: KindNotFound, Message: fmt.Sprintf("no incident has the id %q", id)}
@@ -209,11 +210,8 @@ func (s *Store) Delete(id, ifMatch, reason string) error {
 		if ch, err = unindex(tx, id); err != nil {
 			return err
 		}
-		k := []byte(id)
-		for _, b := range [][]byte{bucketIDDate, bucketIncidents, bucketCrossings} {
-			if err := tx.Bucket(b).Delete(k); err != nil {
-				return err
-			}
+		if err := tx.Bucket(bucketIncidents).Delete([]byte(id)); err != nil {
+			return err
 		}
 		if err := appendRevision(tx, id, Revision{Time: at, Action: ActionDelete, Reason: reason, Changed: []string{}}); err != nil {
 			return err

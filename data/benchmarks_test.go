@@ -1,0 +1,109 @@
+package data
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+)
+
+// benchStore opens a database of n synthetic incidents (seed 42), kept in
+// the temporary directory between runs because a million take a while to
+// write.
+func benchStore(b *testing.B, n int) *Store {
+	b.Helper()
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("dmzmap-bench-%d.db", n))
+	if _, err := os.Stat(path); err != nil {
+		tmp := path + ".partial"
+		os.Remove(tmp)
+		s, err := Open(tmp, mdl(b), Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ins := Generate(n, 42, mdl(b))
+		for i := 0; i < n; i += 20000 {
+			if _, err := s.Import(ins[i:min(i+20000, n)], ImportOptions{Mode: ModeUpsert, NoHistory: true}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		s.Close()
+		if err := os.Rename(tmp, path); err != nil {
+			b.Fatal(err)
+		}
+	}
+	s, err := Open(path, mdl(b), Options{Timeout: time.Minute})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	return s
+}
+
+func benchQuery(b *testing.B, s *Store, f Filter) {
+	b.ReportAllocs()
+	var returned int
+	for b.Loop() {
+		res, err := s.Query(f, func([]byte) error { return nil })
+		if err != nil {
+			b.Fatal(err)
+		}
+		returned = res.Returned
+	}
+	if returned == 0 {
+		b.Fatal("the query returned nothing")
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(returned), "ns/feature")
+	b.ReportMetric(float64(returned), "features")
+}
+
+// BenchmarkQueryOneYear reads one year through the date index: the cost per
+// feature returned should not depend on the size of the database.
+func BenchmarkQueryOneYear(b *testing.B) {
+	for _, n := range []int{10000, 1000000} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			s := benchStore(b, n)
+			from, to := YearRange(2017, 2017)
+			benchQuery(b, s, Filter{From: from, To: to})
+		})
+	}
+}
+
+// BenchmarkQueryBBox compares a small box through the spatial index with
+// the same box over a full scan of the date index (the naive baseline).
+func BenchmarkQueryBBox(b *testing.B) {
+	for _, n := range []int{10000, 1000000} {
+		s := benchStore(b, n)
+		box := orb.Bound{Min: orb.Point{127.0, 38.1}, Max: orb.Point{127.1, 38.3}}
+		b.Run(fmt.Sprintf("n=%d/indexed", n), func(b *testing.B) {
+			benchQuery(b, s, Filter{BBox: &box})
+		})
+		b.Run(fmt.Sprintf("n=%d/naive", n), func(b *testing.B) {
+			saved := s.index
+			s.index = newMemIndex() // an empty index never plans
+			defer func() { s.index = saved }()
+			benchQuery(b, s, Filter{BBox: &box})
+		})
+	}
+}
+
+// BenchmarkOpen measures start-up: opening the database and rebuilding the
+// in-memory index.
+func BenchmarkOpen(b *testing.B) {
+	for _, n := range []int{10000, 1000000} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			s := benchStore(b, n)
+			path := s.Path()
+			s.Close()
+			for b.Loop() {
+				s, err := Open(path, mdl(b), Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				s.Close()
+			}
+		})
+	}
+}

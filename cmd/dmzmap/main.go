@@ -1,0 +1,158 @@
+// Command dmzmap serves a map and an API of documented incidents along the
+// Korean Demilitarized Zone.
+//
+//	dmzmap [serve] [--addr :8080] [--db ./dmzmap.db]
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/dmzmap/dmzmap/assets"
+	"github.com/dmzmap/dmzmap/data"
+	"github.com/dmzmap/dmzmap/geo"
+	"github.com/dmzmap/dmzmap/server"
+)
+
+// shutdownTimeout bounds how long requests in flight may run after a
+// signal before their connections are closed.
+const shutdownTimeout = 30 * time.Second
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "dmzmap:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `Usage: dmzmap [command] [flags]
+
+Commands:
+  serve   serve the map and the API (the default)
+
+Run "dmzmap serve -h" for the flags of serve.
+`
+
+// run is the whole program: main only adds the signals and the exit code.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, args, getenv, stderr)
+	case "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+// env returns the environment variable name, or def when it is unset.
+func env(getenv func(string) string, name, def string) string {
+	if v := getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+	flags := flag.NewFlagSet("serve", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	addr := flags.String("addr", env(getenv, "DMZMAP_ADDR", ":8080"), "address to listen on (env DMZMAP_ADDR)")
+	db := flags.String("db", env(getenv, "DMZMAP_DB", "./dmzmap.db"), "database file, created and seeded if missing (env DMZMAP_DB)")
+	logFormat := flags.String("log-format", env(getenv, "DMZMAP_LOG_FORMAT", "text"), "log format on stderr: text or json (env DMZMAP_LOG_FORMAT)")
+	var dbTimeout time.Duration
+	defTimeout, err := time.ParseDuration(env(getenv, "DMZMAP_DB_TIMEOUT", "2s"))
+	if err != nil {
+		return fmt.Errorf("DMZMAP_DB_TIMEOUT: %v", err)
+	}
+	flags.DurationVar(&dbTimeout, "db-timeout", defTimeout, "how long to wait for a database held by another process (env DMZMAP_DB_TIMEOUT)")
+	if err := flags.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	if flags.NArg() > 0 {
+		return fmt.Errorf("serve takes no arguments, got %q", flags.Args())
+	}
+
+	var handler slog.Handler
+	switch *logFormat {
+	case "text":
+		handler = slog.NewTextHandler(stderr, nil)
+	case "json":
+		handler = slog.NewJSONHandler(stderr, nil)
+	default:
+		return fmt.Errorf("--log-format %q: want text or json", *logFormat)
+	}
+	logger := slog.New(handler)
+
+	mdl, err := data.LoadMDL()
+	if err != nil {
+		return err
+	}
+	store, err := data.Open(*db, mdl, data.Options{Timeout: dbTimeout})
+	if err != nil {
+		return err
+	}
+	err = listen(ctx, store, mdl, logger, *addr, *db)
+	if cerr := store.Close(); cerr != nil && err == nil {
+		err = fmt.Errorf("closing %s: %w", *db, cerr)
+	}
+	if err == nil {
+		logger.Info("stopped", "db", *db)
+	}
+	return err
+}
+
+// listen seeds store if it is new, then serves it on addr until ctx ends,
+// and shuts the server down gracefully.
+func listen(ctx context.Context, store *data.Store, mdl *geo.MDL, logger *slog.Logger, addr, db string) error {
+	seeded, err := store.SeedIfEmpty(func() ([]*data.Incident, error) { return data.SeedIncidents(mdl) })
+	if err != nil {
+		return fmt.Errorf("seeding %s: %w", db, err)
+	}
+	if seeded {
+		n, _ := store.Count()
+		logger.Info("seeded the database", "db", db, "incidents", n)
+	}
+
+	srv := server.New(store, mdl, logger, server.Config{Assets: assets.FS})
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	logger.Info("listening", "addr", ln.Addr().String(), "db", db)
+	served := make(chan error, 1)
+	go func() { served <- srv.Listen(ln) }()
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		logger.Error("shutdown", "err", err)
+	}
+	return <-served
+}

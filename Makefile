@@ -1,0 +1,31 @@
+# make test installs what the tests need (Chromium, GDAL) on Debian or
+# Ubuntu when it is missing, then vets and runs every test.
+
+GO  ?= go
+APT := apt-get -o DPkg::Lock::Timeout=300
+
+.PHONY: test deps run bench
+
+test: deps
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+
+# Chromium drives the browser tests; GDAL's ogrinfo and ogr2ogr read the API
+# as an independent client. Debian names the browser chromium; Ubuntu only
+# has chromium-browser.
+deps:
+	@if command -v chromium >/dev/null 2>&1 && command -v ogrinfo >/dev/null 2>&1; then \
+		echo "deps: chromium and ogrinfo are installed"; \
+	else \
+		set -e; \
+		sudo=; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+		$$sudo $(APT) update; \
+		browser=chromium; apt-cache show chromium >/dev/null 2>&1 || browser=chromium-browser; \
+		$$sudo env DEBIAN_FRONTEND=noninteractive $(APT) install -y $$browser gdal-bin; \
+	fi
+
+run:
+	$(GO) run ./cmd/dmzmap
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...

@@ -1,0 +1,782 @@
+// dmzmap's page: the map, the filters, the timeline, the list and the
+// details of each incident. Every request for incidents is built by
+// queryParams (state.js) from the one state object, which also lives in the URL.
+
+import noUiSlider from './vendor/nouislider-15.8.1/nouislider.min.mjs';
+import { t, label, formatDate, formatNumber } from './i18n.js';
+import { TYPES, DIRECTIONS, defaultState, parseState, queryParams, pageQuery, yearRange, selectsNothing } from './state.js';
+import { shape, lineSymbol } from './symbols.js';
+import { renderDetails } from './details.js';
+import {
+  OSM_ATTRIBUTION, NE_ATTRIBUTION, createPanes, textElement, getJSON,
+  loadLand, loadPlaces, loadLandmarks, loadMDL, loadDMZ,
+} from './basemap.js';
+
+const L = window.L;
+const PAGE = 10000; // the API's largest limit
+const LIST_MAX = 500;
+const DMZ_BOUNDS = L.latLngBounds([37.74, 126.55], [38.68, 128.42]);
+const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
+
+const $ = (id) => document.getElementById(id);
+const state = parseState(location.search);
+let bounds = null; // {first, last, total} of the whole dataset, from /api/years
+
+// ---- the map and its layers
+
+const map = L.map('map', { preferCanvas: true, minZoom: 5, maxZoom: 18, zoomSnap: 0.5, keyboard: true });
+map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
+const renderers = createPanes(map);
+
+let chunkDone = null;
+const cluster = L.markerClusterGroup({
+  chunkedLoading: true,
+  chunkInterval: 120,
+  chunkDelay: 16,
+  chunkProgress: (done, total) => {
+    if (done >= total && chunkDone) {
+      const resolve = chunkDone;
+      chunkDone = null;
+      resolve();
+    }
+  },
+  showCoverageOnHover: false,
+  maxClusterRadius: 44,
+  iconCreateFunction: (c) => {
+    const n = c.getChildCount();
+    const div = document.createElement('div');
+    div.append(textElement(formatNumber(state.lang, n)));
+    const size = n < 10 ? 'small' : n < 100 ? 'medium' : 'large';
+    return L.divIcon({ html: div, className: `marker-cluster marker-cluster-${size}`, iconSize: L.point(40, 40) });
+  },
+});
+
+const layers = {
+  basemap: L.layerGroup([], { attribution: OSM_ATTRIBUTION }),
+  osm: L.tileLayer('https://tile.openstreetmap.org/{z}/{x}/{y}.png', { maxZoom: 19, attribution: OSM_ATTRIBUTION }),
+  dmz: L.layerGroup([], { attribution: OSM_ATTRIBUTION }),
+  mdl: L.layerGroup([], { attribution: OSM_ATTRIBUTION }),
+  incidents: cluster,
+  crossings: L.layerGroup(),
+  paths: L.layerGroup(),
+  places: L.layerGroup([], { attribution: NE_ATTRIBUTION }),
+  landmarks: L.layerGroup([], { attribution: OSM_ATTRIBUTION }),
+};
+for (const name of ['basemap', 'dmz', 'mdl', 'paths', 'crossings', 'incidents', 'places', 'landmarks']) layers[name].addTo(map);
+
+const highlight = L.circleMarker([0, 0], {
+  renderer: renderers.highlight, radius: 17, color: '#0b57d0', weight: 3, fill: false, interactive: false,
+});
+
+const ShapeIcon = L.DivIcon.extend({
+  options: { iconSize: [22, 22], html: false },
+  createIcon(old) {
+    const div = L.DivIcon.prototype.createIcon.call(this, old);
+    div.replaceChildren(shape(this.options.type, 22));
+    return div;
+  },
+});
+const icons = Object.fromEntries(TYPES.map((type) => [type, new ShapeIcon({ type, className: `inc-icon inc-${type}` })]));
+
+// ---- controls on the map
+
+let layerControl = null;
+function buildLayerControl() {
+  const lang = state.lang;
+  if (layerControl) layerControl.remove();
+  const base = { [t(lang, 'layerBasemap')]: layers.basemap, [t(lang, 'layerOSM')]: layers.osm };
+  const overlays = {};
+  for (const [name, key] of [['dmz', 'layerDMZ'], ['mdl', 'layerMDL'], ['incidents', 'layerIncidents'],
+    ['crossings', 'layerCrossings'], ['paths', 'layerPaths'], ['places', 'layerPlaces'], ['landmarks', 'layerLandmarks']]) {
+    overlays[t(lang, key)] = layers[name];
+  }
+  layerControl = L.control.layers(base, overlays, { collapsed: true, position: 'topright' }).addTo(map);
+  const toggle = layerControl.getContainer().querySelector('.leaflet-control-layers-toggle');
+  toggle.setAttribute('aria-label', t(lang, 'layers'));
+  toggle.title = t(lang, 'layers');
+}
+
+const Legend = L.Control.extend({
+  options: { position: 'topleft' },
+  onAdd() {
+    const box = L.DomUtil.create('details', 'legend');
+    L.DomEvent.disableClickPropagation(box);
+    L.DomEvent.disableScrollPropagation(box);
+    const size = map.getSize();
+    box.open = size.x >= 560 && size.y >= 560;
+    this.box = box;
+    this.fill();
+    return box;
+  },
+  fill() {
+    const lang = state.lang;
+    const summary = textElement(t(lang, 'legend'), 'summary');
+    const list = document.createElement('ul');
+    const item = (sym, text) => {
+      const li = document.createElement('li');
+      li.append(sym, textElement(text));
+      list.append(li);
+    };
+    for (const type of TYPES) item(shape(type, 16), label(lang, 'types', type));
+    item(lineSymbol('mdl'), t(lang, 'mdl'));
+    item(lineSymbol('dmz'), t(lang, 'dmzBand'));
+    item(lineSymbol('crossing'), t(lang, 'layerCrossings'));
+    item(lineSymbol('path'), t(lang, 'layerPaths'));
+    this.box.replaceChildren(summary, list);
+  },
+});
+const legend = new Legend().addTo(map);
+
+// ---- the data currently shown
+
+let features = new Map(); // id → Feature, for the current filters
+let sorted = []; // [{f, ll}] in date order
+const markers = new Map(); // id → marker, kept across filter changes
+let shown = new Set(); // markers now in the cluster group
+
+function pointOf(f) {
+  const c = f.geometry?.coordinates;
+  if (f.geometry?.type !== 'Point' || !Array.isArray(c) || !Number.isFinite(c[0]) || !Number.isFinite(c[1])) return null;
+  return L.latLng(c[1], c[0]);
+}
+
+function markerTitle(f) {
+  const p = f.properties;
+  return t(state.lang, 'incidentMarker', { title: p.title, date: formatDate(state.lang, p.date, p.date_precision) });
+}
+
+function markerFor(f, ll) {
+  let m = markers.get(f.id);
+  if (m && (!m.getLatLng().equals(ll) || m.options.icon !== (icons[f.properties.type] || icons.other))) {
+    if (shown.has(m)) {
+      cluster.removeLayer(m);
+      shown.delete(m);
+    }
+    m = null;
+  }
+  if (!m) {
+    m = L.marker(ll, { icon: icons[f.properties.type] || icons.other, keyboard: true, riseOnHover: true, title: markerTitle(f) });
+    m.incidentId = f.id;
+    m.on('click', () => select(f.id));
+    markers.set(f.id, m);
+  }
+  return m;
+}
+
+function addChunked(list) {
+  if (list.length === 0) return Promise.resolve();
+  if (!map.hasLayer(cluster)) {
+    cluster.addLayers(list);
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => {
+    chunkDone = resolve;
+    cluster.addLayers(list);
+  });
+}
+
+function byDate(a, b) {
+  const da = a.f.properties.date || '';
+  const db = b.f.properties.date || '';
+  return da < db ? -1 : da > db ? 1 : a.f.id < b.f.id ? -1 : a.f.id > b.f.id ? 1 : 0;
+}
+
+async function renderIncidents(list) {
+  features = new Map();
+  sorted = [];
+  const next = new Set();
+  const add = [];
+  for (const f of list) {
+    const ll = pointOf(f);
+    if (!ll || typeof f.id !== 'string') continue;
+    features.set(f.id, f);
+    sorted.push({ f, ll });
+    const m = markerFor(f, ll);
+    next.add(m);
+    if (!shown.has(m)) add.push(m);
+  }
+  sorted.sort(byDate);
+  const remove = [];
+  for (const m of shown) if (!next.has(m)) remove.push(m);
+  if (remove.length) cluster.removeLayers(remove);
+  shown = next;
+  await addChunked(add);
+
+  layers.paths.clearLayers();
+  for (const { f } of sorted) {
+    const path = f.properties.path;
+    if (path?.type !== 'LineString' || !Array.isArray(path.coordinates) || path.coordinates.length < 2) continue;
+    const line = L.polyline(path.coordinates.map(([lon, lat]) => [lat, lon]), {
+      renderer: renderers.paths, color: '#333333', weight: 2.5, dashArray: '6 4', opacity: 0.9,
+    });
+    line.bindTooltip(() => textElement(markerTitle(f)), { sticky: true });
+    line.on('click', () => select(f.id));
+    layers.paths.addLayer(line);
+  }
+}
+
+function renderCrossings(list) {
+  layers.crossings.clearLayers();
+  for (const c of list) {
+    const ll = pointOf(c);
+    if (!ll) continue;
+    const p = c.properties || {};
+    const m = L.circleMarker(ll, {
+      renderer: renderers.crossings, radius: 5, color: '#1b1b1b', weight: 2.5, fillColor: '#ffffff', fillOpacity: 1,
+      dashArray: p.estimated ? '3 3' : null,
+    });
+    m.bindTooltip(() => {
+      const lang = state.lang;
+      const parts = [t(lang, 'crossingPoint'), p.title, formatDate(lang, p.date, p.date_precision), label(lang, 'directions', p.direction)];
+      if (p.estimated) parts.push(t(lang, 'estimated'));
+      return textElement(parts.filter(Boolean).join(' · '));
+    }, { sticky: true });
+    if (p.incident_id) m.on('click', () => select(p.incident_id));
+    layers.crossings.addLayer(m);
+  }
+}
+
+// ---- the list of incidents in view
+
+function renderList() {
+  const lang = state.lang;
+  const b = map.getBounds();
+  const inView = sorted.filter(({ ll }) => b.contains(ll));
+  const items = inView.slice(0, LIST_MAX).map(({ f }) => {
+    const p = f.properties;
+    const li = document.createElement('li');
+    const btn = document.createElement('button');
+    btn.type = 'button';
+    btn.dataset.id = f.id;
+    if (f.id === state.sel) btn.setAttribute('aria-current', 'true');
+    btn.append(shape(p.type, 16), textElement(formatDate(lang, p.date, p.date_precision)), textElement(p.title || f.id));
+    btn.children[1].className = 'date';
+    btn.children[2].className = 'title';
+    li.append(btn);
+    return li;
+  });
+  $('list').replaceChildren(...items);
+  $('list-count').textContent = inView.length ? t(lang, 'listCount', { n: formatNumber(lang, inView.length) }) : t(lang, 'listEmpty');
+  const more = $('list-more');
+  more.hidden = inView.length <= LIST_MAX;
+  more.textContent = t(lang, 'listMore', { n: formatNumber(lang, LIST_MAX) });
+}
+
+$('list').addEventListener('click', (e) => {
+  const btn = e.target.closest('button[data-id]');
+  if (btn) select(btn.dataset.id, { fly: true });
+});
+
+// ---- details of the selected incident
+
+let returnFocus = null;
+
+function showDetails(f, focus) {
+  const panel = $('details');
+  panel.hidden = false;
+  const heading = renderDetails($('details-body'), f, state.lang);
+  if (focus) heading.focus();
+  const ll = pointOf(f);
+  if (ll) highlight.setLatLng(ll).addTo(map);
+  for (const b of $('list').querySelectorAll('button[aria-current]')) b.removeAttribute('aria-current');
+  $('list').querySelector(`button[data-id="${CSS.escape(f.id)}"]`)?.setAttribute('aria-current', 'true');
+}
+
+function closeDetails() {
+  state.sel = null;
+  $('details').hidden = true;
+  $('details-body').replaceChildren();
+  highlight.remove();
+  for (const b of $('list').querySelectorAll('button[aria-current]')) b.removeAttribute('aria-current');
+  writeURL();
+  if (returnFocus && document.contains(returnFocus)) returnFocus.focus();
+  returnFocus = null;
+}
+
+function flyTo(f) {
+  const ll = pointOf(f);
+  if (!ll) return;
+  const m = markers.get(f.id);
+  const reveal = () => {
+    if (m && cluster.hasLayer(m)) cluster.zoomToShowLayer(m, () => {});
+  };
+  const zoom = Math.max(map.getZoom(), 11);
+  if (map.getZoom() >= 11 && map.getBounds().pad(-0.1).contains(ll)) {
+    reveal();
+    return;
+  }
+  map.once('moveend', reveal);
+  if (reducedMotion.matches) map.setView(ll, zoom);
+  else map.flyTo(ll, zoom, { duration: 0.8 });
+}
+
+// select shows the details of incident id; fly also moves the map to it.
+async function select(id, { fly = false, focus = false } = {}) {
+  returnFocus = document.activeElement;
+  state.sel = id;
+  writeURL();
+  let f = features.get(id);
+  if (!f) {
+    try {
+      f = await getJSON(`/api/incidents/${encodeURIComponent(id)}`);
+    } catch {
+      f = null;
+    }
+  }
+  if (state.sel !== id) return;
+  if (!f) {
+    closeDetails();
+    return;
+  }
+  showDetails(f, focus);
+  if (fly) flyTo(f);
+}
+
+$('details-close').addEventListener('click', closeDetails);
+document.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' && !$('details').hidden && $('details').contains(document.activeElement)) closeDetails();
+});
+
+// ---- filters
+
+let slider = null;
+
+function buildChecks() {
+  const lang = state.lang;
+  const make = (fieldset, name, values, selected, group, withShape) => {
+    const legendEl = fieldset.querySelector('legend');
+    const boxes = values.map((v) => {
+      const id = `${name}-${v}`;
+      const wrap = document.createElement('div');
+      wrap.className = 'check';
+      const input = document.createElement('input');
+      input.type = 'checkbox';
+      input.id = id;
+      input.name = name;
+      input.value = v;
+      input.checked = selected.includes(v);
+      const lab = document.createElement('label');
+      lab.htmlFor = id;
+      if (withShape) lab.append(shape(v, 18));
+      lab.append(textElement(label(lang, group, v)));
+      wrap.append(input, lab);
+      return wrap;
+    });
+    fieldset.replaceChildren(legendEl, ...boxes);
+  };
+  make($('types'), 'type', TYPES, state.types, 'types', true);
+  make($('directions'), 'direction', DIRECTIONS, state.directions, 'directions', false);
+}
+
+function checked(name) {
+  return [...document.querySelectorAll(`input[name="${name}"]:checked`)].map((i) => i.value);
+}
+
+$('types').addEventListener('change', () => {
+  state.types = checked('type');
+  refresh();
+});
+$('directions').addEventListener('change', () => {
+  state.directions = checked('direction');
+  refresh();
+});
+
+let searchTimer = 0;
+$('q').addEventListener('input', () => {
+  clearTimeout(searchTimer);
+  searchTimer = setTimeout(() => {
+    if ($('q').value.trim() === state.q.trim()) return;
+    state.q = $('q').value;
+    refresh();
+  }, 300);
+});
+$('filter-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  clearTimeout(searchTimer);
+  state.q = $('q').value;
+  refresh();
+});
+
+$('reset').addEventListener('click', () => {
+  const d = defaultState();
+  Object.assign(state, { from: bounds?.first ?? null, to: bounds?.last ?? null, types: d.types, directions: d.directions, q: '' });
+  syncControls();
+  refresh();
+});
+
+function buildSlider() {
+  const el = $('years');
+  const { from, to } = yearRange(state, bounds);
+  slider = noUiSlider.create(el, {
+    start: [from, to],
+    connect: true,
+    step: 1,
+    margin: 0,
+    behaviour: 'tap-drag',
+    range: { min: bounds.first, max: Math.max(bounds.last, bounds.first + 1) },
+    keyboardDefaultStep: 1,
+    keyboardPageMultiplier: 10,
+    format: { to: (v) => String(Math.round(v)), from: (v) => Number(v) },
+    ariaFormat: { to: (v) => String(Math.round(v)), from: (v) => Number(v) },
+    handleAttributes: [{ 'aria-label': t(state.lang, 'yearFrom') }, { 'aria-label': t(state.lang, 'yearTo') }],
+  });
+  slider.on('update', (values) => {
+    $('years-out').textContent = values[0] === values[1] ? values[0] : `${values[0]} – ${values[1]}`;
+  });
+  slider.on('set', (values) => {
+    const [a, b] = values.map(Number);
+    if (a === state.from && b === state.to) return;
+    state.from = a;
+    state.to = b;
+    refresh();
+  });
+}
+
+function syncControls() {
+  for (const i of document.querySelectorAll('input[name="type"]')) i.checked = state.types.includes(i.value);
+  for (const i of document.querySelectorAll('input[name="direction"]')) i.checked = state.directions.includes(i.value);
+  if ($('q').value !== state.q) $('q').value = state.q;
+  if (slider && bounds) {
+    const { from, to } = yearRange(state, bounds);
+    slider.set([from, to], false);
+  }
+}
+
+// ---- the timeline
+
+function buildTimeline() {
+  const bars = [];
+  const axis = [];
+  const span = bounds.last - bounds.first + 1;
+  for (let y = bounds.first; y <= bounds.last; y++) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'bar';
+    b.dataset.year = String(y);
+    b.tabIndex = -1;
+    b.append(document.createElement('span'));
+    bars.push(b);
+    const gap = Math.max(3, span / 10);
+    if (y === bounds.first || y === bounds.last || (y % 10 === 0 && y - bounds.first > gap && bounds.last - y > gap)) {
+      const tick = textElement(String(y));
+      tick.style.left = `${((y - bounds.first + 0.5) / span) * 100}%`;
+      axis.push(tick);
+    }
+  }
+  $('bars').replaceChildren(...bars);
+  $('axis').replaceChildren(...axis);
+}
+
+let lastYears = null;
+
+function updateTimeline(years) {
+  lastYears = years;
+  const lang = state.lang;
+  const counts = new Map((years?.years || []).map((y) => [y.year, y.total]));
+  const max = Math.max(1, ...counts.values());
+  const { from, to } = yearRange(state, bounds);
+  let focusable = null;
+  for (const b of $('bars').children) {
+    const y = Number(b.dataset.year);
+    const n = counts.get(y) || 0;
+    b.firstChild.style.height = n ? `${Math.max(4, (n / max) * 100)}%` : '0';
+    b.classList.toggle('in', y >= from && y <= to);
+    b.classList.toggle('empty', n === 0);
+    b.setAttribute('aria-pressed', String(from === to && y === from));
+    b.setAttribute('aria-label', t(lang, 'bar', { year: y, n: formatNumber(lang, n) }));
+    b.title = t(lang, 'bar', { year: y, n: formatNumber(lang, n) });
+    if (b.tabIndex === 0) focusable = b;
+  }
+  if (!focusable) {
+    const first = $('bars').querySelector(`[data-year="${from}"]`) || $('bars').firstChild;
+    if (first) first.tabIndex = 0;
+  }
+}
+
+function selectYear(y) {
+  if (state.from === y && state.to === y) {
+    state.from = bounds.first;
+    state.to = bounds.last;
+  } else {
+    state.from = y;
+    state.to = y;
+  }
+  syncControls();
+  return refresh();
+}
+
+$('bars').addEventListener('click', (e) => {
+  const b = e.target.closest('button.bar');
+  if (b) selectYear(Number(b.dataset.year));
+});
+$('bars').addEventListener('keydown', (e) => {
+  const b = e.target.closest('button.bar');
+  if (!b) return;
+  const all = [...$('bars').children];
+  let i = all.indexOf(b);
+  if (e.key === 'ArrowLeft' || e.key === 'ArrowDown') i = Math.max(0, i - 1);
+  else if (e.key === 'ArrowRight' || e.key === 'ArrowUp') i = Math.min(all.length - 1, i + 1);
+  else if (e.key === 'Home') i = 0;
+  else if (e.key === 'End') i = all.length - 1;
+  else return;
+  e.preventDefault();
+  for (const x of all) x.tabIndex = -1;
+  all[i].tabIndex = 0;
+  all[i].focus();
+});
+
+// ---- counts, status, URL and export
+
+function setStatus(s) {
+  document.body.dataset.status = s;
+}
+
+function updateCount(matched) {
+  const lang = state.lang;
+  document.body.dataset.matched = String(matched);
+  document.body.dataset.total = String(bounds?.total ?? 0);
+  document.body.dataset.rendered = String(cluster.getLayers().length);
+  $('count').textContent = t(lang, 'showing', { n: formatNumber(lang, matched), m: formatNumber(lang, bounds?.total ?? 0) });
+}
+
+function writeURL() {
+  const q = pageQuery(state, bounds);
+  const url = `${location.pathname}${q ? `?${q}` : ''}${location.hash}`;
+  if (url !== `${location.pathname}${location.search}${location.hash}`) history.replaceState(null, '', url);
+}
+
+function updateExport() {
+  const a = $('export');
+  if (selectsNothing(state)) {
+    a.removeAttribute('href');
+    a.setAttribute('aria-disabled', 'true');
+    return;
+  }
+  const q = queryParams(state, bounds).toString();
+  a.href = `/api/export.geojson${q ? `?${q}` : ''}`;
+  a.removeAttribute('aria-disabled');
+}
+
+function showError(on) {
+  const e = $('error');
+  e.hidden = !on;
+  e.textContent = on ? t(state.lang, 'loadError') : '';
+}
+
+// ---- loading
+
+async function fetchAll(path, params, signal) {
+  const out = [];
+  let matched = 0;
+  for (let offset = 0; ; offset += PAGE) {
+    const p = new URLSearchParams(params);
+    p.set('limit', String(PAGE));
+    if (offset) p.set('offset', String(offset));
+    const fc = await getJSON(`${path}?${p}`, signal);
+    if (!fc) return { features: [], matched: 0, missing: true };
+    const list = Array.isArray(fc.features) ? fc.features : [];
+    matched = typeof fc.numberMatched === 'number' ? fc.numberMatched : list.length;
+    for (const f of list) out.push(f);
+    if (list.length === 0 || out.length >= matched) break;
+  }
+  return { features: out, matched };
+}
+
+let generation = 0;
+let controller = null;
+let current = Promise.resolve();
+let renderChain = Promise.resolve();
+
+// refresh asks the API for what the filters select and redraws the map,
+// the list, the count and the timeline.
+function refresh() {
+  const gen = ++generation;
+  if (controller) controller.abort();
+  controller = new AbortController();
+  const { signal } = controller;
+  writeURL();
+  updateExport();
+  setStatus('loading');
+  current = load(gen, signal).catch((err) => {
+    if (gen !== generation || err?.name === 'AbortError') return;
+    setStatus('error');
+    showError(true);
+  });
+  return current;
+}
+
+async function load(gen, signal) {
+  const empty = { features: [], matched: 0 };
+  let inc = empty;
+  let cross = empty;
+  let years = { years: [] };
+  if (!selectsNothing(state)) {
+    const params = queryParams(state, bounds);
+    [inc, cross, years] = await Promise.all([
+      fetchAll('/api/incidents', params, signal),
+      fetchAll('/api/crossings', params, signal).catch((err) => {
+        if (err?.name === 'AbortError') throw err;
+        return empty;
+      }),
+      getJSON(`/api/years?${queryParams(state, bounds, { years: false })}`, signal),
+    ]);
+    if (inc.missing) throw new Error('/api/incidents is missing');
+  }
+  if (gen !== generation) return;
+  const rendered = renderChain.then(async () => {
+    if (gen !== generation) return;
+    await renderIncidents(inc.features);
+    if (gen !== generation) return;
+    renderCrossings(cross.features);
+    updateTimeline(years);
+    updateCount(inc.matched);
+    renderList();
+    showError(false);
+    if (state.sel) {
+      const f = features.get(state.sel);
+      if (f) showDetails(f, false);
+      else if (!$('details').hidden) highlight.remove();
+    }
+    setStatus('idle');
+  });
+  renderChain = rendered.catch(() => {});
+  await rendered;
+}
+
+// settled resolves when the page has started and the latest change has
+// been fetched and drawn.
+async function settled() {
+  await ready;
+  for (;;) {
+    const p = current;
+    await p;
+    await renderChain;
+    if (p === current) return snapshot();
+  }
+}
+
+// snapshot reports what the page shows, for tests and for the curious.
+function snapshot() {
+  let onMap = 0;
+  cluster._featureGroup?.eachLayer((l) => {
+    onMap += typeof l.getChildCount === 'function' ? l.getChildCount() : 1;
+  });
+  return {
+    status: document.body.dataset.status,
+    query: queryParams(state, bounds).toString(),
+    matched: Number(document.body.dataset.matched),
+    total: bounds?.total ?? 0,
+    features: features.size,
+    markers: cluster.getLayers().length,
+    onMap,
+    crossings: layers.crossings.getLayers().length,
+    paths: layers.paths.getLayers().length,
+  };
+}
+
+// ---- language
+
+function applyLang() {
+  const lang = state.lang;
+  document.documentElement.lang = lang;
+  document.title = t(lang, 'pageTitle');
+  for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(lang, el.dataset.i18n);
+  for (const el of document.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = t(lang, el.dataset.i18nPlaceholder);
+  for (const el of document.querySelectorAll('[data-i18n-aria-label]')) el.setAttribute('aria-label', t(lang, el.dataset.i18nAriaLabel));
+  $('lang').lang = lang === 'en' ? 'ko' : 'en';
+  map.getContainer().setAttribute('aria-label', t(lang, 'mapLabel'));
+  buildChecks();
+  buildLayerControl();
+  legend.fill();
+  if (slider) {
+    $('years').querySelector('.noUi-handle-lower')?.setAttribute('aria-label', t(lang, 'yearFrom'));
+    $('years').querySelector('.noUi-handle-upper')?.setAttribute('aria-label', t(lang, 'yearTo'));
+  }
+  for (const [id, m] of markers) {
+    const f = features.get(id);
+    if (!f) continue;
+    m.options.title = markerTitle(f);
+    if (m.getElement()) m.getElement().title = m.options.title;
+  }
+  if (cluster._map) cluster.refreshClusters();
+}
+
+$('lang').addEventListener('click', () => {
+  state.lang = state.lang === 'en' ? 'ko' : 'en';
+  applyLang();
+  writeURL();
+  if (bounds) {
+    updateCount(Number(document.body.dataset.matched || 0));
+    renderList();
+    const f = state.sel && features.get(state.sel);
+    if (f && !$('details').hidden) showDetails(f, false);
+    updateTimeline(lastYears);
+  }
+});
+
+// ---- start
+
+map.on('moveend', () => {
+  const c = map.getCenter();
+  state.view = { z: map.getZoom(), lat: c.lat, lon: c.lng };
+  if (bounds) {
+    writeURL();
+    renderList();
+  }
+});
+
+function loadLayers() {
+  const quiet = () => {};
+  loadLand(layers.basemap, renderers.land).catch(quiet);
+  loadPlaces(map, layers.places, renderers.basemapPoints).catch(quiet);
+  loadLandmarks(map, layers.landmarks, renderers.basemapPoints).catch(quiet);
+  loadMDL(layers.mdl, renderers.mdl, () => t(state.lang, 'mdl')).catch(quiet);
+  loadDMZ(layers.dmz, renderers.dmz, () => t(state.lang, 'dmzBand')).catch(quiet);
+}
+
+async function start() {
+  applyLang();
+  $('count').textContent = t(state.lang, 'loading');
+  if (state.view) map.setView([state.view.lat, state.view.lon], state.view.z, { animate: false });
+  else map.fitBounds(DMZ_BOUNDS, { animate: false });
+  loadLayers();
+  try {
+    const all = await getJSON('/api/years');
+    if (!all) throw new Error('/api/years is missing');
+    const thisYear = new Date().getUTCFullYear();
+    const first = all.first || all.years?.[0]?.year || 1953;
+    const last = all.last || all.years?.at(-1)?.year || thisYear;
+    bounds = { first, last, total: all.total ?? 0 };
+  } catch {
+    setStatus('error');
+    showError(true);
+    return;
+  }
+  const { from, to } = yearRange(state, bounds);
+  state.from = from;
+  state.to = to;
+  buildSlider();
+  buildTimeline();
+  syncControls();
+  await refresh();
+  if (state.sel && $('details').hidden) select(state.sel);
+}
+
+const ready = start();
+
+window.dmzmap = {
+  map,
+  cluster,
+  get state() {
+    return structuredClone(state);
+  },
+  get bounds() {
+    return bounds && { ...bounds };
+  },
+  queryParams: () => queryParams(state, bounds).toString(),
+  settled,
+  snapshot,
+  setYears: (from, to) => slider.set([from, to]),
+  selectYear,
+  select,
+};

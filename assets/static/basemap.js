@@ -1,0 +1,140 @@
+// The offline vector basemap (land, borders, places, landmarks) and the
+// MDL and DMZ layers, drawn on canvas in panes stacked in a fixed order.
+
+const L = window.L;
+
+export const OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors (ODbL)';
+export const NE_ATTRIBUTION = '<a href="https://www.naturalearthdata.com/">Natural Earth</a>';
+
+const PANES = { land: 250, dmz: 350, mdl: 360, paths: 370, crossings: 380, basemapPoints: 390, labels: 450, highlight: 590 };
+
+// createPanes adds the panes and returns a canvas renderer for each.
+export function createPanes(map) {
+  const renderers = {};
+  for (const [name, z] of Object.entries(PANES)) {
+    const pane = map.createPane(name);
+    pane.style.zIndex = String(z);
+    if (name === 'labels') pane.style.pointerEvents = 'none';
+    renderers[name] = L.canvas({ pane: name, padding: 0.3 });
+  }
+  return renderers;
+}
+
+// textElement makes an element holding s as text, for tooltips: Leaflet
+// inserts a string as HTML, an element as it is.
+export function textElement(s, tag = 'span') {
+  const el = document.createElement(tag);
+  el.textContent = String(s ?? '');
+  return el;
+}
+
+// getJSON fetches url and returns its JSON, or null for a 404 (a layer the
+// server does not have); other failures throw.
+export async function getJSON(url, signal) {
+  const res = await fetch(url, { signal, headers: { Accept: 'application/geo+json, application/json' } });
+  if (res.status === 404) return null;
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  return res.json();
+}
+
+const LAND_STYLE = {
+  KOR: { fillColor: '#f7f4ec' },
+  PRK: { fillColor: '#ece6d6' },
+};
+
+// loadLand draws the land polygons and their borders into group.
+export async function loadLand(group, renderer) {
+  const fc = await getJSON('/static/basemap/basemap-korea.geojson');
+  if (!fc) return;
+  L.geoJSON(fc, {
+    renderer,
+    interactive: false,
+    style: (f) => ({
+      stroke: true, color: '#8c8577', weight: 1, opacity: 1,
+      fill: true, fillOpacity: 1, fillColor: '#e4e2dc',
+      ...(LAND_STYLE[f.properties.iso_a3] || {}),
+    }),
+  }).addTo(group);
+}
+
+// loadPlaces draws the populated places, each labelled from the zoom level
+// Natural Earth suggests for it.
+export async function loadPlaces(map, group, renderer) {
+  const fc = await getJSON('/static/basemap/places-korea.geojson');
+  if (!fc) return;
+  const places = fc.features.map((f) => {
+    const [lon, lat] = f.geometry.coordinates;
+    const m = L.circleMarker([lat, lon], {
+      renderer, radius: f.properties.featurecla === 'Admin-0 capital' ? 4 : 2.5,
+      color: '#3d3d3d', weight: 1, fillColor: '#3d3d3d', fillOpacity: 1, interactive: false,
+    });
+    m.bindTooltip(textElement(f.properties.name), {
+      permanent: true, direction: 'right', offset: [4, 0], pane: 'labels', className: 'place-label',
+      interactive: false,
+    });
+    return { m, minZoom: Math.max(5, Math.ceil(f.properties.min_zoom ?? 6)) };
+  });
+  const update = () => {
+    const z = map.getZoom();
+    for (const p of places) {
+      const show = z >= p.minZoom;
+      if (show && !group.hasLayer(p.m)) group.addLayer(p.m);
+      else if (!show && group.hasLayer(p.m)) group.removeLayer(p.m);
+    }
+  };
+  map.on('zoomend', update);
+  update();
+}
+
+// loadLandmarks draws the DMZ landmarks, labelled from zoom 10.
+export async function loadLandmarks(map, group, renderer) {
+  const fc = await getJSON('/static/basemap/dmz-landmarks.geojson');
+  if (!fc) return;
+  const marks = fc.features.filter((f) => f.geometry?.type === 'Point').map((f) => {
+    const [lon, lat] = f.geometry.coordinates;
+    const m = L.circleMarker([lat, lon], {
+      renderer, radius: 3.5, color: '#ffffff', weight: 1.5, fillColor: '#4b4b4b', fillOpacity: 1,
+    });
+    m.bindTooltip(textElement(f.properties.name), { direction: 'top', offset: [0, -4], className: 'landmark-label' });
+    return m.addTo(group);
+  });
+  const update = () => {
+    const permanent = map.getZoom() >= 10;
+    for (const m of marks) {
+      const tip = m.getTooltip();
+      if (tip.options.permanent === permanent) continue;
+      const content = tip.getContent();
+      m.unbindTooltip();
+      m.bindTooltip(content, {
+        permanent, direction: permanent ? 'right' : 'top', offset: permanent ? [5, 0] : [0, -4],
+        className: 'landmark-label', pane: permanent ? 'labels' : 'tooltipPane',
+      });
+    }
+  };
+  map.on('zoomend', update);
+  update();
+}
+
+// loadMDL draws the line from /api/mdl.
+export async function loadMDL(group, renderer, tooltip) {
+  const f = await getJSON('/api/mdl');
+  if (!f) return;
+  L.geoJSON(f, {
+    renderer,
+    style: { color: '#c0001a', weight: 3, opacity: 0.95 },
+    onEachFeature: (_, layer) => layer.bindTooltip(() => textElement(tooltip()), { sticky: true }),
+  }).addTo(group);
+}
+
+// loadDMZ draws the band from /api/dmz; a server without it has no band.
+export async function loadDMZ(group, renderer, tooltip) {
+  const fc = await getJSON('/api/dmz');
+  if (!fc) return;
+  L.geoJSON(fc, {
+    renderer,
+    style: (f) => (f.geometry.type === 'Polygon' || f.geometry.type === 'MultiPolygon'
+      ? { stroke: false, fillColor: '#f4c542', fillOpacity: 0.3 }
+      : { color: '#8a6d00', weight: 1.5, dashArray: '6 4', opacity: 0.9 }),
+    onEachFeature: (_, layer) => layer.bindTooltip(() => textElement(tooltip()), { sticky: true }),
+  }).addTo(group);
+}

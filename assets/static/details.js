@@ -1,0 +1,91 @@
+// The details of one incident, built with createElement and textContent
+// only: nothing from the data is ever parsed as HTML.
+
+import { t, label, formatDate, formatNumber } from './i18n.js';
+import { shape } from './symbols.js';
+
+function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
+  for (const c of children) {
+    if (c === null || c === undefined) continue;
+    e.append(c instanceof Node ? c : String(c));
+  }
+  return e;
+}
+
+function casualtyText(lang, c) {
+  if (!c) return t(lang, 'unknown');
+  const part = (n, key) => `${n === null || n === undefined ? t(lang, 'unknown') : formatNumber(lang, n)} ${t(lang, key)}`;
+  return `${part(c.killed, 'killed')}, ${part(c.wounded, 'wounded')}`;
+}
+
+function distanceText(lang, m) {
+  if (typeof m !== 'number') return null;
+  return `${(m / 1000).toLocaleString(lang === 'ko' ? 'ko-KR' : 'en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} km`;
+}
+
+function precisionText(lang, m) {
+  if (typeof m !== 'number' || m <= 0) return null;
+  const d = m >= 1000 ? `${formatNumber(lang, Math.round(m / 100) / 10)} km` : `${formatNumber(lang, Math.round(m))} m`;
+  return t(lang, 'locationPrecision', { d });
+}
+
+// safeURL returns url if it is an http(s) address, so that a source can
+// never be a javascript: link.
+function safeURL(url) {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
+// renderDetails fills container with the details of the Feature f.
+export function renderDetails(container, f, lang) {
+  const p = f.properties || {};
+  const rows = [];
+  const row = (key, value) => {
+    if (value === null || value === undefined || value === '') return;
+    rows.push(el('dt', null, t(lang, key)), el('dd', null, value));
+  };
+  const typeValue = el('span', { class: 'type-value' }, shape(p.type, 16), label(lang, 'types', p.type));
+  row('date', formatDate(lang, p.date, p.date_precision));
+  row('type', typeValue);
+  row('direction', p.direction ? label(lang, 'directions', p.direction) : null);
+  const place = [p.place, p.location_note, precisionText(lang, p.location_precision_m)].filter(Boolean).join('; ');
+  row('place', place);
+  row('persons', [p.persons, typeof p.persons_count === 'number' ? `(${formatNumber(lang, p.persons_count)})` : null].filter(Boolean).join(' '));
+  const cas = casualtyText(lang, p.casualties);
+  row('casualties', p.casualties?.note ? `${cas}. ${p.casualties.note}` : cas);
+  row('distance', distanceText(lang, p.distance_to_mdl_m));
+  row('side', p.side ? label(lang, 'sides', p.side) : null);
+  row('sector', p.sector ? label(lang, 'sectors', p.sector) : null);
+  if (typeof p.in_dmz === 'boolean') row('inDmz', t(lang, p.in_dmz ? 'yes' : 'no'));
+  if (p.path) row('path', t(lang, 'pathKnown'));
+  row('confidence', p.confidence ? label(lang, 'confidence', p.confidence) : null);
+  row('note', p.note);
+
+  const sources = el('ul', { class: 'sources' });
+  for (const s of p.sources || []) {
+    const href = safeURL(s.url);
+    const name = s.title || s.url || '';
+    const link = href
+      ? el('a', { href, target: '_blank', rel: 'noopener noreferrer' }, name)
+      : el('span', null, name);
+    const meta = [s.publisher, s.published ? t(lang, 'published', { d: formatDate(lang, s.published) }) : null].filter(Boolean).join(', ');
+    sources.append(el('li', null, link, meta ? ` (${meta})` : null));
+  }
+
+  const heading = el('h2', { id: 'details-title', tabindex: '-1' }, p.title || f.id);
+  container.replaceChildren(
+    heading,
+    el('dl', { class: 'facts' }, ...rows),
+    el('h3', null, t(lang, 'summary')),
+    el('p', { class: 'summary' }, p.summary || ''),
+    el('h3', null, t(lang, 'sources')),
+    (p.sources || []).length ? sources : el('p', null, t(lang, 'noSources')),
+  );
+  return heading;
+}

@@ -153,8 +153,10 @@ func TestIncidentGet(t *testing.T) {
 
 func TestHead(t *testing.T) {
 	s, _, _ := newTestServer(t, fixture(loadMDL(t)))
-	r := do(t, s, httptest.NewRequest(http.MethodHead, "/api/incidents?year=2017", nil))
-	if r.status != http.StatusOK || r.header.Get("Content-Type") != data.ContentTypeGeoJSON || len(r.body) != 0 {
-		t.Errorf("HEAD: status %d, Content-Type %q, %d bytes: want 200, GeoJSON, no body", r.status, r.header.Get("Content-Type"), len(r.body))
+	for _, url := range []string{"/api/incidents?year=2017", "/api/export.geojson?year=2017", "/api/incidents/2017-11-13-jsa"} {
+		r := do(t, s, httptest.NewRequest(http.MethodHead, url, nil))
+		if r.status != http.StatusOK || r.header.Get("Content-Type") != data.ContentTypeGeoJSON || len(r.body) != 0 {
+			t.Errorf("HEAD %s: status %d, Content-Type %q, %d bytes: want 200, GeoJSON, no body", url, r.status, r.header.Get("Content-Type"), len(r.body))
+		}
 	}
 }

@@ -19,10 +19,19 @@
 // north when it lies left of both, south when right of both, and otherwise
 // on the outer side of the bend). Within 1 m of the line it is OnLine.
 // A point whose nearest point is an end of the line lies beyond it (the Han
-// estuary to the west, the East Sea to the east): its side is taken against
-// a ray that extends the line from that end along the chord of its last
-// 5 km, which puts Incheon, Seoul and Sokcho south and Kaesong, Haeju and
-// Ongjin north, as the national borders do.
+// estuary to the west, the East Sea to the east): the line is extended from
+// each end along its parallel (due west from the western end, due east from
+// the eastern end), and such a point is North when its latitude is at least
+// that end's, South otherwise. This follows the national borders, which
+// leave the MDL's western end westward down the Han estuary and its eastern
+// end eastward out to sea: it puts Gimpo, Ganghwa, Incheon and Sokcho south
+// and Kaesong, Haeju and the Kosong coast north. (A ray along the chord of
+// the last 5 km does as well in the east but not in the west, where the
+// line's first 15 km run north from the estuary while the border turns west:
+// it put Ganghwa and western Incheon north.) The rule disagrees with the
+// borders only on the far shores of the estuary and around the Ongjin
+// peninsula, where the border is the river's and the sea's median line.
+// BeyondLine is never returned.
 package geo
 
 import (
@@ -34,7 +43,8 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// Side is where a point lies with respect to the MDL.
+// Side is where a point lies with respect to the MDL: see the package
+// comment for the rule.
 type Side string
 
 // The sides of the line. BeyondLine is reserved for points the end-of-line
@@ -63,21 +73,15 @@ const HalfWidthM = 2000.0
 // onLineM is the distance within which a point is OnLine.
 const onLineM = 1.0
 
-// tangentM is the length of line whose chord extends each end of the MDL
-// for the side of points beyond it.
-const tangentM = 5000.0
-
 // MDL is the Military Demarcation Line, running west to east, with
 // precomputed indexes. Safe for concurrent use.
 type MDL struct {
-	line   orb.LineString
-	proj   aeqd
-	pts    []vec     // projected vertices, metres
-	cumKm  []float64 // chainage of each vertex
-	segKm  []float64 // geodesic length of each segment
-	tree   *segTree
-	startD vec // unit direction of the tangent ray's line at the west end (pointing east along the line)
-	endD   vec // unit direction at the east end (pointing east along the line)
+	line  orb.LineString
+	proj  aeqd
+	pts   []vec     // projected vertices, metres
+	cumKm []float64 // chainage of each vertex
+	segKm []float64 // geodesic length of each segment
+	tree  *segTree
 
 	dmzOnce  sync.Once
 	band     orb.Polygon
@@ -127,32 +131,7 @@ func NewMDL(line orb.LineString) (*MDL, error) {
 		m.cumKm[i+1] = m.cumKm[i] + m.segKm[i]
 	}
 	m.tree = newSegTree(m.pts)
-	m.startD = m.pts[m.vertexAtDistance(tangentM, true)].sub(m.pts[0])
-	m.startD = m.startD.scale(1 / m.startD.norm())
-	m.endD = m.pts[len(m.pts)-1].sub(m.pts[m.vertexAtDistance(tangentM, false)])
-	m.endD = m.endD.scale(1 / m.endD.norm())
 	return m, nil
-}
-
-// vertexAtDistance returns the first vertex at least d metres (straight
-// line, projected) from the west end, or from the east end if fromStart is
-// false; the far end if none is.
-func (m *MDL) vertexAtDistance(d float64, fromStart bool) int {
-	n := len(m.pts)
-	if fromStart {
-		for i := 1; i < n; i++ {
-			if m.pts[i].dist2(m.pts[0]) >= d*d {
-				return i
-			}
-		}
-		return n - 1
-	}
-	for i := n - 2; i >= 0; i-- {
-		if m.pts[i].dist2(m.pts[n-1]) >= d*d {
-			return i
-		}
-	}
-	return 0
 }
 
 func (m *MDL) project(p orb.Point) vec {
@@ -183,9 +162,10 @@ type Placement struct {
 
 // foot is the nearest point of the line to a query point.
 type foot struct {
-	q     vec     // the query point, projected
-	seg   int     // segment holding the nearest point
-	t     float64 // its parameter on the segment
+	p     orb.Point // the query point
+	q     vec       // the query point, projected
+	seg   int       // segment holding the nearest point
+	t     float64   // its parameter on the segment
 	point orb.Point
 	distM float64
 }
@@ -197,7 +177,7 @@ func (m *MDL) foot(p orb.Point) foot {
 }
 
 func (m *MDL) footAt(p orb.Point, q vec, seg int, t float64) foot {
-	f := foot{q: q, seg: seg, t: t}
+	f := foot{p: p, q: q, seg: seg, t: t}
 	switch t {
 	case 0:
 		f.point = m.line[seg]
@@ -221,9 +201,9 @@ func (m *MDL) side(f foot) Side {
 	var c float64
 	switch {
 	case f.t == 0 && f.seg == 0:
-		c = m.startD.cross(f.q.sub(a))
+		c = f.p[1] - m.line[0][1]
 	case f.t == 1 && f.seg+1 == last:
-		c = m.endD.cross(f.q.sub(b))
+		c = f.p[1] - m.line[last][1]
 	case f.t == 0:
 		c = vertexSide(m.pts[f.seg-1], a, b, f.q)
 	case f.t == 1:

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
 )
 
 // The test data are read with encoding/json rather than orb/geojson, whose
@@ -76,4 +77,58 @@ func loadPlaces(t testing.TB) []testPlace {
 		out = append(out, testPlace{name: name, country: country, p: p})
 	}
 	return out
+}
+
+// land is a country's polygons with their bounds, for quick containment.
+type land struct {
+	polys  []orb.Polygon
+	bounds []orb.Bound
+}
+
+func newLand(mp orb.MultiPolygon) *land {
+	l := &land{polys: mp}
+	for _, pg := range mp {
+		l.bounds = append(l.bounds, pg.Bound())
+	}
+	return l
+}
+
+func (l *land) contains(p orb.Point) bool {
+	for i, pg := range l.polys {
+		if l.bounds[i].Contains(p) && planar.PolygonContains(pg, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// loadCountries returns the South and North Korea polygons of
+// testdata/basemap-korea.geojson.
+func loadCountries(t testing.TB) (kor, prk *land) {
+	t.Helper()
+	for _, f := range readFeatures(t, "basemap-korea.geojson") {
+		var mp orb.MultiPolygon
+		switch f.Geometry.Type {
+		case "MultiPolygon":
+			if err := json.Unmarshal(f.Geometry.Coordinates, &mp); err != nil {
+				t.Fatal(err)
+			}
+		case "Polygon":
+			var pg orb.Polygon
+			if err := json.Unmarshal(f.Geometry.Coordinates, &pg); err != nil {
+				t.Fatal(err)
+			}
+			mp = orb.MultiPolygon{pg}
+		}
+		switch f.Properties["iso_a3"] {
+		case "KOR":
+			kor = newLand(mp)
+		case "PRK":
+			prk = newLand(mp)
+		}
+	}
+	if kor == nil || prk == nil {
+		t.Fatal("basemap-korea.geojson lacks KOR or PRK")
+	}
+	return kor, prk
 }

@@ -168,6 +168,9 @@ func (f failingStore) Years(data.Filter) ([]data.YearCount, error) { return nil,
 func (f failingStore) Feature(string) ([]byte, error)              { return nil, f.err }
 
 // panickingStore panics, to show that a panic becomes a 500 too.
+// Version answers, so that the failure shows in the handler, not before it.
+func (f failingStore) Version() (data.Version, error) { return data.Version{}, nil }
+
 type panickingStore struct{ failingStore }
 
 func (panickingStore) Years(data.Filter) ([]data.YearCount, error) { panic("boom") }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 )
 
@@ -12,6 +13,8 @@ func (s *Server) routes() {
 		c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 		return c.Next()
 	})
+	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
+	app.Use(s.handleCache)
 
 	app.Get("/healthz", s.handleHealth)
 

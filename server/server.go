@@ -28,6 +28,8 @@ type Store interface {
 	// Feature returns one incident's stored Feature, or a data.Error of kind
 	// data.KindNotFound.
 	Feature(id string) ([]byte, error)
+	// Version returns the change counter, which grows with every write.
+	Version() (data.Version, error)
 }
 
 // Config holds the server's settings. The zero value is usable: it serves
@@ -62,6 +64,7 @@ type Server struct {
 
 	mdlFeature []byte
 	dmz        func() ([]byte, error)
+	page       page
 }
 
 // New returns a Server answering from store and mdl and logging to logger

@@ -1,10 +1,13 @@
 package server
 
 import (
+	"bytes"
 	"errors"
 	"io/fs"
 	"mime"
 	"path"
+	"strings"
+	"sync"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
@@ -62,12 +65,55 @@ func (s *Server) sendAsset(c *fiber.Ctx, name string) error {
 	return c.Send(b)
 }
 
-// GET /
-func (s *Server) handleIndex(c *fiber.Ctx) error {
-	return s.sendAsset(c, "index.html")
+// page is the web page's index.html with its asset URLs versioned: each
+// /static/ path becomes /static/v-<hash of every file>/, so a browser may
+// keep those files for good and a new build is fetched at once.
+type page struct {
+	once    sync.Once
+	version string
+	index   []byte
+	etag    string
 }
 
-// GET /static/{path}
+func (s *Server) loadPage() *page {
+	s.page.once.Do(func() {
+		if s.cfg.Assets == nil {
+			return
+		}
+		s.page.version = assetVersion(s.cfg.Assets)
+		s.page.etag = `W/"` + s.page.version + `"`
+		if b, err := fs.ReadFile(s.cfg.Assets, "index.html"); err == nil {
+			s.page.index = bytes.ReplaceAll(b, []byte(`"/static/`), []byte(`"/static/v-`+s.page.version+`/`))
+		}
+	})
+	return &s.page
+}
+
+// GET /
+func (s *Server) handleIndex(c *fiber.Ctx) error {
+	p := s.loadPage()
+	if p.index == nil {
+		return fiber.ErrNotFound
+	}
+	c.Set(fiber.HeaderCacheControl, cacheRevalidate)
+	c.Set(fiber.HeaderETag, p.etag)
+	c.Set(fiber.HeaderContentType, contentType("index.html"))
+	return c.Send(p.index)
+}
+
+// GET /static/{path}, and /static/v-{version}/{path} for versioned URLs
 func (s *Server) handleStatic(c *fiber.Ctx) error {
-	return s.sendAsset(c, "static/"+utils.CopyString(c.Params("*")))
+	p := s.loadPage()
+	name := utils.CopyString(c.Params("*"))
+	cache := cacheRevalidate
+	if rest, ok := strings.CutPrefix(name, "v-"); ok {
+		version, file, _ := strings.Cut(rest, "/")
+		if version == p.version {
+			cache = cacheImmutable
+		}
+		name = file // an older version's URL still gets today's file, revalidated
+	}
+	c.Set(fiber.HeaderCacheControl, cache)
+	c.Set(fiber.HeaderETag, p.etag)
+	return s.sendAsset(c, "static/"+name)
 }

@@ -1,0 +1,135 @@
+package server
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"io/fs"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// Cache-Control values by kind of route.
+const (
+	cacheRevalidate = "no-cache"                            // may be stored, must be revalidated: data, the page
+	cacheImmutable  = "public, max-age=31536000, immutable" // versioned assets
+	cacheNever      = "no-store"                            // backups, health, metrics
+)
+
+// bootID tells ETags of this process from those of a database restored or
+// replaced while the server was down, whose change counter may repeat.
+var bootID = strconv.FormatInt(time.Now().UnixNano(), 36)
+
+// dataETag is the weak entity tag of every data answer at one change count:
+// any write makes every earlier one stale. Weak, since the same data is
+// sent gzip-, brotli- or not compressed.
+func dataETag(changes uint64) string {
+	return `W/"` + strconv.FormatUint(changes, 10) + "-" + bootID + `"`
+}
+
+// etagMatch reports whether an If-None-Match header names etag; weak
+// comparison, as RFC 9110 asks for If-None-Match.
+func etagMatch(header, etag string) bool {
+	if header == "" {
+		return false
+	}
+	if strings.TrimSpace(header) == "*" {
+		return true
+	}
+	want := strings.TrimPrefix(etag, "W/")
+	for _, t := range strings.Split(header, ",") {
+		if strings.TrimPrefix(strings.TrimSpace(t), "W/") == want {
+			return true
+		}
+	}
+	return false
+}
+
+func notModified(c *fiber.Ctx) error {
+	c.Response().ResetBody()
+	c.Response().Header.Del(fiber.HeaderContentType)
+	c.Response().Header.Del(fiber.HeaderContentDisposition)
+	return c.SendStatus(fiber.StatusNotModified)
+}
+
+// handleCache answers conditional GETs of the data routes from the
+// database's change counter, before any work, and gives every GET answer
+// its ETag, Last-Modified and Cache-Control. A handler that sets its own
+// ETag (one incident's content hash) is answered 304 after it runs.
+func (s *Server) handleCache(c *fiber.Ctx) error {
+	if c.Method() != fiber.MethodGet && c.Method() != fiber.MethodHead {
+		return c.Next()
+	}
+	p := c.Path()
+	data := strings.HasPrefix(p, "/api/") || p == "/ogc" || strings.HasPrefix(p, "/ogc/")
+	if !data || p == "/api/backup" {
+		if err := c.Next(); err != nil {
+			return err
+		}
+		if c.Response().Header.Peek(fiber.HeaderCacheControl) == nil {
+			c.Set(fiber.HeaderCacheControl, cacheNever)
+		}
+		return s.checkOwnETag(c)
+	}
+	v, err := s.store.Version()
+	if err != nil {
+		return c.Next()
+	}
+	etag := dataETag(v.Changes)
+	c.Set(fiber.HeaderCacheControl, cacheRevalidate)
+	c.Set(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
+	if !v.Modified.IsZero() {
+		c.Set(fiber.HeaderLastModified, v.Modified.UTC().Format(http.TimeFormat))
+	}
+	inm := c.Get(fiber.HeaderIfNoneMatch)
+	if etagMatch(inm, etag) || (inm == "" && notModifiedSince(c.Get(fiber.HeaderIfModifiedSince), v.Modified)) {
+		c.Set(fiber.HeaderETag, etag)
+		return notModified(c)
+	}
+	if err := c.Next(); err != nil || c.Response().StatusCode() != fiber.StatusOK {
+		c.Response().Header.Del(fiber.HeaderLastModified)
+		return err
+	}
+	if c.Response().Header.Peek(fiber.HeaderETag) == nil {
+		c.Set(fiber.HeaderETag, etag)
+		return nil
+	}
+	return s.checkOwnETag(c)
+}
+
+func (s *Server) checkOwnETag(c *fiber.Ctx) error {
+	own := string(c.Response().Header.Peek(fiber.HeaderETag))
+	if own != "" && c.Response().StatusCode() == fiber.StatusOK && etagMatch(c.Get(fiber.HeaderIfNoneMatch), own) {
+		return notModified(c)
+	}
+	return nil
+}
+
+func notModifiedSince(header string, modified time.Time) bool {
+	if header == "" || modified.IsZero() {
+		return false
+	}
+	t, err := http.ParseTime(header)
+	return err == nil && !modified.Truncate(time.Second).After(t)
+}
+
+// assetVersion hashes every file of the page, so that a new build gets new
+// asset URLs and old ones may be cached for good.
+func assetVersion(assets fs.FS) string {
+	h := sha256.New()
+	fs.WalkDir(assets, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		b, err := fs.ReadFile(assets, p)
+		if err == nil {
+			h.Write([]byte(p))
+			h.Write(b)
+		}
+		return nil
+	})
+	return hex.EncodeToString(h.Sum(nil))[:12]
+}

@@ -109,7 +109,7 @@ func TestVersionedAssets(t *testing.T) {
 	if i < 0 || index.header.Get("Cache-Control") != "no-cache" {
 		t.Fatalf("index %q, Cache-Control %q: want versioned asset URLs and no-cache", index.body, index.header.Get("Cache-Control"))
 	}
-	url := string(index.body[i : bytes.Index(index.body, []byte(`" type`))])
+	url := string(index.body[i:bytes.Index(index.body, []byte(`" type`))])
 	r := get(t, s, url)
 	if r.status != 200 || string(r.body) != `import "./x.js";` || r.header.Get("Cache-Control") != "public, max-age=31536000, immutable" {
 		t.Errorf("GET %s = %d %q, Cache-Control %q; want the file, immutable", url, r.status, r.body, r.header.Get("Cache-Control"))

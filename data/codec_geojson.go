@@ -83,6 +83,9 @@ func jsonError(err error) *Error {
 		return &Error{Kind: KindInvalid, Message: "malformed JSON: the document ends early"}
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		if name == "" {
+			return invalid("feature", "has a member with an empty name, which is not a known property of an incident")
+		}
 		return invalid(name, "is not a known property of an incident")
 	}
 	var e *Error

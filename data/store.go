@@ -3,13 +3,12 @@ package data
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"os"
 	"strconv"
-	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/dmzmap/dmzmap/geo"
@@ -44,6 +43,7 @@ type Store struct {
 	db    *bolt.DB
 	mdl   *geo.MDL
 	index *memIndex
+	reads atomic.Int64 // values read by queries, for tests
 }
 
 // Open opens or creates the database at path. mdl places each incident
@@ -238,7 +238,9 @@ func unindex(tx *bolt.Tx, id string) (indexChange, error) {
 		return ch, nil
 	}
 	byDate := tx.Bucket(bucketByDate)
-	ch.oldKey, ch.oldP = string(k), decodeRecord(byDate.Get(k)).point
+	if v := byDate.Get(k); len(v) >= recordLen {
+		ch.old = newEntry(string(k), v, nil)
+	}
 	if err := byDate.Delete(k); err != nil {
 		return ch, err
 	}
@@ -257,7 +259,7 @@ func put(tx *bolt.Tx, e *encoded) (indexChange, error) {
 		return ch, err
 	}
 	k := dateKey(e.in.Date.Key(), e.in.ID)
-	ch.newKey, ch.newP = string(k), e.in.Location
+	ch.new = newEntry(string(k), e.value, e.crossings)
 	byDate := tx.Bucket(bucketByDate)
 	byDate.FillPercent = fill
 	if err := byDate.Put(k, e.value); err != nil {
@@ -345,12 +347,7 @@ func (s *Store) Feature(id string) ([]byte, error) {
 
 // Count returns the number of incidents stored.
 func (s *Store) Count() (int, error) {
-	var n int
-	err := s.db.View(func(tx *bolt.Tx) error {
-		n = tx.Bucket(bucketIncidents).Stats().KeyN
-		return nil
-	})
-	return n, err
+	return s.index.len(), nil
 }
 
 // Version is the database's change counter and the time of its last change.
@@ -371,271 +368,6 @@ func (s *Store) Version() (Version, error) {
 		return nil
 	})
 	return v, err
-}
-
-// Filter selects incidents. Zero fields select everything.
-type Filter struct {
-	From, To   uint32 // date keys (YYYYMMDD, see Date.Key), inclusive; 0 for open
-	Types      []Type
-	Directions []Direction
-	Sectors    []geo.Sector
-	BBox       *orb.Bound
-	Text       string // words that must all appear in the title or summary
-	Limit      int    // at most this many; 0 for no limit
-	Offset     int    // skip this many matches first
-}
-
-// YearRange returns the date keys spanning the years from and to,
-// inclusive; 0 leaves a side open.
-func YearRange(from, to int) (uint32, uint32) {
-	var a, b uint32
-	if from != 0 {
-		a = uint32(from * 10000)
-	}
-	if to != 0 {
-		b = uint32(to*10000 + 1299)
-	}
-	return a, b
-}
-
-func (f *Filter) match(r record) bool {
-	if len(f.Types) > 0 && !contains(f.Types, r.typ) {
-		return false
-	}
-	if len(f.Directions) > 0 && !contains(f.Directions, r.dir) {
-		return false
-	}
-	if len(f.Sectors) > 0 && !contains(f.Sectors, r.sector) {
-		return false
-	}
-	if f.BBox != nil && !f.BBox.Contains(r.point) {
-		return false
-	}
-	return true
-}
-
-func contains[T comparable](list []T, v T) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
-
-// textMatch reports whether every word of the query appears in the
-// Feature's title or summary, ignoring case.
-func textMatch(feature []byte, words []string) bool {
-	var f struct {
-		Properties struct{ Title, Summary string } `json:"properties"`
-	}
-	if json.Unmarshal(feature, &f) != nil {
-		return false
-	}
-	hay := strings.ToLower(f.Properties.Title + "\n" + f.Properties.Summary)
-	for _, w := range words {
-		if !strings.Contains(hay, w) {
-			return false
-		}
-	}
-	return true
-}
-
-// Result says how many incidents or points a query matched and returned.
-type Result struct {
-	Matched  int
-	Returned int
-}
-
-const batch = 512
-
-// scan finds the incidents f selects, in date order. For each it calls
-// take, inside a read transaction, with the date index key and value
-// (record and Feature, valid only there); take returns the bytes to keep, copied, or nil. Then,
-// outside the transaction, it calls fn with each kept payload. It walks the
-// date index over f's range, or the keys the spatial index plans when that
-// is cheaper, in transactions of at most batch keys, so that a slow
-// consumer never holds the database.
-func (s *Store) scan(f *Filter, take func(tx *bolt.Tx, k, v []byte) []byte, fn func(payload []byte) error) error {
-	var words []string
-	if f.Text != "" {
-		words = strings.Fields(strings.ToLower(f.Text))
-	}
-	kept := make([][]byte, 0, batch)
-	consider := func(tx *bolt.Tx, k, v []byte) {
-		if len(v) < recordLen || !f.match(decodeRecord(v)) {
-			return
-		}
-		if words != nil && !textMatch(v[recordLen:], words) {
-			return
-		}
-		if p := take(tx, k, v); p != nil {
-			kept = append(kept, p)
-		}
-	}
-	flush := func() error {
-		for _, p := range kept {
-			if err := fn(p); err != nil {
-				return err
-			}
-		}
-		kept = kept[:0]
-		return nil
-	}
-
-	if keys, ok := s.index.plan(f); ok {
-		for len(keys) > 0 {
-			chunk := keys[:min(batch, len(keys))]
-			keys = keys[len(chunk):]
-			err := s.db.View(func(tx *bolt.Tx) error {
-				byDate := tx.Bucket(bucketByDate)
-				for _, k := range chunk {
-					if v := byDate.Get([]byte(k)); v != nil {
-						consider(tx, []byte(k), v)
-					}
-				}
-				return nil
-			})
-			if err != nil {
-				return err
-			}
-			if err := flush(); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-
-	start := binary.BigEndian.AppendUint32(nil, f.From)
-	to := f.To
-	if to == 0 {
-		to = math.MaxUint32
-	}
-	for {
-		var next []byte
-		err := s.db.View(func(tx *bolt.Tx) error {
-			c := tx.Bucket(bucketByDate).Cursor()
-			n := 0
-			for k, v := c.Seek(start); k != nil; k, v = c.Next() {
-				if binary.BigEndian.Uint32(k) > to {
-					return nil
-				}
-				if n == batch {
-					next = append([]byte(nil), k...)
-					return nil
-				}
-				n++
-				consider(tx, k, v)
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		if err := flush(); err != nil {
-			return err
-		}
-		if next == nil {
-			return nil
-		}
-		start = next
-	}
-}
-
-// Query calls visit with the Feature bytes of each incident that f selects,
-// in date order, within f's offset and limit.
-func (s *Store) Query(f Filter, visit func(feature []byte) error) (Result, error) {
-	var res Result
-	err := s.scan(&f, func(_ *bolt.Tx, _, v []byte) []byte {
-		res.Matched++
-		if res.Matched <= f.Offset || (f.Limit > 0 && res.Returned >= f.Limit) {
-			return nil
-		}
-		res.Returned++
-		return append([]byte(nil), v[recordLen:]...)
-	}, visit)
-	return res, err
-}
-
-// Crossings calls visit with each crossing-point Feature of the incidents
-// that f selects, in date order; f's offset and limit count points.
-func (s *Store) Crossings(f Filter, visit func(feature []byte) error) (Result, error) {
-	var res Result
-	limit, offset := f.Limit, f.Offset
-	f.Limit, f.Offset = 0, 0
-	err := s.scan(&f, func(tx *bolt.Tx, k, _ []byte) []byte {
-		joined := tx.Bucket(bucketCrossings).Get(k)
-		if joined == nil {
-			return nil
-		}
-		var keep [][]byte
-		for _, c := range bytes.Split(joined, []byte{'\n'}) {
-			res.Matched++
-			if res.Matched <= offset || (limit > 0 && res.Returned >= limit) {
-				continue
-			}
-			res.Returned++
-			keep = append(keep, c)
-		}
-		if keep == nil {
-			return nil
-		}
-		return bytes.Join(keep, []byte{'\n'})
-	}, func(joined []byte) error {
-		for _, c := range bytes.Split(joined, []byte{'\n'}) {
-			if err := visit(c); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	return res, err
-}
-
-// YearCount is the number of incidents of each type in one year.
-type YearCount struct {
-	Year   int          `json:"year"`
-	Total  int          `json:"total"`
-	ByType map[Type]int `json:"by_type"`
-}
-
-// Years counts the incidents that f selects per year and type, in year
-// order. f's offset and limit are ignored.
-func (s *Store) Years(f Filter) ([]YearCount, error) {
-	var out []YearCount
-	err := s.yearScan(&f, func(year int, t Type) {
-		if len(out) == 0 || out[len(out)-1].Year != year {
-			out = append(out, YearCount{Year: year, ByType: map[Type]int{}})
-		}
-		out[len(out)-1].Total++
-		out[len(out)-1].ByType[t]++
-	})
-	return out, err
-}
-
-func (s *Store) yearScan(f *Filter, fn func(year int, t Type)) error {
-	if f.Text != "" {
-		return s.scan(f, func(_ *bolt.Tx, k, v []byte) []byte {
-			fn(int(binary.BigEndian.Uint32(k)/10000), decodeRecord(v).typ)
-			return nil
-		}, nil)
-	}
-	return s.db.View(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketByDate).Cursor()
-		start := make([]byte, 4)
-		binary.BigEndian.PutUint32(start, f.From)
-		for k, v := c.Seek(start); k != nil; k, v = c.Next() {
-			key := binary.BigEndian.Uint32(k)
-			if f.To != 0 && key > f.To {
-				break
-			}
-			r := decodeRecord(v)
-			if f.match(r) {
-				fn(int(key/10000), r.typ)
-			}
-		}
-		return nil
-	})
 }
 
 // Size returns the database file's size in bytes.

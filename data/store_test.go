@@ -12,7 +12,6 @@ import (
 
 	"github.com/dmzmap/dmzmap/geo"
 	"github.com/paulmach/orb"
-	bolt "go.etcd.io/bbolt"
 )
 
 // fixture is a handful of incidents over several years, types and places.
@@ -161,10 +160,10 @@ func TestStoreQuery(t *testing.T) {
 	}
 }
 
-// TestStoreYearRangeIsARangeScan checks that a year query reads only the
-// keys of that range: with thousands of incidents in other years it visits
-// none of them.
-func TestStoreYearRangeIsARangeScan(t *testing.T) {
+// TestQueryReadsOnlyWhatItReturns checks that a year query with a limit
+// reads from bbolt only the Features it returns, however many incidents
+// other years hold, and still counts every match.
+func TestQueryReadsOnlyWhatItReturns(t *testing.T) {
 	s, _ := openStore(t)
 	var ins []*Incident
 	for i := 0; i < 3000; i++ {
@@ -177,13 +176,16 @@ func TestStoreYearRangeIsARangeScan(t *testing.T) {
 		t.Fatal(err)
 	}
 	lo, hi := YearRange(1995, 1995)
-	visited := 0
-	err := s.scan(&Filter{From: lo, To: hi}, func(_ *bolt.Tx, _, _ []byte) []byte { visited++; return nil }, nil)
+	before := s.reads.Load()
+	res, err := s.Query(Filter{From: lo, To: hi, Limit: 7}, func([]byte) error { return nil })
 	if err != nil {
 		t.Fatal(err)
 	}
-	if visited != 100 {
-		t.Errorf("scan of 1995 visited %d keys, want exactly the 100 of 1995", visited)
+	if res.Matched != 100 || res.Returned != 7 {
+		t.Errorf("Result = %+v, want 100 matched and 7 returned", res)
+	}
+	if n := s.reads.Load() - before; n != 7 {
+		t.Errorf("the query read %d values from bbolt, want the 7 it returned", n)
 	}
 }
 
@@ -305,7 +307,7 @@ func TestSpatialPlanAgreesWithScan(t *testing.T) {
 			_, to = YearRange(0, int(from/10000)+r.IntN(20))
 		}
 		f := Filter{From: from, To: to, BBox: &b}
-		if _, ok := s.index.plan(&f); ok {
+		if _, ok := s.index.plan(&f, s.index.snapshot()); ok {
 			planned++
 		}
 		var want []string
@@ -327,5 +329,45 @@ func TestSpatialPlanAgreesWithScan(t *testing.T) {
 	}
 	if planned < 20 {
 		t.Errorf("only %d of 200 queries used the spatial index", planned)
+	}
+}
+
+func TestCrossingsWindowCountsPoints(t *testing.T) {
+	s, _ := openStore(t)
+	on, _, _ := mdl(t).Nearest(orb.Point{127.4, 38.3})
+	const d = 3.0 / 111.0
+	zig := valid()
+	zig.ID, zig.Date, zig.Location = "2017-06-13-zigzag", Date{2017, 6, 13}, orb.Point{on[0], on[1] - d}
+	zig.Path = orb.LineString{{on[0], on[1] + d}, {on[0], on[1] - d}, {on[0] + 0.001, on[1] + d}, {on[0] + 0.002, on[1] - d}}
+	zig.Title = "Zigzag walker"
+	other := valid() // one estimated point, dated later
+	if err := s.Put(zig, other); err != nil {
+		t.Fatal(err)
+	}
+	collect := func(f Filter) ([]string, Result) {
+		var got []string
+		res, err := s.Crossings(f, func(b []byte) error {
+			var v struct{ ID string }
+			json.Unmarshal(b, &v)
+			got = append(got, v.ID)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got, res
+	}
+	all, res := collect(Filter{})
+	want := []string{"2017-06-13-zigzag-x1", "2017-06-13-zigzag-x2", "2017-06-13-zigzag-x3", "2017-11-13-jsa-defection-x1"}
+	if !reflect.DeepEqual(all, want) || res.Matched != 4 {
+		t.Fatalf("crossings = %v (%+v), want %v", all, res, want)
+	}
+	got, res := collect(Filter{Offset: 1, Limit: 2})
+	if !reflect.DeepEqual(got, want[1:3]) || res.Matched != 4 || res.Returned != 2 {
+		t.Errorf("offset 1 limit 2 = %v (%+v), want %v", got, res, want[1:3])
+	}
+	got, res = collect(Filter{Offset: 2, Text: "zigzag"})
+	if !reflect.DeepEqual(got, want[2:3]) || res.Matched != 3 {
+		t.Errorf("text zigzag offset 2 = %v (%+v), want %v", got, res, want[2:3])
 	}
 }

@@ -168,7 +168,7 @@ func (s *Store) Import(ins []*Incident, opt ImportOptions) (ImportResult, error)
 				return err
 			}
 			changes = append(changes, ch)
-			if ch.oldKey == "" {
+			if ch.old.key == "" {
 				res.Created++
 			} else {
 				res.Updated++

@@ -1,0 +1,327 @@
+package data
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+
+	"github.com/dmzmap/dmzmap/geo"
+	"github.com/paulmach/orb"
+	bolt "go.etcd.io/bbolt"
+)
+
+// Filter selects incidents. Zero fields select everything.
+type Filter struct {
+	From, To   uint32 // date keys (YYYYMMDD, see Date.Key), inclusive; 0 for open
+	Types      []Type
+	Directions []Direction
+	Sectors    []geo.Sector
+	BBox       *orb.Bound
+	Text       string // words that must all appear in the title or summary
+	Limit      int    // at most this many; 0 for no limit
+	Offset     int    // skip this many matches first
+}
+
+// YearRange returns the date keys spanning the years from and to,
+// inclusive; 0 leaves a side open.
+func YearRange(from, to int) (uint32, uint32) {
+	var a, b uint32
+	if from != 0 {
+		a = uint32(from * 10000)
+	}
+	if to != 0 {
+		b = uint32(to*10000 + 1299)
+	}
+	return a, b
+}
+
+// matcher is a Filter's criteria but text, as sets of codes.
+type matcher struct {
+	from, to        uint32
+	types, dirs, sc uint32 // bit sets of codes; 0 for any
+	bbox            *orb.Bound
+}
+
+func bits[T comparable](list []T, values []T) uint32 {
+	var set uint32
+	for _, v := range values {
+		set |= 1 << code(list, v)
+	}
+	return set
+}
+
+func compile(f *Filter) matcher {
+	return matcher{from: f.From, to: f.To, types: bits(Types, f.Types), dirs: bits(Directions, f.Directions),
+		sc: bits(sectors, f.Sectors), bbox: f.BBox}
+}
+
+func (m *matcher) match(e entry) bool {
+	if d := e.date(); d < m.from || (m.to != 0 && d > m.to) {
+		return false
+	}
+	if (m.types != 0 && m.types&(1<<e.typ) == 0) || (m.dirs != 0 && m.dirs&(1<<e.dir) == 0) || (m.sc != 0 && m.sc&(1<<e.sector) == 0) {
+		return false
+	}
+	return m.bbox == nil || m.bbox.Contains(e.p)
+}
+
+func contains[T comparable](list []T, v T) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// textMatch reports whether every word of the query appears in the
+// Feature's title or summary, ignoring case.
+func textMatch(feature []byte, words []string) bool {
+	var f struct {
+		Properties struct{ Title, Summary string } `json:"properties"`
+	}
+	if json.Unmarshal(feature, &f) != nil {
+		return false
+	}
+	hay := strings.ToLower(f.Properties.Title + "\n" + f.Properties.Summary)
+	for _, w := range words {
+		if !strings.Contains(hay, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// Result says how many incidents or points a query matched and returned.
+type Result struct {
+	Matched  int
+	Returned int
+}
+
+const batch = 512
+
+// fetcher reads stored values for keys in read transactions of at most
+// batch keys and hands them on outside the transaction, so that a slow
+// consumer never holds the database. The bytes it hands on live in one
+// reused buffer: valid only during the call.
+type fetcher struct {
+	s      *Store
+	bucket []byte
+	keys   []string
+	// keep decides, inside the transaction, what of a stored value to pass
+	// on (nil: nothing).
+	keep  func(key string, v []byte) []byte
+	visit func(b []byte) error
+	arena []byte
+	ends  []int
+}
+
+func (f *fetcher) add(key string) error {
+	f.keys = append(f.keys, key)
+	if len(f.keys) == batch {
+		return f.flush()
+	}
+	return nil
+}
+
+func (f *fetcher) flush() error {
+	if len(f.keys) == 0 {
+		return nil
+	}
+	f.arena, f.ends = f.arena[:0], f.ends[:0]
+	err := f.s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(f.bucket)
+		f.s.reads.Add(int64(len(f.keys)))
+		for _, k := range f.keys {
+			if v := b.Get([]byte(k)); v != nil {
+				if p := f.keep(k, v); p != nil {
+					f.arena = append(f.arena, p...)
+					f.ends = append(f.ends, len(f.arena))
+				}
+			}
+		}
+		return nil
+	})
+	f.keys = f.keys[:0]
+	if err != nil {
+		return err
+	}
+	start := 0
+	for _, end := range f.ends {
+		if err := f.visit(f.arena[start:end]); err != nil {
+			return err
+		}
+		start = end
+	}
+	return nil
+}
+
+func words(text string) []string {
+	if text == "" {
+		return nil
+	}
+	return strings.Fields(strings.ToLower(text))
+}
+
+// Query calls visit with the Feature bytes of each incident that f selects,
+// in date order, within f's offset and limit. The bytes are valid only
+// during the call. Without a text filter it reads from the database only
+// the Features it returns.
+func (s *Store) Query(f Filter, visit func(feature []byte) error) (Result, error) {
+	var res Result
+	ws := words(f.Text)
+	window := func() bool {
+		res.Matched++
+		if res.Matched <= f.Offset || (f.Limit > 0 && res.Returned >= f.Limit) {
+			return false
+		}
+		res.Returned++
+		return true
+	}
+	fe := &fetcher{s: s, bucket: bucketByDate, visit: visit, keep: func(_ string, v []byte) []byte {
+		if ws != nil && (!textMatch(v[recordLen:], ws) || !window()) {
+			return nil
+		}
+		return v[recordLen:]
+	}}
+	var err error
+	s.index.each(&f, func(e entry) bool {
+		if ws == nil && !window() {
+			return true // counted, not returned
+		}
+		err = fe.add(e.key)
+		return err == nil
+	})
+	if err == nil {
+		err = fe.flush()
+	}
+	return res, err
+}
+
+// Crossings calls visit with each crossing-point Feature of the incidents
+// that f selects, in date order; f's offset and limit count points. The
+// bytes are valid only during the call.
+func (s *Store) Crossings(f Filter, visit func(feature []byte) error) (Result, error) {
+	var res Result
+	// window holds, per key, the first of its points to return and how many.
+	window := map[string][2]int{}
+	take := func(key string, n int) bool {
+		first, count := 0, 0
+		for i := 0; i < n; i++ {
+			res.Matched++
+			switch {
+			case res.Matched <= f.Offset:
+				first = i + 1
+			case f.Limit == 0 || res.Returned < f.Limit:
+				res.Returned++
+				count++
+			}
+		}
+		if count > 0 {
+			window[key] = [2]int{first, count}
+		}
+		return count > 0
+	}
+	fe := &fetcher{s: s, bucket: bucketCrossings, keep: func(key string, v []byte) []byte {
+		w := window[key]
+		points := bytes.Split(v, []byte{'\n'})
+		if w[0]+w[1] > len(points) {
+			return nil // changed since it was counted
+		}
+		delete(window, key)
+		return bytes.Join(points[w[0]:w[0]+w[1]], []byte{'\n'})
+	}, visit: func(joined []byte) error {
+		for _, c := range bytes.Split(joined, []byte{'\n'}) {
+			if err := visit(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	}}
+	ws := words(f.Text)
+	var err error
+	var candidates []entry
+	s.index.each(&f, func(e entry) bool {
+		switch {
+		case e.ncross == 0:
+		case ws != nil:
+			candidates = append(candidates, e) // the text is in the Feature: read it first
+		case take(e.key, int(e.ncross)):
+			err = fe.add(e.key)
+		}
+		return err == nil
+	})
+	if err == nil && ws != nil {
+		err = s.textFilter(candidates, ws, func(e entry) error {
+			if take(e.key, int(e.ncross)) {
+				return fe.add(e.key)
+			}
+			return nil
+		})
+	}
+	if err == nil {
+		err = fe.flush()
+	}
+	return res, err
+}
+
+// textFilter calls fn, in order, with the entries whose Features match
+// every word.
+func (s *Store) textFilter(entries []entry, ws []string, fn func(e entry) error) error {
+	var matching []entry
+	i := 0
+	tf := &fetcher{s: s, bucket: bucketByDate, visit: func([]byte) error { return nil },
+		keep: func(key string, v []byte) []byte {
+			for entries[i].key != key {
+				i++
+			}
+			if textMatch(v[recordLen:], ws) {
+				matching = append(matching, entries[i])
+			}
+			return nil
+		}}
+	for _, e := range entries {
+		if err := tf.add(e.key); err != nil {
+			return err
+		}
+	}
+	if err := tf.flush(); err != nil {
+		return err
+	}
+	for _, e := range matching {
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// YearCount is the number of incidents of each type in one year.
+type YearCount struct {
+	Year   int          `json:"year"`
+	Total  int          `json:"total"`
+	ByType map[Type]int `json:"by_type"`
+}
+
+// Years counts the incidents that f selects per year and type, in year
+// order. f's offset and limit are ignored.
+func (s *Store) Years(f Filter) ([]YearCount, error) {
+	var out []YearCount
+	count := func(e entry) {
+		year := int(e.date() / 10000)
+		if len(out) == 0 || out[len(out)-1].Year != year {
+			out = append(out, YearCount{Year: year, ByType: map[Type]int{}})
+		}
+		out[len(out)-1].Total++
+		out[len(out)-1].ByType[at(Types, e.typ)]++
+	}
+	ws := words(f.Text)
+	if ws == nil {
+		s.index.each(&f, func(e entry) bool { count(e); return true })
+		return out, nil
+	}
+	var candidates []entry
+	s.index.each(&f, func(e entry) bool { candidates = append(candidates, e); return true })
+	err := s.textFilter(candidates, ws, func(e entry) error { count(e); return nil })
+	return out, err
+}

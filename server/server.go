@@ -43,11 +43,18 @@ type Config struct {
 	MaxLimit int
 	// BodyLimit is the largest request body accepted, in bytes; default 4 MiB.
 	BodyLimit int
+	// WriteRateLimit is the most writes (POST, PUT, PATCH, DELETE) one client
+	// IP may make a minute; more are answered 429 with Retry-After. 0 is no
+	// limit.
+	WriteRateLimit int
 	// ReadTimeout bounds reading one request; default 30s.
 	ReadTimeout time.Duration
 	// IdleTimeout bounds waiting for the next request on a kept-alive
 	// connection; default 2m.
 	IdleTimeout time.Duration
+	// Token is the bearer token that writes, imports and backups must
+	// carry; empty switches them off (they answer 403).
+	Token string
 }
 
 // DefaultMaxLimit is Config.MaxLimit's default.
@@ -64,7 +71,8 @@ type Server struct {
 
 	mdlFeature []byte
 	dmz        func() ([]byte, error)
-	page       page
+	webPage    webPage
+	metrics    *metrics
 }
 
 // New returns a Server answering from store and mdl and logging to logger
@@ -85,11 +93,11 @@ func New(store Store, mdl *geo.MDL, logger *slog.Logger, cfg Config) *Server {
 	if cfg.IdleTimeout <= 0 {
 		cfg.IdleTimeout = 2 * time.Minute
 	}
-	s := &Server{store: store, mdl: mdl, log: logger, cfg: cfg, now: time.Now}
+	s := &Server{store: store, mdl: mdl, log: logger, cfg: cfg, now: time.Now, metrics: newMetrics()}
 	s.mdlFeature = mdlFeature(mdl)
 	s.dmz = dmzCollection(mdl)
 	s.app = fiber.New(fiber.Config{
-		ErrorHandler:          s.handleError,
+		ErrorHandler:          s.errorHandler,
 		DisableStartupMessage: true,
 		CaseSensitive:         true,
 		BodyLimit:             cfg.BodyLimit,

@@ -65,28 +65,28 @@ func (s *Server) sendAsset(c *fiber.Ctx, name string) error {
 	return c.Send(b)
 }
 
-// page is the web page's index.html with its asset URLs versioned: each
+// webPage is the web page's index.html with its asset URLs versioned: each
 // /static/ path becomes /static/v-<hash of every file>/, so a browser may
 // keep those files for good and a new build is fetched at once.
-type page struct {
+type webPage struct {
 	once    sync.Once
 	version string
 	index   []byte
 	etag    string
 }
 
-func (s *Server) loadPage() *page {
-	s.page.once.Do(func() {
+func (s *Server) loadPage() *webPage {
+	s.webPage.once.Do(func() {
 		if s.cfg.Assets == nil {
 			return
 		}
-		s.page.version = assetVersion(s.cfg.Assets)
-		s.page.etag = `W/"` + s.page.version + `"`
+		s.webPage.version = assetVersion(s.cfg.Assets)
+		s.webPage.etag = `W/"` + s.webPage.version + `"`
 		if b, err := fs.ReadFile(s.cfg.Assets, "index.html"); err == nil {
-			s.page.index = bytes.ReplaceAll(b, []byte(`"/static/`), []byte(`"/static/v-`+s.page.version+`/`))
+			s.webPage.index = bytes.ReplaceAll(b, []byte(`"/static/`), []byte(`"/static/v-`+s.webPage.version+`/`))
 		}
 	})
-	return &s.page
+	return &s.webPage
 }
 
 // GET /

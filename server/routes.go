@@ -3,20 +3,17 @@ package server
 import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/compress"
-	"github.com/gofiber/fiber/v2/middleware/recover"
 )
 
 func (s *Server) routes() {
 	app := s.app
-	app.Use(recover.New())
-	app.Use(func(c *fiber.Ctx) error {
-		c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
-		return c.Next()
-	})
+	s.useMiddleware()
 	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
 	app.Use(s.handleCache)
 
 	app.Get("/healthz", s.handleHealth)
+	app.Get("/readyz", s.handleReady)
+	app.Get("/metrics", s.handleMetrics)
 
 	api := app.Group("/api")
 	api.Get("/incidents", s.handleIncidents)

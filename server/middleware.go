@@ -1,0 +1,193 @@
+package server
+
+import (
+	"fmt"
+	"runtime/debug"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+)
+
+// ContentSecurityPolicy is sent with every answer. The page loads its
+// scripts and styles from files only; the optional OpenStreetMap tile layer
+// (off by default) is the one image source outside the server.
+const ContentSecurityPolicy = "default-src 'self'; img-src 'self' data: https://tile.openstreetmap.org; " +
+	"style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+
+// requestIDKey is where the request id is kept in a request's locals.
+const requestIDKey = "requestid"
+
+// observedKey marks a request that went through observe, so that the error
+// handler logs and counts only those answered before any middleware ran.
+const observedKey = "dmzmap.observed"
+
+// Timeouts: Config.ReadTimeout bounds reading a request and
+// Config.IdleTimeout a kept-alive connection between requests. There is no
+// write timeout: fasthttp's covers the whole answer, and an export streams
+// for as long as the client reads it, which on a slow link is minutes.
+
+// useMiddleware installs what every request goes through, in order: the
+// request id, the request log and metrics, panic recovery, the security
+// headers, CORS, and the rate limit on writes.
+func (s *Server) useMiddleware() {
+	app := s.app
+	app.Use(dropBadRequestID)
+	app.Use(requestid.New(requestid.Config{ContextKey: requestIDKey}))
+	app.Use(s.observe)
+	app.Use(s.recoverPanic)
+	app.Use(func(c *fiber.Ctx) error {
+		setSecurityHeaders(c)
+		return c.Next()
+	})
+	app.Use(cors)
+	if s.cfg.WriteRateLimit > 0 {
+		app.Use(limiter.New(limiter.Config{
+			Next:         func(c *fiber.Ctx) bool { return !isWrite(c.Method()) },
+			Max:          s.cfg.WriteRateLimit,
+			Expiration:   time.Minute,
+			KeyGenerator: func(c *fiber.Ctx) string { return c.IP() },
+			LimitReached: func(c *fiber.Ctx) error {
+				return fiber.NewError(fiber.StatusTooManyRequests, fmt.Sprintf(
+					"more than %d writes a minute from %s: try again in %s seconds (see Retry-After)",
+					s.cfg.WriteRateLimit, c.IP(), c.GetRespHeader(fiber.HeaderRetryAfter)))
+			},
+		}))
+	}
+}
+
+func isWrite(method string) bool {
+	switch method {
+	case fiber.MethodPost, fiber.MethodPut, fiber.MethodPatch, fiber.MethodDelete:
+		return true
+	}
+	return false
+}
+
+func setSecurityHeaders(c *fiber.Ctx) {
+	h := &c.Response().Header
+	h.Set(fiber.HeaderContentSecurityPolicy, ContentSecurityPolicy)
+	h.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	h.Set(fiber.HeaderReferrerPolicy, "no-referrer")
+	h.Set(fiber.HeaderXFrameOptions, "DENY")
+}
+
+// errorHandler is the app's ErrorHandler: handleError, plus the security
+// headers, log line and metrics of the answers fasthttp makes before any
+// middleware runs (a body over the limit, headers too large, a timeout).
+func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
+	setSecurityHeaders(c)
+	herr := s.handleError(c, err)
+	if c.Locals(observedKey) == nil {
+		s.record(c, 0)
+	}
+	return herr
+}
+
+// dropBadRequestID removes an X-Request-ID from the client that is too long
+// or not plain printable ASCII, so that a fresh one is made for the logs.
+func dropBadRequestID(c *fiber.Ctx) error {
+	id := c.Request().Header.Peek(fiber.HeaderXRequestID)
+	ok := len(id) <= 128
+	for _, b := range id {
+		if b <= ' ' || b > '~' {
+			ok = false
+			break
+		}
+	}
+	if !ok {
+		c.Request().Header.Del(fiber.HeaderXRequestID)
+	}
+	return c.Next()
+}
+
+// observe logs every request as one structured line and counts it in the
+// metrics. It answers a handler's error itself, through the app's error
+// handler, so that the status it logs is the one sent.
+func (s *Server) observe(c *fiber.Ctx) error {
+	start := time.Now()
+	c.Locals(observedKey, true)
+	if err := c.Next(); err != nil {
+		if herr := c.App().ErrorHandler(c, err); herr != nil {
+			s.log.Error("error handler", "err", herr)
+			_ = c.SendStatus(fiber.StatusInternalServerError)
+		}
+	}
+	s.record(c, time.Since(start))
+	return nil
+}
+
+// record logs and counts one answered request. For a streamed answer (an
+// export) the duration is the handler's, not the transfer's.
+func (s *Server) record(c *fiber.Ctx, d time.Duration) {
+	status := c.Response().StatusCode()
+	route := routeLabel(c)
+	s.metrics.observe(route, c.Method(), status, d)
+	rid, _ := c.Locals(requestIDKey).(string)
+	s.log.Info("request", "method", c.Method(), "path", c.Path(), "status", status,
+		"duration_ms", float64(d.Microseconds())/1000, "request_id", rid, "ip", c.IP())
+}
+
+// routeLabel is the route pattern a request matched, such as
+// /api/incidents/:id; "other" for one answered before any route (not found,
+// a preflight, rate limited, a body too large). Patterns keep the metrics'
+// labels few.
+func routeLabel(c *fiber.Ctx) string {
+	r := c.Route()
+	if r == nil || r.Method == "USE" || len(r.Handlers) == 0 {
+		return "other"
+	}
+	return r.Path
+}
+
+// recoverPanic turns a panic in a handler into an error, which the error
+// handler logs once, with the stack, and answers as a 500 problem.
+func (s *Server) recoverPanic(c *fiber.Ctx) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &panicError{value: v, stack: debug.Stack()}
+		}
+	}()
+	return c.Next()
+}
+
+// panicError is a recovered panic; its text carries the stack for the log.
+type panicError struct {
+	value any
+	stack []byte
+}
+
+func (e *panicError) Error() string {
+	return fmt.Sprintf("panic: %v\n%s", e.value, e.stack)
+}
+
+// cors opens reads to every origin and leaves writes closed: GET and HEAD
+// answers carry Access-Control-Allow-Origin: *, a preflight for GET or HEAD
+// is allowed, and a preflight for any other method gets no allow headers,
+// so a browser on another origin never sends the write.
+func cors(c *fiber.Ctx) error {
+	if c.Get(fiber.HeaderOrigin) == "" {
+		return c.Next()
+	}
+	h := &c.Response().Header
+	switch c.Method() {
+	case fiber.MethodGet, fiber.MethodHead:
+		h.Set(fiber.HeaderAccessControlAllowOrigin, "*")
+		h.Set(fiber.HeaderAccessControlExposeHeaders, "ETag, Content-Disposition, Link, X-Request-ID")
+	case fiber.MethodOptions:
+		want := c.Get(fiber.HeaderAccessControlRequestMethod)
+		if want == "" {
+			return c.Next()
+		}
+		if want == fiber.MethodGet || want == fiber.MethodHead {
+			h.Set(fiber.HeaderAccessControlAllowOrigin, "*")
+			h.Set(fiber.HeaderAccessControlAllowMethods, "GET, HEAD")
+			h.Set(fiber.HeaderAccessControlAllowHeaders, "If-None-Match, If-Modified-Since")
+			h.Set(fiber.HeaderAccessControlMaxAge, strconv.Itoa(24*60*60))
+		}
+		return c.SendStatus(fiber.StatusNoContent)
+	}
+	return c.Next()
+}

@@ -46,8 +46,9 @@ const cluster = L.markerClusterGroup({
     const n = c.getChildCount();
     const div = document.createElement('div');
     div.append(textElement(formatNumber(state.lang, n)));
-    const size = n < 10 ? 'small' : n < 100 ? 'medium' : 'large';
-    return L.divIcon({ html: div, className: `marker-cluster marker-cluster-${size}`, iconSize: L.point(40, 40) });
+    const size = n < 10 ? 'small' : n < 100 ? 'medium' : n < 1000 ? 'large' : 'huge';
+    const px = size === 'huge' ? 52 : 40;
+    return L.divIcon({ html: div, className: `marker-cluster marker-cluster-${size}`, iconSize: L.point(px, px) });
   },
 });
 
@@ -97,13 +98,12 @@ function buildLayerControl() {
 }
 
 const Legend = L.Control.extend({
-  options: { position: 'topleft' },
+  options: { position: 'bottomright' },
   onAdd() {
     const box = L.DomUtil.create('details', 'legend');
     L.DomEvent.disableClickPropagation(box);
     L.DomEvent.disableScrollPropagation(box);
-    const size = map.getSize();
-    box.open = size.x >= 560 && size.y >= 560;
+    box.open = window.innerWidth >= 1000 && window.innerHeight >= 760;
     this.box = box;
     this.fill();
     return box;

@@ -86,7 +86,7 @@ export async function loadPlaces(map, group, renderer) {
   update();
 }
 
-// loadLandmarks draws the DMZ landmarks, labelled from zoom 10.
+// loadLandmarks draws the DMZ landmarks, labelled from zoom 12.
 export async function loadLandmarks(map, group, renderer) {
   const fc = await getJSON('/static/basemap/dmz-landmarks.geojson');
   if (!fc) return;
@@ -99,7 +99,7 @@ export async function loadLandmarks(map, group, renderer) {
     return m.addTo(group);
   });
   const update = () => {
-    const permanent = map.getZoom() >= 10;
+    const permanent = map.getZoom() >= 12;
     for (const m of marks) {
       const tip = m.getTooltip();
       if (tip.options.permanent === permanent) continue;
@@ -133,7 +133,7 @@ export async function loadDMZ(group, renderer, tooltip) {
   L.geoJSON(fc, {
     renderer,
     style: (f) => (f.geometry.type === 'Polygon' || f.geometry.type === 'MultiPolygon'
-      ? { stroke: false, fillColor: '#f4c542', fillOpacity: 0.3 }
+      ? { stroke: false, fillColor: '#f4c542', fillOpacity: 0.3, fillRule: 'nonzero' }
       : { color: '#8a6d00', weight: 1.5, dashArray: '6 4', opacity: 0.9 }),
     onEachFeature: (_, layer) => layer.bindTooltip(() => textElement(tooltip()), { sticky: true }),
   }).addTo(group);

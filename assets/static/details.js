@@ -22,7 +22,7 @@ function casualtyText(lang, c) {
 
 function distanceText(lang, m) {
   if (typeof m !== 'number') return null;
-  return `${(m / 1000).toLocaleString(lang === 'ko' ? 'ko-KR' : 'en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} km`;
+  return `${formatNumber(lang, m / 1000, 1)} km`;
 }
 
 function precisionText(lang, m) {
@@ -54,7 +54,7 @@ export function renderDetails(container, f, lang) {
   row('date', formatDate(lang, p.date, p.date_precision));
   row('type', typeValue);
   row('direction', p.direction ? label(lang, 'directions', p.direction) : null);
-  const place = [p.place, p.location_note, precisionText(lang, p.location_precision_m)].filter(Boolean).join('; ');
+  const place = [p.place, p.location_note || precisionText(lang, p.location_precision_m)].filter(Boolean).join('; ');
   row('place', place);
   row('persons', [p.persons, typeof p.persons_count === 'number' ? `(${formatNumber(lang, p.persons_count)})` : null].filter(Boolean).join(' '));
   const cas = casualtyText(lang, p.casualties);

@@ -187,17 +187,35 @@ export function locale(lang) {
   return lang === 'ko' ? 'ko-KR' : 'en-GB';
 }
 
+const formatters = new Map();
+
+function formatter(lang, kind, make) {
+  const key = `${lang}:${kind}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = make(locale(lang));
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 // formatDate shows a date at its precision: "13 November 2017", "July 2025", "1965".
 export function formatDate(lang, date, precision) {
   if (typeof date !== 'string' || !/^\d{4}(-\d{2}(-\d{2})?)?$/.test(date)) return String(date ?? '');
   const [y, m = 1, d = 1] = date.split('-').map(Number);
   const p = precision || (date.length === 4 ? 'year' : date.length === 7 ? 'month' : 'day');
-  const opts = { timeZone: 'UTC', year: 'numeric' };
-  if (p !== 'year') opts.month = 'long';
-  if (p === 'day') opts.day = 'numeric';
-  return new Intl.DateTimeFormat(locale(lang), opts).format(new Date(Date.UTC(y, m - 1, d)));
+  const f = formatter(lang, `date-${p}`, (loc) => {
+    const opts = { timeZone: 'UTC', year: 'numeric' };
+    if (p !== 'year') opts.month = 'long';
+    if (p === 'day') opts.day = 'numeric';
+    return new Intl.DateTimeFormat(loc, opts);
+  });
+  return f.format(new Date(Date.UTC(y, m - 1, d)));
 }
 
-export function formatNumber(lang, n) {
-  return new Intl.NumberFormat(locale(lang)).format(n);
+export function formatNumber(lang, n, fractionDigits) {
+  if (fractionDigits === undefined) return formatter(lang, 'number', (loc) => new Intl.NumberFormat(loc)).format(n);
+  return formatter(lang, `number-${fractionDigits}`, (loc) => new Intl.NumberFormat(loc, {
+    minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits,
+  })).format(n);
 }

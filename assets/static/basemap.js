@@ -6,6 +6,10 @@ const L = window.L;
 export const OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors (ODbL)';
 export const NE_ATTRIBUTION = '<a href="https://www.naturalearthdata.com/">Natural Earth</a>';
 
+// asset is the URL of a file of the page, next to this module, so that it
+// shares the module's versioned (long-cached) path.
+const asset = (path) => new URL(path, import.meta.url).pathname;
+
 const PANES = { land: 250, dmz: 350, mdl: 360, paths: 370, crossings: 380, basemapPoints: 390, labels: 450, highlight: 590 };
 
 // createPanes adds the panes and returns a canvas renderer for each.
@@ -44,7 +48,7 @@ const LAND_STYLE = {
 
 // loadLand draws the land polygons and their borders into group.
 export async function loadLand(group, renderer) {
-  const fc = await getJSON('/static/basemap/basemap-korea.geojson');
+  const fc = await getJSON(asset('basemap/basemap-korea.geojson'));
   if (!fc) return;
   L.geoJSON(fc, {
     renderer,
@@ -60,7 +64,7 @@ export async function loadLand(group, renderer) {
 // loadPlaces draws the populated places, each labelled from the zoom level
 // Natural Earth suggests for it.
 export async function loadPlaces(map, group, renderer) {
-  const fc = await getJSON('/static/basemap/places-korea.geojson');
+  const fc = await getJSON(asset('basemap/places-korea.geojson'));
   if (!fc) return;
   const places = fc.features.map((f) => {
     const [lon, lat] = f.geometry.coordinates;
@@ -88,7 +92,7 @@ export async function loadPlaces(map, group, renderer) {
 
 // loadLandmarks draws the DMZ landmarks, labelled from zoom 12.
 export async function loadLandmarks(map, group, renderer) {
-  const fc = await getJSON('/static/basemap/dmz-landmarks.geojson');
+  const fc = await getJSON(asset('basemap/dmz-landmarks.geojson'));
   if (!fc) return;
   const marks = fc.features.filter((f) => f.geometry?.type === 'Point').map((f) => {
     const [lon, lat] = f.geometry.coordinates;

@@ -24,7 +24,7 @@ let bounds = null; // {first, last, total} of the whole dataset, from /api/years
 
 // ---- the map and its layers
 
-const map = L.map('map', { preferCanvas: true, minZoom: 5, maxZoom: 18, zoomSnap: 0.5, keyboard: true });
+const map = L.map('map', { preferCanvas: true, minZoom: 5, maxZoom: 18, zoomSnap: 0.5, keyboard: true, zoomControl: false });
 map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
 const renderers = createPanes(map);
 
@@ -82,8 +82,11 @@ const icons = Object.fromEntries(TYPES.map((type) => [type, new ShapeIcon({ type
 // ---- controls on the map
 
 let layerControl = null;
+let zoomControl = null;
 function buildLayerControl() {
   const lang = state.lang;
+  if (zoomControl) zoomControl.remove();
+  zoomControl = L.control.zoom({ zoomInTitle: t(lang, 'zoomIn'), zoomOutTitle: t(lang, 'zoomOut') }).addTo(map);
   if (layerControl) layerControl.remove();
   const base = { [t(lang, 'layerBasemap')]: layers.basemap, [t(lang, 'layerOSM')]: layers.osm };
   const overlays = {};
@@ -328,7 +331,9 @@ async function select(id, { fly = false, focus = false } = {}) {
     closeDetails();
     return;
   }
-  showDetails(f, focus);
+  const narrow = window.matchMedia('(max-width: 820px)').matches;
+  showDetails(f, focus || narrow);
+  if (narrow) $('details').scrollIntoView({ block: 'start', behavior: reducedMotion.matches ? 'auto' : 'smooth' });
   if (fly) flyTo(f);
 }
 

@@ -113,9 +113,10 @@ func (m *metrics) write(b *bytes.Buffer) {
 
 // labelValue quotes a label value as the exposition format escapes it.
 func labelValue(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
-	return `"` + r.Replace(s) + `"`
+	return `"` + labelEscaper.Replace(s) + `"`
 }
+
+var labelEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
 
 // GET /metrics
 func (s *Server) handleMetrics(c *fiber.Ctx) error {

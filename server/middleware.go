@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"reflect"
 	"runtime/debug"
 	"strconv"
 	"time"
@@ -136,11 +137,20 @@ func (s *Server) record(c *fiber.Ctx, d time.Duration) {
 // labels few.
 func routeLabel(c *fiber.Ctx) string {
 	r := c.Route()
-	if r == nil || r.Method == "USE" || len(r.Handlers) == 0 {
+	if r == nil || len(r.Handlers) == 0 {
 		return "other"
+	}
+	// Fiber reports the middleware's route when no route matched; it is
+	// the one that holds the first middleware.
+	for _, h := range r.Handlers {
+		if reflect.ValueOf(h).Pointer() == middlewareMark {
+			return "other"
+		}
 	}
 	return r.Path
 }
+
+var middlewareMark = reflect.ValueOf(dropBadRequestID).Pointer()
 
 // recoverPanic turns a panic in a handler into an error, which the error
 // handler logs once, with the stack, and answers as a 500 problem.

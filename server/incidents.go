@@ -105,6 +105,7 @@ func (s *Server) handleIncidentGet(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, data.ContentTypeGeoJSON)
+	c.Set(fiber.HeaderETag, data.ETag(b))
 	return c.Send(b)
 }
 

@@ -106,6 +106,9 @@ func problemOf(c *fiber.Ctx, err error) (problem, bool) {
 		p.Errors = append(p.Errors, problemItem{Parameter: nf.Parameter, Message: nf.Message})
 	case errors.As(err, &de):
 		p.Status, p.Detail = status(de.Kind), de.Message
+		if _, ok := err.(*unprocessableError); ok {
+			p.Status = fiber.StatusUnprocessableEntity
+		}
 		for _, f := range de.Fields {
 			p.Errors = append(p.Errors, problemItem{Field: f.Field, Index: f.Index, Message: f.Message})
 		}

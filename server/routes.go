@@ -18,6 +18,7 @@ func (s *Server) routes() {
 	api := app.Group("/api")
 	api.Get("/incidents", s.handleIncidents)
 	api.Get("/incidents/:id", s.handleIncidentGet)
+	s.writeRoutes(api)
 	api.Get("/mdl", s.handleMDL)
 	api.Get("/dmz", s.handleDMZ)
 	api.Get("/crossings", s.handleCrossings)

@@ -1,0 +1,394 @@
+package server
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/dmzmap/dmzmap/data"
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
+)
+
+// Editor is what the write, history, import and backup routes need of the
+// store on top of Store; *data.Store has it. Over a Store without it those
+// routes answer 403.
+type Editor interface {
+	Store
+	Create(in *data.Incident, reason string) (etag string, err error)
+	Update(in *data.Incident, ifMatch, reason string) (etag string, err error)
+	Delete(id, ifMatch, reason string) error
+	Import(ins []*data.Incident, opt data.ImportOptions) (data.ImportResult, error)
+	History(id string) ([]data.Revision, error)
+	Backup(w io.Writer) (int64, error)
+}
+
+// HeaderChangeReason is the request header that carries the writer's
+// reason for a change, kept in the incident's history. It is UTF-8, at
+// most 500 characters; a percent-encoded value (encodeURIComponent) is
+// decoded, so a literal % in an encoded value is written %25.
+const HeaderChangeReason = "X-Change-Reason"
+
+// maxReason is the longest reason accepted, in characters (data's limit).
+const maxReason = 500
+
+// ContentTypeMergePatch is the media type of a JSON Merge Patch (RFC 7396).
+const ContentTypeMergePatch = "application/merge-patch+json"
+
+// writeRoutes adds the routes that change incidents and the one that reads
+// their history.
+func (s *Server) writeRoutes(api fiber.Router) {
+	auth := s.authorize()
+	api.Post("/incidents", auth, s.handleIncidentCreate)
+	api.Put("/incidents/:id", auth, s.handleIncidentPut)
+	api.Patch("/incidents/:id", auth, s.handleIncidentPatch)
+	api.Delete("/incidents/:id", auth, s.handleIncidentDelete)
+	api.Get("/incidents/:id/history", s.handleIncidentHistory)
+}
+
+// editor returns the store as an Editor, or a 403 if it is read-only.
+func (s *Server) editor() (Editor, error) {
+	ed, ok := s.store.(Editor)
+	if !ok {
+		return nil, &data.Error{Kind: data.KindForbidden, Message: "this server's store is read-only"}
+	}
+	return ed, nil
+}
+
+// unprocessableError is a data.Error of kind invalid about a body that was
+// read but breaks the rules of an incident: a 422, not a 400.
+type unprocessableError struct{ err *data.Error }
+
+func (e *unprocessableError) Error() string { return e.err.Error() }
+func (e *unprocessableError) Unwrap() error { return e.err }
+
+// unprocessable marks an invalid-input error that names fields as a 422;
+// other errors (malformed JSON or CSV among them) pass unchanged.
+func unprocessable(err error) error {
+	var de *data.Error
+	if errors.As(err, &de) && de.Kind == data.KindInvalid && len(de.Fields) > 0 {
+		return &unprocessableError{de}
+	}
+	return err
+}
+
+// requireType refuses a request body whose Content-Type is not one of
+// types (415), and returns the one it is.
+func requireType(c *fiber.Ctx, types ...string) (string, error) {
+	ct := c.Get(fiber.HeaderContentType)
+	mt, _, err := mime.ParseMediaType(ct)
+	if err == nil && slices.Contains(types, mt) {
+		return mt, nil
+	}
+	what := "no Content-Type"
+	if ct != "" {
+		what = "Content-Type " + quote(ct)
+	}
+	return "", fiber.NewError(fiber.StatusUnsupportedMediaType,
+		fmt.Sprintf("%s %s takes %s; the request has %s", c.Method(), c.Path(), strings.Join(types, " or "), what))
+}
+
+// reasonOf returns the writer's reason from the X-Change-Reason header.
+func reasonOf(c *fiber.Ctx) (string, error) {
+	v := utils.CopyString(c.Get(HeaderChangeReason))
+	if strings.Contains(v, "%") {
+		if d, err := url.PathUnescape(v); err == nil {
+			v = d
+		}
+	}
+	v = strings.TrimSpace(v)
+	msg := ""
+	switch n := utf8.RuneCountInString(v); {
+	case !utf8.ValidString(v):
+		msg = "is not valid UTF-8 (percent-encode it, as encodeURIComponent does)"
+	case n > maxReason:
+		msg = fmt.Sprintf("is %d characters long; the limit is %d", n, maxReason)
+	case strings.ContainsFunc(v, unicode.IsControl):
+		msg = "holds a control character"
+	}
+	if msg != "" {
+		return "", &data.Error{Kind: data.KindInvalid, Message: "the header " + HeaderChangeReason + " " + msg,
+			Fields: []data.FieldError{{Field: HeaderChangeReason, Message: msg}}}
+	}
+	return v, nil
+}
+
+// incidentID returns the id path parameter, copied, or a 404 if it cannot
+// be an incident's id.
+func incidentID(c *fiber.Ctx) (string, error) {
+	id := utils.CopyString(c.Params("id"))
+	if !data.ValidID(id) {
+		return "", &notFoundError{Parameter: "id", Message: "no incident has the id " + quote(id) +
+			": an id is 3 to 80 characters of a-z, 0-9 and '-', like 2017-11-13-jsa-defection"}
+	}
+	return id, nil
+}
+
+// ifMatch returns the entity tag of the If-Match header to check the
+// change against, or a 428 when there is none. Of a list it returns the
+// tag that current (the stored Feature's ETag) matches, if any.
+func ifMatch(c *fiber.Ctx, current func() (string, error)) (string, error) {
+	h := strings.TrimSpace(c.Get(fiber.HeaderIfMatch))
+	if h == "" {
+		return "", fiber.NewError(fiber.StatusPreconditionRequired, fmt.Sprintf(
+			"%s %s needs an If-Match header with the incident's ETag, as GET %s sends it, so that no one's change is lost",
+			c.Method(), c.Path(), strings.TrimSuffix(c.Path(), "/")))
+	}
+	tags := strings.Split(h, ",")
+	if len(tags) == 1 {
+		return utils.CopyString(h), nil
+	}
+	now, err := current()
+	if err != nil {
+		return "", err
+	}
+	for _, t := range tags {
+		if t = strings.TrimSpace(t); t == now || t == "*" {
+			return t, nil
+		}
+	}
+	return utils.CopyString(strings.TrimSpace(tags[0])), nil
+}
+
+// sendIncident answers with a stored incident and its ETag.
+func (s *Server) sendIncident(c *fiber.Ctx, ed Editor, id, etag string, status int) error {
+	b, err := ed.Feature(id)
+	if err == nil {
+		etag = data.ETag(b)
+	}
+	c.Set(fiber.HeaderETag, etag)
+	c.Status(status)
+	if err != nil {
+		// Deleted since it was written: the ETag of the write still holds.
+		return nil
+	}
+	c.Set(fiber.HeaderContentType, data.ContentTypeGeoJSON)
+	return c.Send(b)
+}
+
+// POST /api/incidents
+func (s *Server) handleIncidentCreate(c *fiber.Ctx) error {
+	ed, err := s.editor()
+	if err != nil {
+		return err
+	}
+	if _, err := requireType(c, data.ContentTypeGeoJSON, fiber.MIMEApplicationJSON); err != nil {
+		return err
+	}
+	reason, err := reasonOf(c)
+	if err != nil {
+		return err
+	}
+	in, err := data.DecodeFeature(c.Body())
+	if err != nil {
+		return unprocessable(err)
+	}
+	in.Created, in.Updated = time.Time{}, time.Time{}
+	generated := in.ID == ""
+	var etag string
+	for try := 0; ; try++ {
+		if generated {
+			in.ID = newID(in)
+		}
+		etag, err = ed.Create(in, reason)
+		if !generated || data.ErrorKind(err) != data.KindConflict || try == 2 {
+			break
+		}
+	}
+	if err != nil {
+		return unprocessable(err)
+	}
+	s.log.Info("incident created", "id", in.ID, "ip", c.IP())
+	c.Location("/api/incidents/" + in.ID)
+	return s.sendIncident(c, ed, in.ID, etag, fiber.StatusCreated)
+}
+
+// PUT /api/incidents/{id}
+func (s *Server) handleIncidentPut(c *fiber.Ctx) error {
+	ed, err := s.editor()
+	if err != nil {
+		return err
+	}
+	id, err := incidentID(c)
+	if err != nil {
+		return err
+	}
+	match, err := ifMatch(c, func() (string, error) { return currentETag(ed, id) })
+	if err != nil {
+		return err
+	}
+	if _, err := requireType(c, data.ContentTypeGeoJSON, fiber.MIMEApplicationJSON); err != nil {
+		return err
+	}
+	reason, err := reasonOf(c)
+	if err != nil {
+		return err
+	}
+	in, err := data.DecodeFeature(c.Body())
+	if err != nil {
+		return unprocessable(err)
+	}
+	switch in.ID {
+	case "":
+		in.ID = id
+	case id:
+	default:
+		return unprocessable(&data.Error{Kind: data.KindInvalid, Message: "the incident is not valid",
+			Fields: []data.FieldError{{Field: "id", Message: fmt.Sprintf("is %s but the URL names %s: leave it out or make them the same", quote(in.ID), quote(id))}}})
+	}
+	in.Created, in.Updated = time.Time{}, time.Time{}
+	etag, err := ed.Update(in, match, reason)
+	if err != nil {
+		return unprocessable(err)
+	}
+	s.log.Info("incident replaced", "id", id, "ip", c.IP())
+	return s.sendIncident(c, ed, id, etag, fiber.StatusOK)
+}
+
+// PATCH /api/incidents/{id}
+func (s *Server) handleIncidentPatch(c *fiber.Ctx) error {
+	ed, err := s.editor()
+	if err != nil {
+		return err
+	}
+	id, err := incidentID(c)
+	if err != nil {
+		return err
+	}
+	match, err := ifMatch(c, func() (string, error) { return currentETag(ed, id) })
+	if err != nil {
+		return err
+	}
+	if _, err := requireType(c, ContentTypeMergePatch); err != nil {
+		c.Set("Accept-Patch", ContentTypeMergePatch)
+		return err
+	}
+	stored, err := ed.Feature(id)
+	if err != nil {
+		return err
+	}
+	current := data.ETag(stored)
+	if match != "*" && match != current {
+		return &data.Error{Kind: data.KindPrecondition,
+			Message: fmt.Sprintf("incident %s has changed since %s was read: fetch it again and reapply your change", quote(id), match)}
+	}
+	reason, err := reasonOf(c)
+	if err != nil {
+		return err
+	}
+	in, err := data.MergePatch(stored, c.Body())
+	if err != nil {
+		return unprocessable(err)
+	}
+	// The patch applies to the version read here: check against that one,
+	// even for If-Match: *, so that a change made meanwhile is not undone.
+	etag, err := ed.Update(in, current, reason)
+	if err != nil {
+		return unprocessable(err)
+	}
+	s.log.Info("incident patched", "id", id, "ip", c.IP())
+	return s.sendIncident(c, ed, id, etag, fiber.StatusOK)
+}
+
+// DELETE /api/incidents/{id}
+func (s *Server) handleIncidentDelete(c *fiber.Ctx) error {
+	ed, err := s.editor()
+	if err != nil {
+		return err
+	}
+	id, err := incidentID(c)
+	if err != nil {
+		return err
+	}
+	match, err := ifMatch(c, func() (string, error) { return currentETag(ed, id) })
+	if err != nil {
+		return err
+	}
+	reason, err := reasonOf(c)
+	if err != nil {
+		return err
+	}
+	if err := ed.Delete(id, match, reason); err != nil {
+		return err
+	}
+	s.log.Info("incident deleted", "id", id, "ip", c.IP())
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func currentETag(st Store, id string) (string, error) {
+	b, err := st.Feature(id)
+	if err != nil {
+		return "", err
+	}
+	return data.ETag(b), nil
+}
+
+// idAlphabet is what a generated id's random suffix is made of.
+const idAlphabet = "abcdefghijkmnpqrstuvwxyz23456789"
+
+// newID makes an id for an incident posted without one: its date, the
+// words of its title, and five random characters, like
+// 2017-11-13-soldier-defects-at-the-jsa-x7k2q.
+func newID(in *data.Incident) string {
+	date := "incident"
+	if !in.Date.IsZero() {
+		date = in.Date.String()
+	}
+	var slug strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(in.Title) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			if dash && slug.Len() > 0 {
+				slug.WriteByte('-')
+			}
+			slug.WriteRune(r)
+			dash = false
+		default:
+			dash = true
+		}
+	}
+	words := slug.String()
+	const maxWords = 80 - len("YYYY-MM-DD") - len("-") - len("-xxxxx")
+	if len(words) > maxWords {
+		words = strings.TrimRight(words[:maxWords], "-")
+	}
+	id := date
+	if words != "" {
+		id += "-" + words
+	}
+	b := make([]byte, 5)
+	rand.Read(b)
+	for i := range b {
+		b[i] = idAlphabet[int(b[i])%len(idAlphabet)]
+	}
+	return id + "-" + string(b)
+}
+
+// GET /api/incidents/{id}/history
+func (s *Server) handleIncidentHistory(c *fiber.Ctx) error {
+	ed, err := s.editor()
+	if err != nil {
+		return err
+	}
+	id, err := incidentID(c)
+	if err != nil {
+		return err
+	}
+	revs, err := ed.History(id)
+	if data.ErrorKind(err) == data.KindNotFound {
+		return &notFoundError{Parameter: "id", Message: "no incident has ever had the id " + quote(id)}
+	}
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"id": id, "revisions": revs})
+}

@@ -16,6 +16,7 @@ var writes = []struct {
 	{"PUT", "/api/incidents/2017-11-13-jsa", newFeature, hdr(geoJSON, []string{"If-Match", "*"})},
 	{"PATCH", "/api/incidents/2017-11-13-jsa", `{"properties":{"title":"Patched"}}`, hdr(patchCT, []string{"If-Match", "*"})},
 	{"DELETE", "/api/incidents/2017-11-13-jsa", "", []string{"If-Match", "*"}},
+	{"POST", "/api/import", `{"type":"FeatureCollection","features":[]}`, geoJSON},
 }
 
 func TestWritesNeedToken(t *testing.T) {

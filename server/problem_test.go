@@ -165,7 +165,10 @@ func (f failingStore) Crossings(data.Filter, func([]byte) error) (data.Result, e
 	return data.Result{}, f.err
 }
 func (f failingStore) Years(data.Filter) ([]data.YearCount, error) { return nil, f.err }
-func (f failingStore) Feature(string) ([]byte, error)              { return nil, f.err }
+func (f failingStore) Clusters(data.Filter, float64) ([]data.Cluster, data.Result, error) {
+	return nil, data.Result{}, f.err
+}
+func (f failingStore) Feature(string) ([]byte, error) { return nil, f.err }
 
 // panickingStore panics, to show that a panic becomes a 500 too.
 // Version answers, so that the failure shows in the handler, not before it.

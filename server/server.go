@@ -30,6 +30,8 @@ type Store interface {
 	Feature(id string) ([]byte, error)
 	// Version returns the change counter, which grows with every write.
 	Version() (data.Version, error)
+	// Clusters groups the incidents f selects into grid cells of cellDeg degrees.
+	Clusters(f data.Filter, cellDeg float64) ([]data.Cluster, data.Result, error)
 }
 
 // Config holds the server's settings. The zero value is usable: it serves

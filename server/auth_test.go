@@ -17,6 +17,7 @@ var writes = []struct {
 	{"PATCH", "/api/incidents/2017-11-13-jsa", `{"properties":{"title":"Patched"}}`, hdr(patchCT, []string{"If-Match", "*"})},
 	{"DELETE", "/api/incidents/2017-11-13-jsa", "", []string{"If-Match", "*"}},
 	{"POST", "/api/import", `{"type":"FeatureCollection","features":[]}`, geoJSON},
+	{"GET", "/api/backup", "", nil},
 }
 
 func TestWritesNeedToken(t *testing.T) {

@@ -43,8 +43,8 @@ const maxReason = 500
 // ContentTypeMergePatch is the media type of a JSON Merge Patch (RFC 7396).
 const ContentTypeMergePatch = "application/merge-patch+json"
 
-// writeRoutes adds the routes that change incidents, their history and
-// bulk import.
+// writeRoutes adds the routes that change incidents, their history, bulk
+// import and backup.
 func (s *Server) writeRoutes(api fiber.Router) {
 	auth := s.authorize()
 	api.Post("/incidents", auth, s.handleIncidentCreate)
@@ -53,6 +53,7 @@ func (s *Server) writeRoutes(api fiber.Router) {
 	api.Delete("/incidents/:id", auth, s.handleIncidentDelete)
 	api.Get("/incidents/:id/history", s.handleIncidentHistory)
 	api.Post("/import", auth, s.handleImport)
+	api.Get("/backup", auth, s.handleBackup)
 }
 
 // editor returns the store as an Editor, or a 403 if it is read-only.

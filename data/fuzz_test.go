@@ -256,4 +256,19 @@ func TestFuzzFindings(t *testing.T) {
 			}
 		})
 	}
+
+	// A source URL that was not UTF-8 (from CSV, which keeps bytes as they
+	// are) passed validation and was stored with U+FFFD in place of the bad
+	// byte: not what was validated.
+	t.Run("source URL not UTF-8", func(t *testing.T) {
+		in := valid()
+		in.Sources[0].URL = "http://0\x80"
+		err := in.Validate(mdl(t))
+		checkError(t, []byte(in.Sources[0].URL), err)
+		var e *Error
+		errors.As(err, &e)
+		if len(e.Fields) != 1 || e.Fields[0].Field != "sources[0].url" {
+			t.Errorf("Validate = %v, want one error on sources[0].url", err)
+		}
+	})
 }

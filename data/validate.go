@@ -200,6 +200,9 @@ func checkURL(s string) string {
 	if len(s) > maxURL {
 		return fmt.Sprintf("is %d characters long; the limit is %d", len(s), maxURL)
 	}
+	if !utf8.ValidString(s) {
+		return "is not valid UTF-8"
+	}
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Sprintf("%q must be an absolute http or https URL", s)

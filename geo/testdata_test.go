@@ -132,3 +132,9 @@ func loadCountries(t testing.TB) (kor, prk *land) {
 	}
 	return kor, prk
 }
+
+// testLine returns the line of testdata/mdl.geojson.
+func testLine(t testing.TB) orb.LineString {
+	loadMDL(t)
+	return testMDL.line
+}

@@ -2,6 +2,9 @@ package server
 
 import (
 	"bufio"
+	"cmp"
+	"io"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,31 +13,98 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// GET /api/export.geojson
+// exportFormat is a file format of the export.
+type exportFormat struct {
+	contentType string
+	// write streams the incidents f selects to w and returns how many it wrote.
+	write func(s *Server, w io.Writer, f data.Filter) (int, error)
+}
+
+// exportFormats are the export's formats by name, which is also the file
+// extension; exportFormatNames lists them, the default first.
+var (
+	exportFormats = map[string]exportFormat{
+		"geojson": {data.ContentTypeGeoJSON, writeGeoJSON},
+		"csv":     {ContentTypeCSV, writeCSV},
+		"kml":     {ContentTypeKML, writeKML},
+	}
+	exportFormatNames = []string{"geojson", "csv", "kml"}
+)
+
+// The media types of the CSV and KML exports.
+const (
+	ContentTypeCSV = "text/csv; charset=utf-8"
+	ContentTypeKML = "application/vnd.google-earth.kml+xml"
+)
+
+// kmlDescription is the KML document's description: the credit of its data.
+const kmlDescription = "DMZ incidents from dmzmap (CC BY 4.0): each Placemark lists the published sources it rests on. " +
+	"Locations are placed against the Military Demarcation Line derived from OpenStreetMap data, © OpenStreetMap contributors (ODbL)."
+
+// GET /api/export.geojson, /api/export.csv, /api/export.kml and
+// /api/export?format=geojson|csv|kml
 func (s *Server) handleExport(c *fiber.Ctx) error {
-	q, err := s.parseQuery(c, "/api/export.geojson", true, 0)
+	route := c.Route().Path
+	sp := querySpec{route: route, paging: true}
+	name := strings.TrimPrefix(path.Ext(route), ".")
+	if name == "" {
+		sp.format, sp.formats = "format", exportFormatNames
+	}
+	q, err := parseQuery(c.Context().QueryArgs(), sp, s.now().Year())
 	if err != nil {
 		return err
 	}
-	thisYear := s.now().Year()
-	c.Set(fiber.HeaderContentType, data.ContentTypeGeoJSON)
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+exportName(q, thisYear)+`"`)
+	if name == "" {
+		name = cmp.Or(q.format, exportFormatNames[0])
+	}
+	ef := exportFormats[name]
+	c.Set(fiber.HeaderContentType, ef.contentType)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+exportName(q, s.now().Year(), name)+`"`)
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
-		fc := newCollection(w)
-		res, err := s.store.Query(q.filter, fc.add)
-		if err == nil {
-			err = fc.end(res)
-		}
+		n, err := ef.write(s, w, q.filter)
 		if err == nil {
 			err = w.Flush()
 		}
 		if err != nil {
 			// The status is sent: the client gets a truncated, invalid
-			// document, which no GeoJSON reader takes for a whole one.
-			s.log.Warn("export stopped", "err", err, "features", fc.n)
+			// document, which no reader takes for a whole one.
+			s.log.Warn("export stopped", "format", name, "err", err, "features", n)
 		}
 	})
 	return nil
+}
+
+func writeGeoJSON(s *Server, w io.Writer, f data.Filter) (int, error) {
+	fc := newCollection(w)
+	res, err := s.store.Query(f, fc.add)
+	if err == nil {
+		err = fc.end(res)
+	}
+	return fc.n, err
+}
+
+func writeCSV(s *Server, w io.Writer, f data.Filter) (int, error) {
+	cw, err := data.NewCSVWriter(w)
+	if err != nil {
+		return 0, err
+	}
+	res, err := s.store.Query(f, cw.WriteFeature)
+	if err == nil {
+		err = cw.Flush()
+	}
+	return res.Returned, err
+}
+
+func writeKML(s *Server, w io.Writer, f data.Filter) (int, error) {
+	kw, err := data.NewKMLWriter(w, "DMZ incidents", kmlDescription)
+	if err != nil {
+		return 0, err
+	}
+	res, err := s.store.Query(f, kw.WriteFeature)
+	if err == nil {
+		err = kw.Close()
+	}
+	return res.Returned, err
 }
 
 var directionNames = map[data.Direction]string{
@@ -43,10 +113,11 @@ var directionNames = map[data.Direction]string{
 	data.NoDirection:  "no-direction",
 }
 
-// exportName is the file name of an export that says its filter:
-// dmz-incidents-2017.geojson, dmz-incidents-1990-2025-crossing-north-to-south.geojson,
-// dmz-incidents-all-western-filtered.geojson.
-func exportName(q query, thisYear int) string {
+// exportName is the file name of an export that says its filter, with the
+// extension ext: dmz-incidents-2017.geojson,
+// dmz-incidents-1990-2025-crossing-north-to-south.csv,
+// dmz-incidents-all-western-filtered.kml.
+func exportName(q query, thisYear int, ext string) string {
 	var b strings.Builder
 	b.WriteString("dmz-incidents-")
 	from, to := q.fromYear, q.toYear
@@ -82,6 +153,6 @@ func exportName(q query, thisYear int) string {
 	if q.filter.BBox != nil || q.filter.Text != "" || q.paged {
 		b.WriteString("-filtered")
 	}
-	b.WriteString(".geojson")
+	b.WriteString("." + ext)
 	return b.String()
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -27,6 +28,7 @@ const maxUnknown = 20
 
 var (
 	filterParams = []string{"year", "from", "to", "type", "direction", "sector", "bbox", "q"}
+	ogcParams    = []string{"bbox", "datetime", "type", "direction", "sector"}
 	pageParams   = []string{"limit", "offset"}
 	sectors      = []geo.Sector{geo.Western, geo.Central, geo.Eastern, geo.JSA}
 )
@@ -35,27 +37,45 @@ var (
 type querySpec struct {
 	route    string // for messages, e.g. /api/incidents
 	paging   bool   // limit and offset are accepted
-	maxLimit int    // the default and largest limit; 0 for none
+	maxLimit int    // the largest limit; 0 for none
+	defLimit int    // the limit when none is given; 0 for maxLimit
+	// ogc selects the filters of OGC API – Features (bbox, datetime, type,
+	// direction, sector) instead of year, from, to and q.
+	ogc bool
+	// format names the route's format parameter (f or format), if it has
+	// one, and formats its values; the first is the default.
+	format  string
+	formats []string
 }
 
 func (sp querySpec) params() []string {
-	if sp.paging {
-		return append(slices.Clip(filterParams), pageParams...)
+	ps := filterParams
+	if sp.ogc {
+		ps = ogcParams
 	}
-	return filterParams
+	if sp.paging {
+		ps = append(slices.Clip(ps), pageParams...)
+	}
+	if sp.format != "" {
+		ps = append(slices.Clip(ps), sp.format)
+	}
+	return ps
 }
 
 // query is a parsed query string.
 type query struct {
 	filter           data.Filter
-	fromYear, toYear int  // the years asked for, 0 where open
-	paged            bool // limit or offset was given
+	fromYear, toYear int    // the years asked for, 0 where open
+	paged            bool   // limit or offset was given
+	format           string // the format asked for, or "" where none was
 }
 
 // parseQuery reads the filter of every incident route from args: year=YYYY,
 // from=YYYY and to=YYYY (inclusive), type=, direction= and sector= (comma-
 // separated lists), bbox=minLon,minLat,maxLon,maxLat, q= (words), and where
-// sp allows it limit= and offset=. An empty value is the same as no value.
+// sp allows it limit= and offset=. For OGC API – Features routes (sp.ogc)
+// datetime= (see parseDatetime) replaces year, from, to and q, and
+// bbox-crs is refused as not implemented. An empty value is the same as no value.
 // Unknown and repeated parameters are refused. The error, a queryError,
 // lists every parameter that is wrong. Every string in the result is a copy.
 func parseQuery(args *fasthttp.Args, sp querySpec, thisYear int) (query, error) {
@@ -71,6 +91,10 @@ func parseQuery(args *fasthttp.Args, sp querySpec, thisYear int) (query, error) 
 		name := string(k)
 		seen[name]++
 		switch {
+		case sp.ogc && name == "bbox-crs":
+			if seen[name] == 1 {
+				errs = append(errs, paramError{name, "is not implemented: bbox is always in CRS84 (longitude, latitude in degrees, WGS 84); leave bbox-crs out"})
+			}
 		case !slices.Contains(known, name):
 			if seen[name] == 1 {
 				if unknown++; unknown <= maxUnknown {
@@ -116,6 +140,12 @@ func parseQuery(args *fasthttp.Args, sp querySpec, thisYear int) (query, error) 
 		q.fromYear, q.toYear = from, to
 	}
 	q.filter.From, q.filter.To = data.YearRange(q.fromYear, q.toYear)
+	if v := vals["datetime"]; v != "" {
+		var e *paramError
+		if q.filter.From, q.filter.To, e = parseDatetime(v); e != nil {
+			errs = append(errs, *e)
+		}
+	}
 
 	var e *paramError
 	if q.filter.Types, e = parseList("type", vals["type"], data.Types); e != nil {
@@ -143,6 +173,9 @@ func parseQuery(args *fasthttp.Args, sp querySpec, thisYear int) (query, error) 
 	}
 
 	q.filter.Limit = sp.maxLimit
+	if sp.defLimit > 0 {
+		q.filter.Limit = sp.defLimit
+	}
 	if v := vals["limit"]; v != "" {
 		q.paged = true
 		n, ok := parseDigits(v)
@@ -168,6 +201,16 @@ func parseQuery(args *fasthttp.Args, sp querySpec, thisYear int) (query, error) 
 		q.filter.Offset = n
 	}
 
+	if sp.format != "" {
+		switch v := vals[sp.format]; {
+		case v == "":
+		case slices.Contains(sp.formats, v):
+			q.format = v
+		default:
+			bad(sp.format, "%s is not a format of %s: expected one of %s", quote(v), sp.route, strings.Join(sp.formats, ", "))
+		}
+	}
+
 	if len(errs) > 0 {
 		if unknown > maxUnknown {
 			bad("…", "and %d more unknown parameters", unknown-maxUnknown)
@@ -175,6 +218,88 @@ func parseQuery(args *fasthttp.Args, sp querySpec, thisYear int) (query, error) 
 		return query{}, errs
 	}
 	return q, nil
+}
+
+// parseDatetime reads the datetime= of OGC API – Features: an instant, a
+// date (2017-11-13) or an RFC 3339 date-time (2017-11-13T10:00:00Z), or an
+// interval start/end where either end may be ".." or empty to leave it open.
+// Incidents have dates, not times: a date-time stands for its date as
+// written. It returns the date keys of the range, 0 where open.
+//
+// An incident known only to the month or the year has a date key with 00
+// for the unknown parts, which sorts before the first day of that month or
+// year (1965 before 1965-01-01). It matches as that first day: a range that
+// starts on the first day of a month or a year starts at the month's or the
+// year's own key, so 1965-01-01/1965-12-31 holds the incidents of 1965 known
+// only to the year, and 1969-12-01/1969-12-31 those of December 1969 known
+// only to the month, as year=1965 and the page's year range do.
+func parseDatetime(v string) (from, to uint32, e *paramError) {
+	const want = "expected an instant like 2017-11-13 or 2017-11-13T10:00:00Z, or an interval like 1960-01-01/1969-12-31, 2017-01-01/.. or ../1970-12-31"
+	bad := func(format string, a ...any) (uint32, uint32, *paramError) {
+		return 0, 0, &paramError{"datetime", fmt.Sprintf(format, a...)}
+	}
+	date := func(s string) (time.Time, bool) {
+		if t, err := time.Parse(time.DateOnly, s); err == nil {
+			return t, true
+		}
+		t, err := time.Parse(time.RFC3339Nano, s)
+		return t, err == nil
+	}
+	start, end, interval := strings.Cut(v, "/")
+	if !interval {
+		t, ok := date(v)
+		if !ok {
+			return bad("%s is not a date or an RFC 3339 date-time: %s", quote(v), want)
+		}
+		return firstKey(t), dayKey(t), nil
+	}
+	if strings.Contains(end, "/") {
+		return bad("%s has more than one '/': %s", quote(v), want)
+	}
+	var a, b time.Time
+	for _, part := range []struct {
+		s string
+		t *time.Time
+	}{{start, &a}, {end, &b}} {
+		if part.s == "" || part.s == ".." {
+			continue
+		}
+		t, ok := date(part.s)
+		if !ok {
+			return bad("%s is not a date, an RFC 3339 date-time or '..': %s", quote(part.s), want)
+		}
+		*part.t = t
+	}
+	if !a.IsZero() {
+		from = firstKey(a)
+	}
+	if !b.IsZero() {
+		to = dayKey(b)
+	}
+	if !a.IsZero() && !b.IsZero() && dayKey(a) > to {
+		return bad("the start %s is after the end %s: expected start <= end", quote(start), quote(end))
+	}
+	return from, to, nil
+}
+
+// dayKey is the date key of t's date as written.
+func dayKey(t time.Time) uint32 {
+	y, m, d := t.Date()
+	return uint32(y*10000 + int(m)*100 + d)
+}
+
+// firstKey is the smallest date key that parseDatetime's start at t takes
+// in: the year's key on 1 January, the month's key on the first of a
+// month, the day's key otherwise.
+func firstKey(t time.Time) uint32 {
+	y, m, d := t.Date()
+	switch {
+	case m == time.January && d == 1:
+		return uint32(y * 10000)
+	case d == 1:
+		return uint32(y*10000 + int(m)*100)
+	}
+	return dayKey(t)
 }
 
 // parseDigits reads a whole number written with the digits 0-9 only;

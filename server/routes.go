@@ -25,6 +25,9 @@ func (s *Server) routes() {
 	api.Get("/years", s.handleYears)
 	api.Get("/clusters", s.handleClusters)
 	api.Get("/export.geojson", s.handleExport)
+	api.Get("/export.csv", s.handleExport)
+	api.Get("/export.kml", s.handleExport)
+	api.Get("/export", s.handleExport)
 
 	app.Get("/", s.handleIndex)
 	app.Get("/static/*", s.handleStatic)

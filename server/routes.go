@@ -29,6 +29,8 @@ func (s *Server) routes() {
 	api.Get("/export.kml", s.handleExport)
 	api.Get("/export", s.handleExport)
 
+	s.ogcRoutes()
+
 	app.Get("/", s.handleIndex)
 	app.Get("/static/*", s.handleStatic)
 }

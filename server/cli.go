@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"io"
 	"net/url"
 	"time"
@@ -40,4 +41,32 @@ func WriteCollection(w io.Writer, st Store, f data.Filter) error {
 		err = fc.end(res)
 	}
 	return err
+}
+
+// WriteExport writes the incidents f selects from st to w in format
+// (geojson, csv or kml) as GET /api/export does.
+func WriteExport(w io.Writer, st Store, f data.Filter, format string) error {
+	switch format {
+	case "geojson":
+		return WriteCollection(w, st, f)
+	case "csv":
+		cw, err := data.NewCSVWriter(w)
+		if err != nil {
+			return err
+		}
+		if _, err := st.Query(f, cw.WriteFeature); err != nil {
+			return err
+		}
+		return cw.Flush()
+	case "kml":
+		kw, err := data.NewKMLWriter(w, "DMZ incidents", Attribution)
+		if err != nil {
+			return err
+		}
+		if _, err := st.Query(f, kw.WriteFeature); err != nil {
+			return err
+		}
+		return kw.Close()
+	}
+	return fmt.Errorf("unknown export format %q", format)
 }

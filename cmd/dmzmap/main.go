@@ -34,16 +34,29 @@ func main() {
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "dmzmap:", err)
-		os.Exit(1)
+		os.Exit(exitCode(err))
 	}
 }
 
 const usage = `Usage: dmzmap [command] [flags]
 
 Commands:
-  serve   serve the map and the API (the default)
+  serve      serve the map and the API (the default)
+  import     load a GeoJSON FeatureCollection or a CSV into the database, all or nothing
+  export     write the incidents a filter selects to stdout as GeoJSON, CSV or KML
+  validate   check a GeoJSON or CSV file without a database; each error as FILE:INDEX: field: message
+  backup     copy the database, consistently, even while the server runs (then through its /api/backup)
+  restore    replace the database with a backup (the server must be stopped)
+  gen        fill a database with synthetic incidents, for benchmarks
+  help       print this
 
-Run "dmzmap serve -h" for the flags of serve.
+Run "dmzmap COMMAND -h" for the flags of a command.
+
+Exit codes:
+  0  success
+  1  failure: a file, the database (held by another process, say) or the network
+  2  usage: unknown command, bad flag or argument
+  3  the input was refused (invalid records, ids repeated or already stored); nothing was written
 `
 
 // run is the whole program: main only adds the signals and the exit code.
@@ -59,8 +72,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
+	if c, ok := commands[cmd]; ok {
+		if err := c(ctx, args, getenv, stdout, stderr); !errors.Is(err, errHelp) {
+			return err
+		}
+		return nil
+	}
 	fmt.Fprint(stderr, usage)
-	return fmt.Errorf("unknown command %q", cmd)
+	return usagef("unknown command %q", cmd)
 }
 
 // env returns the environment variable name, or def when it is unset.
@@ -83,10 +102,15 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		return fmt.Errorf("DMZMAP_DB_TIMEOUT: %v", err)
 	}
 	flags.DurationVar(&dbTimeout, "db-timeout", defTimeout, "how long to wait for a database held by another process (env DMZMAP_DB_TIMEOUT)")
+	readToken := tokenFlag(flags, getenv)
 	if err := flags.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
 		}
+		return &usageError{err}
+	}
+	token, err := readToken()
+	if err != nil {
 		return err
 	}
 	if flags.NArg() > 0 {
@@ -112,7 +136,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if err != nil {
 		return err
 	}
-	err = listen(ctx, store, mdl, logger, *addr, *db)
+	err = listen(ctx, store, mdl, logger, *addr, *db, token)
 	if cerr := store.Close(); cerr != nil && err == nil {
 		err = fmt.Errorf("closing %s: %w", *db, cerr)
 	}
@@ -124,7 +148,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 
 // listen seeds store if it is new, then serves it on addr until ctx ends,
 // and shuts the server down gracefully.
-func listen(ctx context.Context, store *data.Store, mdl *geo.MDL, logger *slog.Logger, addr, db string) error {
+func listen(ctx context.Context, store *data.Store, mdl *geo.MDL, logger *slog.Logger, addr, db, token string) error {
 	seeded, err := store.SeedIfEmpty(func() ([]*data.Incident, error) { return data.SeedIncidents(mdl) })
 	if err != nil {
 		return fmt.Errorf("seeding %s: %w", db, err)
@@ -134,7 +158,8 @@ func listen(ctx context.Context, store *data.Store, mdl *geo.MDL, logger *slog.L
 		logger.Info("seeded the database", "db", db, "incidents", n)
 	}
 
-	srv := server.New(store, mdl, logger, server.Config{Assets: assets.FS})
+	srv := server.New(store, mdl, logger, server.Config{Assets: assets.FS, Token: token})
+	logger.Info("writes", "enabled", token != "")
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err

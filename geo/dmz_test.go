@@ -269,11 +269,3 @@ func TestDMZ(t *testing.T) {
 	}
 	t.Logf("InDMZ and the band disagree on %d of %d points near the band", disagree, n)
 }
-
-func BenchmarkBuffer(b *testing.B) {
-	m := loadMDL(b)
-	b.ReportAllocs()
-	for b.Loop() {
-		buffer(m.pts, HalfWidthM)
-	}
-}

@@ -38,8 +38,17 @@ func (b box) intersects(o box) bool {
 
 // dist2 is the squared distance from p to the box, 0 inside it.
 func (b box) dist2(p vec) float64 {
-	dx := math.Max(0, math.Max(b.minX-p.x, p.x-b.maxX))
-	dy := math.Max(0, math.Max(b.minY-p.y, p.y-b.maxY))
+	var dx, dy float64
+	if p.x < b.minX {
+		dx = b.minX - p.x
+	} else if p.x > b.maxX {
+		dx = p.x - b.maxX
+	}
+	if p.y < b.minY {
+		dy = b.minY - p.y
+	} else if p.y > b.maxY {
+		dy = p.y - b.maxY
+	}
 	return dx*dx + dy*dy
 }
 
@@ -93,7 +102,11 @@ func closestOnSegment(p, a, b vec) (t, d2 float64) {
 	l2 := ab.dot(ab)
 	if l2 > 0 {
 		t = p.sub(a).dot(ab) / l2
-		t = math.Max(0, math.Min(1, t))
+		if t < 0 {
+			t = 0
+		} else if t > 1 {
+			t = 1
+		}
 	}
 	return t, p.dist2(a.lerp(b, t))
 }
@@ -101,34 +114,44 @@ func closestOnSegment(p, a, b vec) (t, d2 float64) {
 // nearest returns the segment holding the point of the line nearest to p,
 // the parameter of that point on it, and the squared distance.
 func (t *segTree) nearest(p vec) (seg int, param, d2 float64) {
-	seg, d2 = -1, math.Inf(1)
+	s := search{p: p, seg: -1, best: math.Inf(1)}
 	if len(t.nodes) > 0 {
-		t.search(0, p, &seg, &param, &d2)
+		t.search(0, &s)
 	}
-	return seg, param, d2
+	return s.seg, s.param, s.best
 }
 
-func (t *segTree) search(n int, p vec, seg *int, param, best *float64) {
+// search is the state of a nearest search.
+type search struct {
+	p      vec
+	seg    int
+	param  float64
+	best   float64 // squared distance to the nearest point found so far
+	tested int     // segments measured
+}
+
+func (t *segTree) search(n int, s *search) {
 	nd := &t.nodes[n]
 	if nd.left < 0 {
 		for i := nd.lo; i < nd.hi; i++ {
-			u, d2 := closestOnSegment(p, t.pts[i], t.pts[i+1])
-			if d2 < *best {
-				*seg, *param, *best = i, u, d2
+			u, d2 := closestOnSegment(s.p, t.pts[i], t.pts[i+1])
+			if d2 < s.best {
+				s.seg, s.param, s.best = i, u, d2
 			}
 		}
+		s.tested += nd.hi - nd.lo
 		return
 	}
 	a, b := nd.left, nd.right
-	da, db := t.nodes[a].b.dist2(p), t.nodes[b].b.dist2(p)
+	da, db := t.nodes[a].b.dist2(s.p), t.nodes[b].b.dist2(s.p)
 	if db < da {
 		a, b, da, db = b, a, db, da
 	}
-	if da < *best {
-		t.search(a, p, seg, param, best)
+	if da < s.best {
+		t.search(a, s)
 	}
-	if db < *best {
-		t.search(b, p, seg, param, best)
+	if db < s.best {
+		t.search(b, s)
 	}
 }
 
@@ -168,3 +191,4 @@ func (t *segTree) visit(n int, q box, fn func(seg int)) {
 	t.visit(nd.left, q, fn)
 	t.visit(nd.right, q, fn)
 }
+

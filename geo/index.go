@@ -191,4 +191,3 @@ func (t *segTree) visit(n int, q box, fn func(seg int)) {
 	t.visit(nd.left, q, fn)
 	t.visit(nd.right, q, fn)
 }
-

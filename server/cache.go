@@ -1,12 +1,15 @@
 package server
 
 import (
+	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"io/fs"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -80,7 +83,7 @@ func (s *Server) handleCache(c *fiber.Ctx) error {
 	}
 	etag := dataETag(v.Changes)
 	c.Set(fiber.HeaderCacheControl, cacheRevalidate)
-	c.Set(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
+	c.Set(fiber.HeaderVary, "Accept, Accept-Encoding")
 	if !v.Modified.IsZero() {
 		c.Set(fiber.HeaderLastModified, v.Modified.UTC().Format(http.TimeFormat))
 	}
@@ -89,15 +92,80 @@ func (s *Server) handleCache(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderETag, etag)
 		return notModified(c)
 	}
+	// The OGC routes answer HTML or JSON by the Accept header.
+	key := c.OriginalURL() + "\x00" + c.Get(fiber.HeaderAccept)
+	if a, ok := s.answers.get(v.Changes, key); ok {
+		c.Set(fiber.HeaderContentType, a.contentType)
+		c.Set(fiber.HeaderETag, cmp.Or(a.etag, etag))
+		c.Response().SetBodyRaw(a.body)
+		return s.checkOwnETag(c)
+	}
 	if err := c.Next(); err != nil || c.Response().StatusCode() != fiber.StatusOK {
 		c.Response().Header.Del(fiber.HeaderLastModified)
 		return err
 	}
-	if c.Response().Header.Peek(fiber.HeaderETag) == nil {
+	own := string(c.Response().Header.Peek(fiber.HeaderETag))
+	if !c.Response().IsBodyStream() && c.Response().Header.Peek(fiber.HeaderContentDisposition) == nil {
+		s.answers.put(v.Changes, key, answer{
+			body:        bytes.Clone(c.Response().Body()),
+			contentType: string(c.Response().Header.ContentType()),
+			etag:        own,
+		})
+	}
+	if own == "" {
 		c.Set(fiber.HeaderETag, etag)
 		return nil
 	}
 	return s.checkOwnETag(c)
+}
+
+// answer is a data answer kept in memory for the next request of the same
+// URL at the same change count.
+type answer struct {
+	body        []byte
+	contentType string
+	etag        string // the handler's own ETag, if it set one
+}
+
+// Bounds of the answer cache: a spike of readers of the same few URLs is
+// served from memory; the cache empties when it is full or the data change.
+const (
+	maxAnswersBytes = 64 << 20
+	maxAnswerBytes  = 2 << 20
+)
+
+// answerCache keeps whole data answers by URL for one change count.
+type answerCache struct {
+	mu      sync.Mutex
+	changes uint64
+	size    int
+	byURL   map[string]answer
+}
+
+func (ac *answerCache) get(changes uint64, url string) (answer, bool) {
+	ac.mu.Lock()
+	defer ac.mu.Unlock()
+	if ac.changes != changes {
+		return answer{}, false
+	}
+	a, ok := ac.byURL[url]
+	return a, ok
+}
+
+func (ac *answerCache) put(changes uint64, url string, a answer) {
+	if len(a.body) > maxAnswerBytes {
+		return
+	}
+	ac.mu.Lock()
+	defer ac.mu.Unlock()
+	if ac.changes != changes || ac.size+len(a.body) > maxAnswersBytes || ac.byURL == nil {
+		ac.changes, ac.size, ac.byURL = changes, 0, map[string]answer{}
+	}
+	if old, ok := ac.byURL[url]; ok {
+		ac.size -= len(old.body)
+	}
+	ac.byURL[url] = a
+	ac.size += len(a.body)
 }
 
 func (s *Server) checkOwnETag(c *fiber.Ctx) error {

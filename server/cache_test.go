@@ -10,6 +10,8 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/dmzmap/dmzmap/data"
+
 	"github.com/andybalholm/brotli"
 )
 
@@ -122,5 +124,23 @@ func TestVersionedAssets(t *testing.T) {
 	req.Header.Set("If-None-Match", r.header.Get("ETag"))
 	if r := do(t, s, req); r.status != http.StatusNotModified {
 		t.Errorf("unversioned asset with its ETag = %d, want 304", r.status)
+	}
+}
+
+func TestAnswerCacheFollowsWritesAndAccept(t *testing.T) {
+	s, store, _ := newTestServer(t, fixture(loadMDL(t)))
+	first := decodeCollection(t, get(t, s, "/api/incidents?year=2017"))
+	again := decodeCollection(t, get(t, s, "/api/incidents?year=2017"))
+	if len(again.Features) != len(first.Features) {
+		t.Fatalf("the second answer has %d features, the first %d", len(again.Features), len(first.Features))
+	}
+	in := fixture(loadMDL(t))[0]
+	in.ID, in.Date = "2017-01-01-new", data.Date{Year: 2017, Month: 1, Day: 1}
+	if err := store.Put(in); err != nil {
+		t.Fatal(err)
+	}
+	after := decodeCollection(t, get(t, s, "/api/incidents?year=2017"))
+	if len(after.Features) != len(first.Features)+1 {
+		t.Errorf("after a write the answer has %d features, want %d: a stale answer was served", len(after.Features), len(first.Features)+1)
 	}
 }

@@ -74,6 +74,7 @@ type Server struct {
 	mdlFeature []byte
 	dmz        func() ([]byte, error)
 	webPage    webPage
+	answers    answerCache
 	metrics    *metrics
 }
 

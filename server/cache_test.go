@@ -10,9 +10,8 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/dmzmap/dmzmap/data"
-
 	"github.com/andybalholm/brotli"
+	"github.com/dmzmap/dmzmap/data"
 )
 
 func TestDataETagAndNotModified(t *testing.T) {

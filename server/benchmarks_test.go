@@ -1,0 +1,188 @@
+package server
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/dmzmap/dmzmap/data"
+	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
+)
+
+// benchServer serves a database of n synthetic incidents (seed 42) on a
+// loopback port. The database is kept in the temporary directory between
+// runs (the data package's benchmarks share it), since a million take a
+// while to write.
+func benchServer(b *testing.B, n int, extra func(app *fiber.App)) (*Server, string) {
+	b.Helper()
+	mdl := loadMDL(b)
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("dmzmap-bench-%d.db", n))
+	if _, err := os.Stat(path); err != nil {
+		tmp := path + ".partial"
+		os.Remove(tmp)
+		s, err := data.Open(tmp, mdl, data.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ins := data.Generate(n, 42, mdl)
+		for i := 0; i < n; i += 20000 {
+			if _, err := s.Import(ins[i:min(i+20000, n)], data.ImportOptions{Mode: data.ModeUpsert, NoHistory: true}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		s.Close()
+		if err := os.Rename(tmp, path); err != nil {
+			b.Fatal(err)
+		}
+	}
+	store, err := data.Open(path, mdl, data.Options{Timeout: time.Minute})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := New(store, mdl, nil, Config{})
+	if extra != nil {
+		extra(s.App())
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	go s.Listen(ln)
+	b.Cleanup(func() {
+		s.App().Shutdown()
+		store.Close()
+	})
+	return s, "http://" + ln.Addr().String()
+}
+
+// load sends GETs of url from clients connections for d (at most max
+// requests) and returns the requests per second answered 200.
+func load(b *testing.B, url string, clients int, d time.Duration, max int64) float64 {
+	b.Helper()
+	client := &fasthttp.Client{MaxConnsPerHost: clients}
+	var done, failed atomic.Int64
+	deadline := time.Now().Add(d)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req, res := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+			defer fasthttp.ReleaseRequest(req)
+			defer fasthttp.ReleaseResponse(res)
+			req.SetRequestURI(url)
+			for time.Now().Before(deadline) && done.Load()+failed.Load() < max {
+				if err := client.Do(req, res); err != nil || res.StatusCode() != 200 {
+					failed.Add(1)
+					continue
+				}
+				done.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if failed.Load() > 0 {
+		b.Errorf("%s: %d requests failed", url, failed.Load())
+	}
+	return float64(done.Load()) / time.Since(start).Seconds()
+}
+
+// BenchmarkLoadQueryVsMemory compares, in one run on loopback, a filtered
+// query on 100,000 incidents with a handler in the same server that sends
+// the same bytes from memory: the framework's limit. It reports the query
+// with the server's answer cache (as served) and without it (every request
+// runs the query). Each iteration is three bounded load runs (5 s, at most
+// 200,000 requests each).
+func BenchmarkLoadQueryVsMemory(b *testing.B) {
+	const query = "/api/incidents?from=2000&to=2010&bbox=126.5,37.7,127.5,38.4&limit=100"
+	var body []byte
+	srv, base := benchServer(b, 100000, func(app *fiber.App) {
+		app.Get("/bench/memory", func(c *fiber.Ctx) error {
+			c.Set(fiber.HeaderContentType, data.ContentTypeGeoJSON)
+			return c.Send(body)
+		})
+	})
+	res, err := http.Get(base + query)
+	if err != nil {
+		b.Fatal(err)
+	}
+	body, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || len(body) < 1000 {
+		b.Fatalf("query: %d, %d bytes", res.StatusCode, len(body))
+	}
+	for b.Loop() {
+		cached := load(b, base+query, 32, 5*time.Second, 200000)
+		memory := load(b, base+"/bench/memory", 32, 5*time.Second, 200000)
+		srv.answers.off = true
+		uncached := load(b, base+query, 32, 5*time.Second, 200000)
+		srv.answers.off = false
+		b.ReportMetric(cached, "query-req/s")
+		b.ReportMetric(memory, "memory-req/s")
+		b.ReportMetric(cached/memory, "ratio")
+		b.ReportMetric(uncached, "uncached-query-req/s")
+		b.ReportMetric(uncached/memory, "uncached-ratio")
+	}
+	b.ReportMetric(float64(len(body)), "bytes/answer")
+}
+
+// BenchmarkExport streams the whole export of n incidents over loopback
+// and reports its throughput and how much the process's heap grew at its
+// peak while it ran.
+func BenchmarkExport(b *testing.B) {
+	for _, n := range []int{100000, 1000000} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			_, base := benchServer(b, n, nil)
+			for b.Loop() {
+				runtime.GC()
+				var before runtime.MemStats
+				runtime.ReadMemStats(&before)
+				var peak atomic.Uint64
+				stop := make(chan struct{})
+				sampled := make(chan struct{})
+				go func() {
+					defer close(sampled)
+					var m runtime.MemStats
+					for {
+						runtime.ReadMemStats(&m)
+						if m.HeapInuse > peak.Load() {
+							peak.Store(m.HeapInuse)
+						}
+						select {
+						case <-stop:
+							return
+						case <-time.After(20 * time.Millisecond):
+						}
+					}
+				}()
+				start := time.Now()
+				res, err := http.Get(base + "/api/export.geojson")
+				if err != nil {
+					b.Fatal(err)
+				}
+				size, err := io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				elapsed := time.Since(start)
+				close(stop)
+				<-sampled
+				if err != nil || res.StatusCode != 200 {
+					b.Fatalf("export: %d, %v", res.StatusCode, err)
+				}
+				growth := float64(peak.Load()) - float64(before.HeapInuse)
+				b.ReportMetric(float64(size)/1e6/elapsed.Seconds(), "MB/s")
+				b.ReportMetric(float64(size)/1e6, "MB")
+				b.ReportMetric(max(growth, 0)/1e6, "peak-heap-growth-MB")
+			}
+		})
+	}
+}

@@ -193,7 +193,7 @@ func DecodeCSV(r io.Reader, mdl *geo.MDL) ([]*Incident, error) {
 	for i, h := range header {
 		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
 		if _, dup := col[h]; dup {
-			bad = append(bad, fmt.Sprintf("%q is repeated", h))
+			bad = append(bad, fmt.Sprintf("%s is repeated", shown(h)))
 		}
 		col[h] = i
 		var n int
@@ -204,7 +204,7 @@ func DecodeCSV(r io.Reader, mdl *geo.MDL) ([]*Incident, error) {
 		if k, err := fmt.Sscanf(h, "source%d_%s", &n, &f); k == 2 && err == nil && n >= 1 && n <= MaxSources && contains(sourceFields, f) {
 			continue
 		}
-		bad = append(bad, fmt.Sprintf("%q is not a known column", h))
+		bad = append(bad, fmt.Sprintf("%s is not a known column", shown(h)))
 	}
 	for _, need := range []string{"id", "title", "type", "date", "lon", "lat", "location_precision_m", "summary", "confidence"} {
 		if _, ok := col[need]; !ok {
@@ -281,7 +281,7 @@ func csvIncident(rec []string, col map[string]int) (*Incident, []FieldError) {
 		s := get(field)
 		v, err := strconv.ParseFloat(s, 64)
 		if err != nil {
-			fail(field, "%q is not a number", s)
+			fail(field, "%s is not a number", shown(s))
 		}
 		return v
 	}
@@ -292,7 +292,7 @@ func csvIncident(rec []string, col map[string]int) (*Incident, []FieldError) {
 		}
 		n, err := strconv.Atoi(s)
 		if err != nil {
-			fail(field, "%q is not a whole number (leave it empty when unknown)", s)
+			fail(field, "%s is not a whole number (leave it empty when unknown)", shown(s))
 			return nil
 		}
 		return &n
@@ -310,7 +310,7 @@ func csvIncident(rec []string, col map[string]int) (*Incident, []FieldError) {
 	} else {
 		in.Date = d
 		if p := get("date_precision"); p != "" && Precision(p) != d.Precision() {
-			fail("date_precision", "is %q but the date %s is known to the %s", p, d, d.Precision())
+			fail("date_precision", "is %s but the date %s is known to the %s", shown(p), d, d.Precision())
 		}
 	}
 	in.Location = orb.Point{number("lon"), number("lat")}

@@ -9,6 +9,7 @@ import (
 	"math"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dmzmap/dmzmap/geo"
 	"github.com/paulmach/orb"
@@ -95,6 +96,24 @@ func jsonError(err error) *Error {
 	return &Error{Kind: KindInvalid, Message: "malformed JSON: " + err.Error()}
 }
 
+// checkUTF8 refuses a JSON text that is not UTF-8 (RFC 8259 §8.1), which
+// encoding/json would otherwise take with U+FFFD in place of the bad bytes:
+// the incident stored would not be the one sent.
+func checkUTF8(b []byte) *Error {
+	if utf8.Valid(b) {
+		return nil
+	}
+	i := 0
+	for i < len(b) {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n == 1 {
+			break
+		}
+		i += n
+	}
+	return &Error{Kind: KindInvalid, Message: fmt.Sprintf("malformed JSON: byte %d is not valid UTF-8; JSON text must be UTF-8", i)}
+}
+
 func jsonKind(k string) string {
 	switch k {
 	case "string":
@@ -124,7 +143,7 @@ func decodePosition(field string, raw json.RawMessage) (orb.Point, *Error) {
 
 func decodeLine(field string, g *geometryJSON) (orb.LineString, *Error) {
 	if g.Type != "LineString" {
-		return nil, invalid(field, "must be a LineString, got %q", g.Type)
+		return nil, invalid(field, "must be a LineString, got %s", shown(g.Type))
 	}
 	var raw []json.RawMessage
 	if err := json.Unmarshal(g.Coordinates, &raw); err != nil {
@@ -148,6 +167,9 @@ func decodeLine(field string, g *geometryJSON) (orb.LineString, *Error) {
 // properties are ignored, unknown ones refused. The result is not yet
 // validated: call Validate.
 func DecodeFeature(b []byte) (*Incident, error) {
+	if err := checkUTF8(b); err != nil {
+		return nil, err
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	var f featureJSON
@@ -162,7 +184,7 @@ func DecodeFeature(b []byte) (*Incident, error) {
 
 func fromFeature(f *featureJSON) (*Incident, error) {
 	if f.Type != "Feature" {
-		return nil, invalid("type", "must be \"Feature\", got %q", f.Type)
+		return nil, invalid("type", "must be \"Feature\", got %s", shown(f.Type))
 	}
 	in := &Incident{}
 	if len(f.ID) > 0 && string(f.ID) != "null" {
@@ -174,7 +196,7 @@ func fromFeature(f *featureJSON) (*Incident, error) {
 		return nil, invalid("geometry", "is required: a Point [lon, lat]")
 	}
 	if f.Geometry.Type != "Point" {
-		return nil, invalid("geometry", "must be a Point, got %q", f.Geometry.Type)
+		return nil, invalid("geometry", "must be a Point, got %s", shown(f.Geometry.Type))
 	}
 	p, ferr := decodePosition("geometry.coordinates", f.Geometry.Coordinates)
 	if ferr != nil {
@@ -192,7 +214,7 @@ func fromFeature(f *featureJSON) (*Incident, error) {
 			return nil, invalid("date", "%v", err)
 		}
 		if pr.DatePrecision != "" && pr.DatePrecision != d.Precision() {
-			return nil, invalid("date_precision", "is %q but the date %s is known to the %s", pr.DatePrecision, pr.Date, d.Precision())
+			return nil, invalid("date_precision", "is %s but the date %s is known to the %s", shown(string(pr.DatePrecision)), pr.Date, d.Precision())
 		}
 		in.Date = d
 	}
@@ -227,11 +249,18 @@ func DecodeFeatureCollection(r io.Reader, mdl *geo.MDL) ([]*Incident, error) {
 		Type     string            `json:"type"`
 		Features []json.RawMessage `json:"features"`
 	}
-	if err := json.NewDecoder(r).Decode(&fc); err != nil {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, &Error{Kind: KindInvalid, Err: err, Message: "cannot read the FeatureCollection: " + err.Error()}
+	}
+	if err := checkUTF8(b); err != nil {
+		return nil, err
+	}
+	if err := json.NewDecoder(bytes.NewReader(b)).Decode(&fc); err != nil {
 		return nil, jsonError(err)
 	}
 	if fc.Type != "FeatureCollection" {
-		return nil, &Error{Kind: KindInvalid, Message: fmt.Sprintf("type must be \"FeatureCollection\", got %q", fc.Type)}
+		return nil, &Error{Kind: KindInvalid, Message: fmt.Sprintf("type must be \"FeatureCollection\", got %s", shown(fc.Type))}
 	}
 	var out []*Incident
 	var fields []FieldError

@@ -104,6 +104,9 @@ func FuzzDecodeFeature(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		in, err := DecodeFeature(b)
+		if err == nil && !utf8.Valid(b) {
+			t.Fatalf("%q: not UTF-8, and decoded", b)
+		}
 		if err != nil {
 			checkError(t, b, err)
 			return
@@ -113,6 +116,9 @@ func FuzzDecodeFeature(f *testing.F) {
 		}
 		if err := in.Validate(mdl(t)); err != nil {
 			checkError(t, b, err)
+			if len(err.Error()) > 64<<10 {
+				t.Fatalf("%d bytes of input, %d of error: the error repeats the input", len(b), len(err.Error()))
+			}
 			return
 		}
 		checkRoundTrip(t, b, in)
@@ -129,6 +135,9 @@ func FuzzDecodeFeatureCollection(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		ins, err := DecodeFeatureCollection(bytes.NewReader(b), mdl(t))
+		if err == nil && !utf8.Valid(b) {
+			t.Fatalf("%q: not UTF-8, and decoded", b)
+		}
 		if err != nil {
 			checkError(t, b, err)
 			return

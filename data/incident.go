@@ -70,7 +70,7 @@ type Date struct {
 // ParseDate reads YYYY-MM-DD, YYYY-MM or YYYY.
 func ParseDate(s string) (Date, error) {
 	var d Date
-	bad := fmt.Errorf("%q is not a date of the form YYYY-MM-DD, YYYY-MM or YYYY", s)
+	bad := fmt.Errorf("%s is not a date of the form YYYY-MM-DD, YYYY-MM or YYYY", shown(s))
 	num := func(part string) (int, bool) {
 		for _, r := range part {
 			if r < '0' || r > '9' {

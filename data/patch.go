@@ -16,6 +16,9 @@ func MergePatch(feature, patch []byte) (*Incident, error) {
 	if err := json.Unmarshal(feature, &doc); err != nil {
 		return nil, err
 	}
+	if err := checkUTF8(patch); err != nil {
+		return nil, err
+	}
 	if err := json.Unmarshal(patch, &p); err != nil {
 		return nil, jsonError(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -87,11 +88,11 @@ func (c *checker) point(field string, p orb.Point) {
 func (in *Incident) Validate(mdl *geo.MDL) error {
 	var c checker
 	if !ValidID(in.ID) {
-		c.add("id", "%q must be 3 to 80 characters of a-z, 0-9 and '-', starting with a letter or digit", in.ID)
+		c.add("id", "%s must be 3 to 80 characters of a-z, 0-9 and '-', starting with a letter or digit", shown(in.ID))
 	}
 	c.text("title", in.Title, true, maxTitle, false)
 	if !validType(in.Type) {
-		c.add("type", "%q is not one of %s", in.Type, joinTypes())
+		c.add("type", "%s is not one of %s", shown(string(in.Type)), joinTypes())
 	}
 	switch {
 	case in.Date.IsZero():
@@ -131,7 +132,7 @@ func (in *Incident) Validate(mdl *geo.MDL) error {
 			c.add("direction", "a crossing must say which way it went: north_to_south or south_to_north")
 		}
 	default:
-		c.add("direction", "%q is not one of north_to_south, south_to_north, none", in.Direction)
+		c.add("direction", "%s is not one of north_to_south, south_to_north, none", shown(string(in.Direction)))
 	}
 	if mdl != nil && len(in.Path) >= 2 && len(in.Path) <= MaxPathVertices && len(c.errs) == 0 {
 		if got := Direction(mdl.PathDirection(in.Path)); got != NoDirection && in.Direction != got {
@@ -155,7 +156,7 @@ func (in *Incident) Validate(mdl *geo.MDL) error {
 	case n > MaxSources:
 		c.add("sources", "has %d sources; the limit is %d", n, MaxSources)
 	}
-	for i, s := range in.Sources {
+	for i, s := range in.Sources[:min(len(in.Sources), MaxSources)] {
 		f := fmt.Sprintf("sources[%d]", i)
 		c.text(f+".title", s.Title, true, maxShort, false)
 		c.text(f+".publisher", s.Publisher, true, maxShort, false)
@@ -171,19 +172,19 @@ func (in *Incident) Validate(mdl *geo.MDL) error {
 	switch in.Confidence {
 	case ConfidenceHigh, ConfidenceMedium, ConfidenceLow:
 	default:
-		c.add("confidence", "%q is not one of high, medium, low", in.Confidence)
+		c.add("confidence", "%s is not one of high, medium, low", shown(string(in.Confidence)))
 	}
 	c.text("note", in.Note, false, maxNote, true)
 	if len(in.Tags) > MaxTags {
 		c.add("tags", "has %d tags; the limit is %d", len(in.Tags), MaxTags)
 	}
 	seen := map[string]bool{}
-	for i, t := range in.Tags {
+	for i, t := range in.Tags[:min(len(in.Tags), MaxTags)] {
 		switch {
 		case !tagPattern.MatchString(t):
-			c.add(fmt.Sprintf("tags[%d]", i), "%q must be 1 to 40 characters of a-z, 0-9 and '-'", t)
+			c.add(fmt.Sprintf("tags[%d]", i), "%s must be 1 to 40 characters of a-z, 0-9 and '-'", shown(t))
 		case seen[t]:
-			c.add(fmt.Sprintf("tags[%d]", i), "%q is repeated", t)
+			c.add(fmt.Sprintf("tags[%d]", i), "%s is repeated", shown(t))
 		}
 		seen[t] = true
 	}
@@ -191,6 +192,19 @@ func (in *Incident) Validate(mdl *geo.MDL) error {
 		return &Error{Kind: KindInvalid, Message: "the incident is not valid", Fields: c.errs}
 	}
 	return nil
+}
+
+// shown quotes a value from the input for a message, cut to 40 characters,
+// so that no message repeats a large input back.
+func shown(s string) string {
+	n := 0
+	for i := range s {
+		if n == 40 {
+			return strconv.Quote(s[:i] + "…")
+		}
+		n++
+	}
+	return strconv.Quote(s)
 }
 
 func checkURL(s string) string {

@@ -9,10 +9,10 @@ import (
 // Crossing is a point where a path crosses the MDL, or, when Estimated, the
 // point of the MDL nearest to a location.
 type Crossing struct {
-	Point      orb.Point
+	Point      orb.Point // on the MDL, lon/lat
 	Direction  Direction // from the sides of the path segment's ends; NoDirection if unknown
-	ChainageKm float64
-	Estimated  bool // true when no path: the nearest MDL point to the location
+	ChainageKm float64   // km along the MDL from its western end to Point
+	Estimated  bool      // true when no path: the nearest MDL point to the location
 }
 
 // Crossings returns every point where path crosses the MDL, in path order.
@@ -61,15 +61,7 @@ func (m *MDL) Crossings(path orb.LineString) []Crossing {
 				ChainageKm: m.chainage(j, u),
 			}})
 		})
-		slices.SortFunc(hits, func(x, y hit) int {
-			switch {
-			case x.t < y.t:
-				return -1
-			case x.t > y.t:
-				return 1
-			}
-			return 0
-		})
+		slices.SortFunc(hits, func(x, y hit) int { return cmpFloat(x.t, y.t) })
 		for _, h := range hits {
 			out = append(out, h.c)
 		}

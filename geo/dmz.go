@@ -167,7 +167,7 @@ func buffer(pts []vec, r float64) (ring, left, right []vec, holes [][]vec, flat 
 	}
 	slices.Reverse(left)
 	for _, h := range rings[1:] {
-		if a := signedArea(h.pts); a < 0 && a < -1 {
+		if signedArea(h.pts) < -1 {
 			holes = append(holes, h.pts)
 		}
 	}

@@ -24,13 +24,15 @@
 // the eastern end), and such a point is North when its latitude is at least
 // that end's, South otherwise. This follows the national borders, which
 // leave the MDL's western end westward down the Han estuary and its eastern
-// end eastward out to sea: it puts Gimpo, Ganghwa, Incheon and Sokcho south
-// and Kaesong, Haeju and the Kosong coast north. (A ray along the chord of
-// the last 5 km does as well in the east but not in the west, where the
-// line's first 15 km run north from the estuary while the border turns west:
-// it put Ganghwa and western Incheon north.) The rule disagrees with the
-// borders only on the far shores of the estuary and around the Ongjin
-// peninsula, where the border is the river's and the sea's median line.
+// end eastward out to sea: it puts Gimpo, Ganghwa, Gyodong, Incheon,
+// Yeonpyeong and Sokcho south and Kaepung, Haeju and the Kosong coast north.
+// It never puts South Korean land north; it puts south the North Korean
+// shores that lie south of the western end's parallel (the Kaepung and
+// Yeonan shores of the estuary and the Ongjin peninsula), where the border
+// follows the estuary and then the sea. (A ray along the chord of the
+// line's last 5 km does as well in the east, but not in the west, where the
+// line's first 15 km run north from the estuary while the border turns
+// west: it put Ganghwa, western Incheon and the Taean coast north.)
 // BeyondLine is never returned.
 package geo
 

@@ -289,3 +289,32 @@ func TestSideTopology(t *testing.T) {
 		})
 	}
 }
+
+// TestConcurrentUse uses one MDL from many goroutines, the first calls to
+// DMZ among them; run it with -race.
+func TestConcurrentUse(t *testing.T) {
+	m, err := NewMDL(testLine(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan int)
+	for g := range 8 {
+		go func() {
+			r := rand.New(rand.NewSource(int64(g)))
+			band, _, _ := m.DMZ()
+			n := len(band[0])
+			for range 200 {
+				p := randomNear(m, r, 50e3)
+				m.Place(p)
+				m.Crossings(orb.LineString{p, randomNear(m, r, 50e3)})
+			}
+			done <- n
+		}()
+	}
+	first := <-done
+	for range 7 {
+		if n := <-done; n != first {
+			t.Errorf("band of %d vertices, want %d", n, first)
+		}
+	}
+}

@@ -22,10 +22,10 @@ const JSARadiusM = 1000.0
 
 // The cut points between sectors, in km of chainage from the western end of
 // the MDL. They are where the line of data/mdl.geojson (237.46 km) crosses
-// longitude 127.0 E (69.83 km, between Yeoncheon and Cheorwon) and 127.9 E
-// (170.83 km, near Yanggu), each crossed once, as computed by
-// TestSectorCuts; the western sector holds the Han estuary, Panmunjom and
-// Kaesong, the central the Cheorwon plain, the eastern the Taebaek mountains.
+// longitude 127.0 E (at 69.83 km) and 127.9 E (at 170.83 km), each crossed
+// once, as found by TestSectorCuts, rounded to 0.1 km. The western sector
+// runs from the Han estuary past Panmunjom and Kaesong, the central across
+// the Cheorwon plain, the eastern through the Taebaek mountains to the sea.
 const (
 	WesternCentralKm = 69.8
 	CentralEasternKm = 170.8

@@ -3,6 +3,8 @@ package geo
 import (
 	"math"
 	"math/rand"
+
+	"github.com/paulmach/orb"
 	"testing"
 )
 
@@ -98,6 +100,34 @@ func TestSideBeyondEnds(t *testing.T) {
 			t.Logf("%d of %d land points agree with the borders (%.3f); %d tries", agree, n, got, tries)
 			if got < tc.minAgree {
 				t.Errorf("%d of %d land points agree with the borders (%.3f), want at least %.3f", agree, n, got, tc.minAgree)
+			}
+		})
+	}
+}
+
+func TestSideNamedPlaces(t *testing.T) {
+	m := loadMDL(t)
+	cases := []struct {
+		name string
+		p    orb.Point
+		want Side
+	}{
+		{"Ganghwa-eup", orb.Point{126.4878, 37.7469}, South},
+		{"Gyodong island", orb.Point{126.2826, 37.7797}, South},
+		{"Gimpo airport", orb.Point{126.7906, 37.5583}, South},
+		{"Incheon airport", orb.Point{126.4505, 37.4602}, South},
+		{"Yeonpyeong island", orb.Point{125.6957, 37.6642}, South},
+		{"Haeju", orb.Point{125.7144, 38.0394}, North},
+		{"Kaepung", orb.Point{126.5556, 37.8906}, North},
+		{"Goseong (KOR)", orb.Point{128.4678, 38.3806}, South},
+		{"Kosong (PRK)", orb.Point{128.1869, 38.8058}, North},
+		{"East Sea, north-east of the end", orb.Point{128.8, 38.9}, North},
+		{"East Sea, south-east of the end", orb.Point{128.8, 38.4}, South},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := m.Side(tc.p); got != tc.want {
+				t.Errorf("Side(%v) = %s, want %s", tc.p, got, tc.want)
 			}
 		})
 	}

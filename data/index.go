@@ -30,18 +30,16 @@ type memIndex struct {
 }
 
 type entry struct {
-	key                      string // date key (4 bytes) + id
-	p                        orb.Point
+	date                     uint32 // the date key, also the key's first 4 bytes
 	typ, dir, sector, ncross uint8
-}
-
-func (e entry) date() uint32 {
-	return uint32(e.key[0])<<24 | uint32(e.key[1])<<16 | uint32(e.key[2])<<8 | uint32(e.key[3])
+	p                        orb.Point
+	key                      string // date key (4 bytes) + id
 }
 
 func newEntry(key string, value []byte, crossings []byte) entry {
 	b := value
-	e := entry{key: key, typ: b[0], dir: b[1], sector: b[2], p: decodeRecord(b).point}
+	e := entry{key: key, typ: b[0], dir: b[1], sector: b[2], p: decodeRecord(b).point,
+		date: uint32(key[0])<<24 | uint32(key[1])<<16 | uint32(key[2])<<8 | uint32(key[3])}
 	if len(crossings) > 0 {
 		e.ncross = uint8(min(255, 1+strings.Count(string(crossings), "\n")))
 	}
@@ -164,7 +162,7 @@ func (ix *memIndex) len() int { return len(ix.snapshot()) }
 
 // lowerBound returns the first index in entries whose date is at least from.
 func lowerBound(entries []entry, from uint32) int {
-	return sort.Search(len(entries), func(i int) bool { return entries[i].date() >= from })
+	return sort.Search(len(entries), func(i int) bool { return entries[i].date >= from })
 }
 
 // each calls yield, in date order, with every entry that f's criteria
@@ -176,7 +174,7 @@ func (ix *memIndex) each(f *Filter, yield func(e entry) bool) {
 	if keys, ok := ix.plan(f, entries); ok {
 		for _, k := range keys {
 			i := sort.Search(len(entries), func(i int) bool { return entries[i].key >= k })
-			if i < len(entries) && entries[i].key == k && m.match(entries[i]) {
+			if i < len(entries) && entries[i].key == k && m.match(&entries[i]) {
 				if !yield(entries[i]) {
 					return
 				}
@@ -184,12 +182,12 @@ func (ix *memIndex) each(f *Filter, yield func(e entry) bool) {
 		}
 		return
 	}
-	for i := lowerBound(entries, f.From); i < len(entries); i++ {
-		e := entries[i]
-		if f.To != 0 && e.date() > f.To {
-			return
-		}
-		if m.match(e) && !yield(e) {
+	to := f.To
+	if to == 0 {
+		to = math.MaxUint32
+	}
+	for i := lowerBound(entries, f.From); i < len(entries) && entries[i].date <= to; i++ {
+		if m.match(&entries[i]) && !yield(entries[i]) {
 			return
 		}
 	}

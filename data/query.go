@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"strings"
+	"sync"
 
 	"github.com/dmzmap/dmzmap/geo"
 	"github.com/paulmach/orb"
@@ -55,14 +56,17 @@ func compile(f *Filter) matcher {
 		sc: bits(sectors, f.Sectors), bbox: f.BBox}
 }
 
-func (m *matcher) match(e entry) bool {
-	if d := e.date(); d < m.from || (m.to != 0 && d > m.to) {
+func (m *matcher) match(e *entry) bool {
+	if e.date < m.from || (m.to != 0 && e.date > m.to) {
 		return false
 	}
 	if (m.types != 0 && m.types&(1<<e.typ) == 0) || (m.dirs != 0 && m.dirs&(1<<e.dir) == 0) || (m.sc != 0 && m.sc&(1<<e.sector) == 0) {
 		return false
 	}
-	return m.bbox == nil || m.bbox.Contains(e.p)
+	if b := m.bbox; b != nil {
+		return e.p[0] >= b.Min[0] && e.p[0] <= b.Max[0] && e.p[1] >= b.Min[1] && e.p[1] <= b.Max[1]
+	}
+	return true
 }
 
 func contains[T comparable](list []T, v T) bool {
@@ -124,9 +128,16 @@ func (f *fetcher) add(key string) error {
 	return nil
 }
 
+var arenas = sync.Pool{New: func() any { return new([]byte) }}
+
 func (f *fetcher) flush() error {
 	if len(f.keys) == 0 {
 		return nil
+	}
+	if f.arena == nil {
+		a := arenas.Get().(*[]byte)
+		f.arena = *a
+		defer func() { *a = f.arena[:0]; arenas.Put(a); f.arena = nil }()
 	}
 	f.arena, f.ends = f.arena[:0], f.ends[:0]
 	err := f.s.db.View(func(tx *bolt.Tx) error {
@@ -308,7 +319,7 @@ type YearCount struct {
 func (s *Store) Years(f Filter) ([]YearCount, error) {
 	var out []YearCount
 	count := func(e entry) {
-		year := int(e.date() / 10000)
+		year := int(e.date / 10000)
 		if len(out) == 0 || out[len(out)-1].Year != year {
 			out = append(out, YearCount{Year: year, ByType: map[Type]int{}})
 		}

@@ -4,9 +4,9 @@
 GO  ?= go
 APT := apt-get -o DPkg::Lock::Timeout=300
 
-.PHONY: test deps run bench
+.PHONY: test deps run bench fuzz
 
-test: deps
+test: deps fuzz
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
 
@@ -29,3 +29,16 @@ run:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# fuzz runs every fuzz target for FUZZTIME each: -fuzz takes one target of
+# one package per run. A crasher is written under that package's
+# testdata/fuzz/, where plain go test replays it from then on.
+FUZZTIME ?= 10s
+FUZZ := data:FuzzDecodeFeature data:FuzzDecodeFeatureCollection data:FuzzDecodeCSV data:FuzzValidate \
+	server:FuzzParseQuery server:FuzzRequest
+
+fuzz:
+	@set -e; for t in $(FUZZ); do \
+		echo "fuzz: $${t#*:} for $(FUZZTIME)"; \
+		$(GO) test ./$${t%%:*} -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME); \
+	done

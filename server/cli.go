@@ -44,29 +44,13 @@ func WriteCollection(w io.Writer, st Store, f data.Filter) error {
 }
 
 // WriteExport writes the incidents f selects from st to w in format
-// (geojson, csv or kml) as GET /api/export does.
+// (geojson, csv or kml) with the writers of GET /api/export, so that the
+// bytes are the API's.
 func WriteExport(w io.Writer, st Store, f data.Filter, format string) error {
-	switch format {
-	case "geojson":
-		return WriteCollection(w, st, f)
-	case "csv":
-		cw, err := data.NewCSVWriter(w)
-		if err != nil {
-			return err
-		}
-		if _, err := st.Query(f, cw.WriteFeature); err != nil {
-			return err
-		}
-		return cw.Flush()
-	case "kml":
-		kw, err := data.NewKMLWriter(w, "DMZ incidents", Attribution)
-		if err != nil {
-			return err
-		}
-		if _, err := st.Query(f, kw.WriteFeature); err != nil {
-			return err
-		}
-		return kw.Close()
+	ef, ok := exportFormats[format]
+	if !ok {
+		return fmt.Errorf("unknown export format %q: want one of %v", format, exportFormatNames)
 	}
-	return fmt.Errorf("unknown export format %q", format)
+	_, err := ef.write(&Server{store: st}, w, f)
+	return err
 }

@@ -3,9 +3,12 @@ package server
 import (
 	"bytes"
 	"errors"
+	"io"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/dmzmap/dmzmap/data"
 )
 
 func TestParseFilter(t *testing.T) {
@@ -49,4 +52,20 @@ func mustQuery(t *testing.T, q string) url.Values {
 		t.Fatal(err)
 	}
 	return v
+}
+
+func TestWriteExport(t *testing.T) {
+	s, store, _ := newWriteServer(t, "", fixture(loadMDL(t)))
+	for _, format := range []string{"geojson", "csv", "kml"} {
+		var b bytes.Buffer
+		if err := WriteExport(&b, store, data.Filter{Types: []data.Type{data.TypeCrossing}}, format); err != nil {
+			t.Fatal(err)
+		}
+		if r := get(t, s, "/api/export."+format+"?type=crossing"); !bytes.Equal(b.Bytes(), r.body) {
+			t.Errorf("%s: WriteExport wrote\n%s\nthe API exports\n%s", format, b.Bytes(), r.body)
+		}
+	}
+	if err := WriteExport(io.Discard, store, data.Filter{}, "shp"); err == nil {
+		t.Error("WriteExport of shp: no error")
+	}
 }

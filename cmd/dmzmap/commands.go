@@ -229,9 +229,11 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return err
 	}
-	st, err := openStore(*db, *timeout, false, "import through it: POST /api/import")
-	if _, statErr := os.Stat(*db); errors.Is(statErr, fs.ErrNotExist) {
+	var st *data.Store
+	if _, err = os.Stat(*db); errors.Is(err, fs.ErrNotExist) {
 		st, err = createStore(*db, *timeout)
+	} else {
+		st, err = openStore(*db, *timeout, false, "import through it: POST /api/import")
 	}
 	if err != nil {
 		return err

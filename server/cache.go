@@ -92,8 +92,9 @@ func (s *Server) handleCache(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderETag, etag)
 		return notModified(c)
 	}
-	// The OGC routes answer HTML or JSON by the Accept header.
-	key := c.OriginalURL() + "\x00" + c.Get(fiber.HeaderAccept)
+	// The OGC routes answer HTML or JSON by the Accept header, with
+	// absolute links to the host the client asked.
+	key := c.BaseURL() + c.OriginalURL() + "\x00" + c.Get(fiber.HeaderAccept)
 	if a, ok := s.answers.get(v.Changes, key); ok {
 		c.Set(fiber.HeaderContentType, a.contentType)
 		c.Set(fiber.HeaderETag, cmp.Or(a.etag, etag))

@@ -143,3 +143,14 @@ func TestAnswerCacheFollowsWritesAndAccept(t *testing.T) {
 		t.Errorf("after a write the answer has %d features, want %d: a stale answer was served", len(after.Features), len(first.Features)+1)
 	}
 }
+
+func TestAnswerCacheKeepsHostsApart(t *testing.T) {
+	s, _, _ := newTestServer(t, fixture(loadMDL(t)))
+	for _, host := range []string{"a.example", "b.example"} {
+		req := httptest.NewRequest(http.MethodGet, "http://"+host+"/ogc/collections", nil)
+		r := do(t, s, req)
+		if !bytes.Contains(r.body, []byte("http://"+host+"/ogc")) {
+			t.Errorf("GET via %s links elsewhere: %.200s", host, r.body)
+		}
+	}
+}

@@ -26,13 +26,17 @@
 // leave the MDL's western end westward down the Han estuary and its eastern
 // end eastward out to sea: it puts Gimpo, Ganghwa, Gyodong, Incheon,
 // Yeonpyeong and Sokcho south and Kaepung, Haeju and the Kosong coast north.
-// It never puts South Korean land north; it puts south the North Korean
-// shores that lie south of the western end's parallel (the Kaepung and
-// Yeonan shores of the estuary and the Ongjin peninsula), where the border
-// follows the estuary and then the sea. (A ray along the chord of the
-// line's last 5 km does as well in the east, but not in the west, where the
-// line's first 15 km run north from the estuary while the border turns
-// west: it put Ganghwa, western Incheon and the Taean coast north.)
+// Within 150 km of the western end it puts no South Korean land north; it
+// puts south the North Korean shores that lie south of that end's parallel
+// (the Kaepung and Yeonan shores of the estuary and the Ongjin peninsula),
+// where the border follows the estuary and then the sea, and it puts north
+// the South Korean islands of Baengnyeong and Daecheong, 170 km out to the
+// west beyond the Ongjin peninsula: no rule drawn from the MDL alone can
+// tell those from the North Korean coast beside them. (A ray along the
+// chord of the line's last 5 km does as well in the east, but not in the
+// west, where the line's first 15 km run north from the estuary while the
+// border turns west: it put Ganghwa, western Incheon and the Taean coast
+// north.)
 // BeyondLine is never returned.
 package geo
 

@@ -124,6 +124,10 @@ func TestSideNamedPlaces(t *testing.T) {
 		{"Kosong (PRK)", orb.Point{128.1869, 38.8058}, North},
 		{"East Sea, north-east of the end", orb.Point{128.8, 38.9}, North},
 		{"East Sea, south-east of the end", orb.Point{128.8, 38.4}, South},
+		// South Korean, but north of the line's western end and west of the
+		// Ongjin peninsula: the known exceptions.
+		{"Baengnyeong island", orb.Point{124.7, 37.96}, North},
+		{"Daecheong island", orb.Point{124.72, 37.84}, North},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -193,8 +193,13 @@ func csvRows(body []byte, n int) []int {
 			rows = append(rows, row)
 		}
 	}
-	for i := len(rows); i < n; i++ {
-		rows = append(rows, i+2)
+	next := 2
+	if len(rows) > 0 {
+		next = rows[len(rows)-1] + 1
+	}
+	for len(rows) < n {
+		rows = append(rows, next)
+		next++
 	}
 	return rows
 }

@@ -51,6 +51,10 @@ type Config struct {
 	WriteRateLimit int
 	// ReadTimeout bounds reading one request; default 30s.
 	ReadTimeout time.Duration
+	// WriteTimeout bounds writing one answer, a whole export included, so
+	// that a client that stops reading cannot hold a connection forever;
+	// default 15m.
+	WriteTimeout time.Duration
 	// IdleTimeout bounds waiting for the next request on a kept-alive
 	// connection; default 2m.
 	IdleTimeout time.Duration
@@ -93,6 +97,9 @@ func New(store Store, mdl *geo.MDL, logger *slog.Logger, cfg Config) *Server {
 	if cfg.ReadTimeout <= 0 {
 		cfg.ReadTimeout = 30 * time.Second
 	}
+	if cfg.WriteTimeout <= 0 {
+		cfg.WriteTimeout = 15 * time.Minute
+	}
 	if cfg.IdleTimeout <= 0 {
 		cfg.IdleTimeout = 2 * time.Minute
 	}
@@ -105,6 +112,7 @@ func New(store Store, mdl *geo.MDL, logger *slog.Logger, cfg Config) *Server {
 		CaseSensitive:         true,
 		BodyLimit:             cfg.BodyLimit,
 		ReadTimeout:           cfg.ReadTimeout,
+		WriteTimeout:          cfg.WriteTimeout,
 		IdleTimeout:           cfg.IdleTimeout,
 	})
 	s.routes()

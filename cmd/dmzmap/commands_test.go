@@ -507,3 +507,32 @@ func TestServeToken(t *testing.T) {
 		})
 	}
 }
+
+func TestServeWriteRate(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	addr, done, _ := start(t, ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "d.db"), "--write-rate", "2"},
+		envOf(map[string]string{"DMZMAP_TOKEN": "rate-token"}))
+	var got []int
+	for range 3 {
+		req, _ := http.NewRequest("POST", "http://"+addr+"/api/incidents", strings.NewReader(`{}`))
+		req.Header.Set("Content-Type", "application/geo+json")
+		req.Header.Set("Authorization", "Bearer rate-token")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		got = append(got, res.StatusCode)
+	}
+	if want := []int{http.StatusUnprocessableEntity, http.StatusUnprocessableEntity, http.StatusTooManyRequests}; !slices.Equal(got, want) {
+		t.Errorf("three writes with --write-rate 2 answered %v, want %v", got, want)
+	}
+	if res, err := http.Get("http://" + addr + "/api/incidents?limit=1"); err != nil || res.StatusCode != http.StatusOK {
+		t.Errorf("a read after the limit: %v, %v", res, err)
+	} else {
+		res.Body.Close()
+	}
+	cancel()
+	<-done
+}

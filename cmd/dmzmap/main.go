@@ -14,6 +14,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -27,6 +28,11 @@ import (
 // shutdownTimeout bounds how long requests in flight may run after a
 // signal before their connections are closed.
 const shutdownTimeout = 30 * time.Second
+
+// defaultWriteRate is --write-rate's default: writes a minute from one
+// client address, enough for a person at the editor and for a script
+// that imports in bulk (one request), not for a flood.
+const defaultWriteRate = 120
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -102,6 +108,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		return fmt.Errorf("DMZMAP_DB_TIMEOUT: %v", err)
 	}
 	flags.DurationVar(&dbTimeout, "db-timeout", defTimeout, "how long to wait for a database held by another process (env DMZMAP_DB_TIMEOUT)")
+	defRate, err := strconv.Atoi(env(getenv, "DMZMAP_WRITE_RATE", strconv.Itoa(defaultWriteRate)))
+	if err != nil {
+		return fmt.Errorf("DMZMAP_WRITE_RATE: %v", err)
+	}
+	writeRate := flags.Int("write-rate", defRate, "the most writes one client address may make a minute; more get 429 (0: no limit; env DMZMAP_WRITE_RATE)")
 	readToken := tokenFlag(flags, getenv)
 	if err := flags.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -115,6 +126,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}
 	if flags.NArg() > 0 {
 		return fmt.Errorf("serve takes no arguments, got %q", flags.Args())
+	}
+	if *writeRate < 0 {
+		return usagef("--write-rate %d: want 0 (no limit) or more", *writeRate)
 	}
 
 	var handler slog.Handler
@@ -136,7 +150,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if err != nil {
 		return err
 	}
-	err = listen(ctx, store, mdl, logger, *addr, *db, token)
+	cfg := server.Config{Assets: assets.FS, Token: token, WriteRateLimit: *writeRate}
+	err = listen(ctx, store, mdl, logger, *addr, *db, cfg)
 	if cerr := store.Close(); cerr != nil && err == nil {
 		err = fmt.Errorf("closing %s: %w", *db, cerr)
 	}
@@ -148,7 +163,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 
 // listen seeds store if it is new, then serves it on addr until ctx ends,
 // and shuts the server down gracefully.
-func listen(ctx context.Context, store *data.Store, mdl *geo.MDL, logger *slog.Logger, addr, db, token string) error {
+func listen(ctx context.Context, store *data.Store, mdl *geo.MDL, logger *slog.Logger, addr, db string, cfg server.Config) error {
 	seeded, err := store.SeedIfEmpty(func() ([]*data.Incident, error) { return data.SeedIncidents(mdl) })
 	if err != nil {
 		return fmt.Errorf("seeding %s: %w", db, err)
@@ -158,8 +173,8 @@ func listen(ctx context.Context, store *data.Store, mdl *geo.MDL, logger *slog.L
 		logger.Info("seeded the database", "db", db, "incidents", n)
 	}
 
-	srv := server.New(store, mdl, logger, server.Config{Assets: assets.FS, Token: token})
-	logger.Info("writes", "enabled", token != "")
+	srv := server.New(store, mdl, logger, cfg)
+	logger.Info("writes", "enabled", cfg.Token != "", "per_client_per_minute", cfg.WriteRateLimit)
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -94,3 +95,24 @@ func Generate(n int, seed uint64, mdl *geo.MDL) []*Incident {
 }
 
 func ptr(n int) *int { return &n }
+
+// syntheticBatch is how many synthetic incidents AddSynthetic writes in
+// one transaction.
+const syntheticBatch = 20000
+
+// AddSynthetic writes the n incidents of Generate(n, seed) to s, without
+// history, in transactions of syntheticBatch incidents; it stops, with
+// ctx's error, when ctx ends between two of them.
+func (s *Store) AddSynthetic(ctx context.Context, n int, seed uint64) error {
+	ins := Generate(n, seed, s.MDL())
+	opt := ImportOptions{Mode: ModeUpsert, NoHistory: true, Reason: fmt.Sprintf("synthetic incidents, seed %d", seed)}
+	for i := 0; i < len(ins); i += syntheticBatch {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if _, err := s.Import(ins[i:min(i+syntheticBatch, len(ins))], opt); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -5,8 +5,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -14,37 +12,17 @@ import (
 	"time"
 
 	"github.com/dmzmap/dmzmap/data"
+	"github.com/dmzmap/dmzmap/data/datatest"
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
 )
 
-// benchServer serves a database of n synthetic incidents (seed 42) on a
-// loopback port. The database is kept in the temporary directory between
-// runs (the data package's benchmarks share it), since a million take a
-// while to write.
+// benchServer serves the shared database of n synthetic incidents
+// (datatest.SyntheticDB) on a loopback port.
 func benchServer(b *testing.B, n int, extra func(app *fiber.App)) (*Server, string) {
 	b.Helper()
 	mdl := loadMDL(b)
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("dmzmap-bench-%d.db", n))
-	if _, err := os.Stat(path); err != nil {
-		tmp := path + ".partial"
-		os.Remove(tmp)
-		s, err := data.Open(tmp, mdl, data.Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		ins := data.Generate(n, 42, mdl)
-		for i := 0; i < n; i += 20000 {
-			if _, err := s.Import(ins[i:min(i+20000, n)], data.ImportOptions{Mode: data.ModeUpsert, NoHistory: true}); err != nil {
-				b.Fatal(err)
-			}
-		}
-		s.Close()
-		if err := os.Rename(tmp, path); err != nil {
-			b.Fatal(err)
-		}
-	}
-	store, err := data.Open(path, mdl, data.Options{Timeout: time.Minute})
+	store, err := data.Open(datatest.SyntheticDB(b, n), mdl, data.Options{Timeout: time.Minute, ReadOnly: true})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -467,9 +467,6 @@ func runRestore(ctx context.Context, args []string, getenv func(string) string, 
 	return nil
 }
 
-// genBatch is how many synthetic incidents gen writes per transaction.
-const genBatch = 20000
-
 func runGen(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	flags := newFlags("gen", "gen --db FILE [--n 100000] [--seed 42]", stderr)
 	db := flags.String("db", "", "database file to fill with synthetic incidents; required, never the env default")
@@ -489,16 +486,9 @@ func runGen(ctx context.Context, args []string, getenv func(string) string, stdo
 		return err
 	}
 	defer st.Close()
-	ins := data.Generate(*n, *seed, st.MDL())
-	opt := data.ImportOptions{Mode: data.ModeUpsert, NoHistory: true, Reason: fmt.Sprintf("dmzmap gen --seed %d", *seed)}
-	for i := 0; i < len(ins); i += genBatch {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if _, err := st.Import(ins[i:min(i+genBatch, len(ins))], opt); err != nil {
-			return err
-		}
+	if err := st.AddSynthetic(ctx, *n, *seed); err != nil {
+		return err
 	}
-	fmt.Fprintf(stderr, "wrote %d synthetic incidents (seed %d) to %s\n", len(ins), *seed, *db)
+	fmt.Fprintf(stderr, "wrote %d synthetic incidents (seed %d) to %s\n", *n, *seed, *db)
 	return nil
 }

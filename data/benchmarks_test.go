@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
@@ -110,5 +111,40 @@ func BenchmarkOpen(b *testing.B) {
 				s.Close()
 			}
 		})
+	}
+}
+
+// BenchmarkIndexChange measures what one write costs the in-memory index:
+// moving one incident to another date, in the chunked list (a copy of one
+// chunk) beside a merge of the whole list (the naive baseline, which apply
+// keeps for large batches).
+func BenchmarkIndexChange(b *testing.B) {
+	for _, n := range []int{100000, 1000000} {
+		sorted := make([]entry, n)
+		for i := range sorted {
+			date := uint32(19530101 + i*720000/n)
+			sorted[i] = entry{date: date, key: string(dateKey(date, fmt.Sprintf("gen-%07d", i)))}
+		}
+		l := chunked(sorted)
+		r := rand.New(rand.NewPCG(1, 2))
+		move := func() []indexChange {
+			old := sorted[r.IntN(n)]
+			date := uint32(19530101 + r.IntN(720000))
+			return []indexChange{{old: old, new: entry{date: date, key: string(dateKey(date, old.key[4:]))}}}
+		}
+		for _, way := range []struct {
+			name  string
+			apply func(entryList, []indexChange) entryList
+		}{
+			{"chunked", entryList.changed},
+			{"merge", entryList.merged},
+		} {
+			b.Run(fmt.Sprintf("n=%d/%s", n, way.name), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					way.apply(l, move())
+				}
+			})
+		}
 	}
 }

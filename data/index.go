@@ -2,6 +2,7 @@ package data
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -25,7 +26,7 @@ const maxCells = 20000
 // returns.
 type memIndex struct {
 	mu      sync.RWMutex
-	entries []entry // sorted by key; replaced on change, never changed in place
+	entries entryList // replaced on change, never changed in place
 	cells   map[uint64][]string
 }
 
@@ -80,7 +81,7 @@ func (ix *memIndex) load(tx *bolt.Tx) {
 		entries = append(entries, e)
 		ix.addCellLocked(e)
 	}
-	ix.entries = entries
+	ix.entries = chunked(entries)
 }
 
 func (ix *memIndex) addCellLocked(e entry) {
@@ -111,59 +112,91 @@ type indexChange struct {
 	old, new entry
 }
 
-// apply makes committed changes visible: a new sorted slice, merged from
-// the old one, so that readers holding the old one are not disturbed.
+// rebuildAt is the number of changes from which apply merges them into a
+// new list at once rather than one by one.
+const rebuildAt = 64
+
+// apply makes committed changes visible in a new list, so that readers
+// holding the old one are not disturbed: a few changes copy only the
+// chunks they touch; many are merged with the whole list.
 func (ix *memIndex) apply(changes []indexChange) {
 	if len(changes) == 0 {
 		return
 	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	gone := map[string]bool{}
-	var added []entry
 	for _, c := range changes {
 		if c.old.key != "" {
-			gone[c.old.key] = true
 			ix.removeCellLocked(c.old)
 		}
 		if c.new.key != "" {
-			delete(gone, c.new.key)
-			added = append(added, c.new)
 			ix.addCellLocked(c.new)
 		}
 	}
+	if len(changes) < rebuildAt {
+		ix.entries = ix.entries.changed(changes)
+	} else {
+		ix.entries = ix.entries.merged(changes)
+	}
+}
+
+// changed returns the list after changes, made one by one.
+func (l entryList) changed(changes []indexChange) entryList {
+	for _, c := range changes {
+		if c.old.key != "" {
+			l = l.without(c.old.key)
+		}
+		if c.new.key != "" {
+			l = l.with(c.new)
+		}
+	}
+	return l
+}
+
+// merged returns the list after changes, merged with every entry at once.
+func (l entryList) merged(changes []indexChange) entryList {
+	// final is each changed key's entry after every change, nil if removed.
+	final := make(map[string]*entry, len(changes))
+	for _, c := range changes {
+		if c.old.key != "" {
+			final[c.old.key] = nil
+		}
+		if c.new.key != "" {
+			final[c.new.key] = &c.new
+		}
+	}
+	var added []entry
+	for _, e := range final {
+		if e != nil && l.find(e.key) == nil {
+			added = append(added, *e)
+		}
+	}
 	sort.Slice(added, func(i, j int) bool { return added[i].key < added[j].key })
-	out := make([]entry, 0, len(ix.entries)+len(added))
-	i, j := 0, 0
-	for i < len(ix.entries) || j < len(added) {
-		switch {
-		case j == len(added) || (i < len(ix.entries) && ix.entries[i].key < added[j].key):
-			if e := ix.entries[i]; !gone[e.key] {
-				out = append(out, e)
-			}
-			i++
-		case i < len(ix.entries) && ix.entries[i].key == added[j].key:
-			i++ // replaced by added[j]
-		default:
+	out := make([]entry, 0, l.len()+len(added))
+	j := 0
+	l.ascend(0, 0, func(e *entry) bool {
+		for j < len(added) && added[j].key < e.key {
 			out = append(out, added[j])
 			j++
 		}
-	}
-	ix.entries = out
+		if f, changed := final[e.key]; !changed {
+			out = append(out, *e)
+		} else if f != nil {
+			out = append(out, *f)
+		}
+		return true
+	})
+	out = append(out, added[j:]...)
+	return chunked(out)
 }
 
-func (ix *memIndex) snapshot() []entry {
+func (ix *memIndex) snapshot() entryList {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	return ix.entries
 }
 
-func (ix *memIndex) len() int { return len(ix.snapshot()) }
-
-// lowerBound returns the first index in entries whose date is at least from.
-func lowerBound(entries []entry, from uint32) int {
-	return sort.Search(len(entries), func(i int) bool { return entries[i].date >= from })
-}
+func (ix *memIndex) len() int { return ix.snapshot().len() }
 
 // each calls yield, in date order, with every entry that f's criteria
 // other than text select, until yield returns false. It walks the date
@@ -173,11 +206,8 @@ func (ix *memIndex) each(f *Filter, yield func(e entry) bool) {
 	entries := ix.snapshot()
 	if keys, ok := ix.plan(f, entries); ok {
 		for _, k := range keys {
-			i := sort.Search(len(entries), func(i int) bool { return entries[i].key >= k })
-			if i < len(entries) && entries[i].key == k && m.match(&entries[i]) {
-				if !yield(entries[i]) {
-					return
-				}
+			if e := entries.find(k); e != nil && m.match(e) && !yield(*e) {
+				return
 			}
 		}
 		return
@@ -186,17 +216,16 @@ func (ix *memIndex) each(f *Filter, yield func(e entry) bool) {
 	if to == 0 {
 		to = math.MaxUint32
 	}
-	for i := lowerBound(entries, f.From); i < len(entries) && entries[i].date <= to; i++ {
-		if m.match(&entries[i]) && !yield(entries[i]) {
-			return
-		}
-	}
+	ci, i := entries.seekDate(f.From)
+	entries.ascend(ci, i, func(e *entry) bool {
+		return e.date <= to && (!m.match(e) || yield(*e))
+	})
 }
 
 // plan returns the sorted keys of the entries inside f's bbox and date
 // range when the grid holds fewer candidates than the date range, and
 // false when walking the date range costs less.
-func (ix *memIndex) plan(f *Filter, entries []entry) ([]string, bool) {
+func (ix *memIndex) plan(f *Filter, entries entryList) ([]string, bool) {
 	if f.BBox == nil {
 		return nil, false
 	}
@@ -205,13 +234,13 @@ func (ix *memIndex) plan(f *Filter, entries []entry) ([]string, bool) {
 	if cells := (int64(x1) - int64(x0) + 1) * (int64(y1) - int64(y0) + 1); cells > maxCells {
 		return nil, false
 	}
-	dated := len(entries)
+	dated := entries.len()
 	if f.From != 0 || f.To != 0 {
-		hi := len(entries)
+		hi := entries.len()
 		if f.To != 0 {
-			hi = lowerBound(entries, f.To+1)
+			hi = entries.rank(entries.seekDate(f.To + 1))
 		}
-		dated = hi - lowerBound(entries, f.From)
+		dated = hi - entries.rank(entries.seekDate(f.From))
 	}
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
@@ -234,4 +263,134 @@ func (ix *memIndex) plan(f *Filter, entries []entry) ([]string, bool) {
 	}
 	sort.Strings(keys)
 	return keys, true
+}
+
+// chunkSize is the length of the chunks of an entryList: a change copies
+// one chunk and the list of chunks instead of every entry.
+const chunkSize = 512
+
+// entryList is the index's entries in key order, kept in chunks of 1 to
+// 2*chunkSize entries. It is immutable: with and without return a new
+// list that shares every chunk they do not change.
+type entryList struct {
+	chunks [][]entry
+	starts []int // starts[i] is the position of chunks[i][0] in the list
+	n      int
+}
+
+// chunked returns sorted as an entryList; it keeps sorted's memory.
+func chunked(sorted []entry) entryList {
+	var chunks [][]entry
+	for len(sorted) > 0 {
+		n := min(chunkSize, len(sorted))
+		chunks = append(chunks, sorted[:n:n])
+		sorted = sorted[n:]
+	}
+	return newEntryList(chunks)
+}
+
+func newEntryList(chunks [][]entry) entryList {
+	l := entryList{chunks: chunks, starts: make([]int, len(chunks))}
+	for i, c := range chunks {
+		l.starts[i] = l.n
+		l.n += len(c)
+	}
+	return l
+}
+
+func (l entryList) len() int { return l.n }
+
+// rank returns the position in the list of the entry at chunk ci, index i.
+func (l entryList) rank(ci, i int) int {
+	if ci == len(l.chunks) {
+		return l.n
+	}
+	return l.starts[ci] + i
+}
+
+// seekDate returns where the first entry dated from or later is: its chunk
+// and its index there, or len(l.chunks), 0 when there is none.
+func (l entryList) seekDate(from uint32) (ci, i int) {
+	ci = sort.Search(len(l.chunks), func(c int) bool { return l.chunks[c][len(l.chunks[c])-1].date >= from })
+	if ci == len(l.chunks) {
+		return ci, 0
+	}
+	c := l.chunks[ci]
+	return ci, sort.Search(len(c), func(i int) bool { return c[i].date >= from })
+}
+
+// seekKey returns where key is, or would be inserted: its chunk, or the
+// last chunk for a key after every other, and its index there.
+func (l entryList) seekKey(key string) (ci, i int) {
+	if len(l.chunks) == 0 {
+		return 0, 0
+	}
+	ci = sort.Search(len(l.chunks), func(c int) bool { return l.chunks[c][len(l.chunks[c])-1].key >= key })
+	if ci == len(l.chunks) {
+		ci = len(l.chunks) - 1
+	}
+	c := l.chunks[ci]
+	return ci, sort.Search(len(c), func(i int) bool { return c[i].key >= key })
+}
+
+// find returns the entry of key, or nil.
+func (l entryList) find(key string) *entry {
+	ci, i := l.seekKey(key)
+	if ci < len(l.chunks) && i < len(l.chunks[ci]) && l.chunks[ci][i].key == key {
+		return &l.chunks[ci][i]
+	}
+	return nil
+}
+
+// ascend calls fn with every entry from chunk ci, index i on, in order,
+// until fn returns false.
+func (l entryList) ascend(ci, i int, fn func(e *entry) bool) {
+	for ; ci < len(l.chunks); ci, i = ci+1, 0 {
+		c := l.chunks[ci]
+		for ; i < len(c); i++ {
+			if !fn(&c[i]) {
+				return
+			}
+		}
+	}
+}
+
+// with returns the list with e added, or put in place of the entry of the
+// same key.
+func (l entryList) with(e entry) entryList {
+	if l.n == 0 {
+		return newEntryList([][]entry{{e}})
+	}
+	ci, i := l.seekKey(e.key)
+	var c []entry
+	if old := l.chunks[ci]; i < len(old) && old[i].key == e.key {
+		c = slices.Clone(old)
+		c[i] = e
+	} else {
+		c = slices.Insert(slices.Clone(old), i, e)
+	}
+	chunks := slices.Clone(l.chunks)
+	if len(c) <= 2*chunkSize {
+		chunks[ci] = c
+	} else {
+		half := len(c) / 2
+		chunks = slices.Insert(chunks, ci+1, c[half:])
+		chunks[ci] = c[:half:half]
+	}
+	return newEntryList(chunks)
+}
+
+// without returns the list without the entry of key.
+func (l entryList) without(key string) entryList {
+	ci, i := l.seekKey(key)
+	if ci >= len(l.chunks) || i >= len(l.chunks[ci]) || l.chunks[ci][i].key != key {
+		return l
+	}
+	chunks := slices.Clone(l.chunks)
+	if len(l.chunks[ci]) == 1 {
+		chunks = slices.Delete(chunks, ci, ci+1)
+	} else {
+		chunks[ci] = slices.Delete(slices.Clone(l.chunks[ci]), i, i+1)
+	}
+	return newEntryList(chunks)
 }

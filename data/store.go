@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -43,7 +44,11 @@ type Store struct {
 	db    *bolt.DB
 	mdl   *geo.MDL
 	index *memIndex
-	reads atomic.Int64 // values read by queries, for tests
+	// update runs a write transaction and, once it has committed, applies
+	// its changes to the index, holding updateMu across both so that the
+	// index follows the commits in their order.
+	updateMu sync.Mutex
+	reads    atomic.Int64 // values read by queries, for tests
 }
 
 // Open opens or creates the database at path. mdl places each incident
@@ -377,4 +382,21 @@ func (s *Store) Size() (int64, error) {
 		return 0, err
 	}
 	return st.Size(), nil
+}
+
+// update runs fn in a write transaction and, if it commits, applies the
+// index changes fn returns, before any later write can commit.
+func (s *Store) update(fn func(tx *bolt.Tx) ([]indexChange, error)) error {
+	s.updateMu.Lock()
+	defer s.updateMu.Unlock()
+	var changes []indexChange
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		var err error
+		changes, err = fn(tx)
+		return err
+	})
+	if err == nil {
+		s.index.apply(changes)
+	}
+	return err
 }

@@ -70,18 +70,15 @@ func (s *Store) writeOne(in *Incident, mode Mode, ifMatch, reason string) (strin
 		return "", err
 	}
 	var etag string
-	var ch indexChange
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) ([]indexChange, error) {
+		var ch indexChange
 		var err error
 		etag, ch, err = s.write(tx, in, mode, ifMatch, reason, now(), true)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		return bump(tx, now())
+		return []indexChange{ch}, bump(tx, now())
 	})
-	if err == nil {
-		s.index.apply([]indexChange{ch})
-	}
 	return etag, err
 }
 
@@ -156,16 +153,15 @@ func (s *Store) Import(ins []*Incident, opt ImportOptions) (ImportResult, error)
 		return res, &Error{Kind: KindInvalid, Message: fmt.Sprintf("%d of %d incidents are not valid; nothing was written", countIndexes(fields), len(ins)), Fields: fields}
 	}
 	at := now()
-	var changes []indexChange
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		changes = changes[:0]
+	err := s.update(func(tx *bolt.Tx) ([]indexChange, error) {
+		changes := make([]indexChange, 0, len(ins))
 		for i, in := range ins {
 			_, ch, err := s.write(tx, in, opt.Mode, "", opt.Reason, at, !opt.NoHistory)
 			if err != nil {
 				if e, ok := err.(*Error); ok && e.Kind != KindInternal {
-					return &Error{Kind: e.Kind, Message: "nothing was written: " + e.Message, Fields: indexed(i, &Error{Fields: []FieldError{{Field: "id", Message: e.Message}}})}
+					return nil, &Error{Kind: e.Kind, Message: "nothing was written: " + e.Message, Fields: indexed(i, &Error{Fields: []FieldError{{Field: "id", Message: e.Message}}})}
 				}
-				return err
+				return nil, err
 			}
 			changes = append(changes, ch)
 			if ch.old.key == "" {
@@ -175,15 +171,12 @@ func (s *Store) Import(ins []*Incident, opt ImportOptions) (ImportResult, error)
 			}
 		}
 		if opt.DryRun {
-			return errDryRun
+			return nil, errDryRun
 		}
-		return bump(tx, at)
+		return changes, bump(tx, at)
 	})
-	switch err {
-	case errDryRun:
+	if err == errDryRun {
 		err = nil
-	case nil:
-		s.index.apply(changes)
 	}
 	return res, err
 }
@@ -197,29 +190,24 @@ func (s *Store) Delete(id, ifMatch, reason string) error {
 		return err
 	}
 	at := now()
-	var ch indexChange
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bolt.Tx) ([]indexChange, error) {
 		old := storedFeature(tx, id)
 		switch {
 		case old == nil:
-			return &Error{Kind: KindNotFound, Message: fmt.Sprintf("no incident has the id %q", id)}
+			return nil, &Error{Kind: KindNotFound, Message: fmt.Sprintf("no incident has the id %q", id)}
 		case ifMatch != "" && ifMatch != "*" && ifMatch != ETag(old):
-			return &Error{Kind: KindPrecondition, Message: fmt.Sprintf("incident %q has changed since %s was read: fetch it again", id, ifMatch)}
+			return nil, &Error{Kind: KindPrecondition, Message: fmt.Sprintf("incident %q has changed since %s was read: fetch it again", id, ifMatch)}
 		}
-		var err error
-		if ch, err = unindex(tx, id); err != nil {
-			return err
+		ch, err := unindex(tx, id)
+		if err != nil {
+			return nil, err
 		}
 		if err := tx.Bucket(bucketIncidents).Delete([]byte(id)); err != nil {
-			return err
+			return nil, err
 		}
 		if err := appendRevision(tx, id, Revision{Time: at, Action: ActionDelete, Reason: reason, Changed: []string{}}); err != nil {
-			return err
+			return nil, err
 		}
-		return bump(tx, at)
+		return []indexChange{ch}, bump(tx, at)
 	})
-	if err == nil {
-		s.index.apply([]indexChange{ch})
-	}
-	return err
 }

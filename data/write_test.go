@@ -196,3 +196,39 @@ func TestRestore(t *testing.T) {
 		t.Errorf("Restore from garbage succeeded")
 	}
 }
+
+// TestConcurrentWritesKeepIndex moves one incident to many dates at once
+// from several goroutines: the in-memory index must end with the one entry
+// bbolt holds, whatever order the writes committed in.
+func TestConcurrentWritesKeepIndex(t *testing.T) {
+	s, _ := openStore(t)
+	in := valid()
+	if err := s.Put(in); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 25 {
+				c := *in
+				c.Date = Date{Year: 1960 + g, Month: 1 + i%12, Day: 1 + i}
+				if _, err := s.Update(&c, "*", "moved"); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	stored, err := s.Get(in.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	s.index.snapshot().ascend(0, 0, func(e *entry) bool { keys = append(keys, e.key); return true })
+	if want := string(dateKey(stored.Date.Key(), in.ID)); len(keys) != 1 || keys[0] != want {
+		t.Errorf("the index holds %q, want only the stored date's key %q", keys, want)
+	}
+}

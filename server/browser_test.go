@@ -40,7 +40,7 @@ const (
 
 // chromium returns the path of a Chromium to drive. Outside CI a missing
 // browser skips the test; in CI (CI set) it fails it.
-func chromium(t *testing.T) string {
+func chromium(t testing.TB) string {
 	t.Helper()
 	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"} {
 		if p, err := exec.LookPath(name); err == nil {
@@ -70,18 +70,7 @@ func artifactDir(t *testing.T) string {
 // t.TempDir() on a random loopback port, and returns its base URL.
 func startServer(t *testing.T) string {
 	t.Helper()
-	mdl, err := data.LoadMDL()
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := data.Open(filepath.Join(t.TempDir(), "dmzmap.db"), mdl, data.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.SeedIfEmpty(func() ([]*data.Incident, error) { return data.SeedIncidents(mdl) }); err != nil {
-		t.Fatal(err)
-	}
+	st := seededStore(t)
 	probe, err := data.DecodeFeature([]byte(fmt.Sprintf(`{"type":"Feature","id":%q,
 		"geometry":{"type":"Point","coordinates":[126.69,37.96]},
 		"properties":{"title":%q,"type":"other","date":"2024-05-05","date_precision":"day",
@@ -95,13 +84,39 @@ func startServer(t *testing.T) string {
 	if err := st.Put(probe); err != nil {
 		t.Fatal(err)
 	}
-	srv := server.New(st, mdl, slog.New(slog.DiscardHandler), server.Config{Assets: assets.FS})
+	return serve(t, st, server.Config{})
+}
+
+// seededStore opens a new store in tb.TempDir() holding the seed dataset.
+func seededStore(tb testing.TB) *data.Store {
+	tb.Helper()
+	mdl, err := data.LoadMDL()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	st, err := data.Open(filepath.Join(tb.TempDir(), "dmzmap.db"), mdl, data.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { st.Close() })
+	if _, err := st.SeedIfEmpty(func() ([]*data.Incident, error) { return data.SeedIncidents(mdl) }); err != nil {
+		tb.Fatal(err)
+	}
+	return st
+}
+
+// serve serves st and the embedded page with cfg on a random loopback port
+// until tb ends, and returns its base URL.
+func serve(tb testing.TB, st *data.Store, cfg server.Config) string {
+	tb.Helper()
+	cfg.Assets = assets.FS
+	srv := server.New(st, st.MDL(), slog.New(slog.DiscardHandler), cfg)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	go srv.Listen(ln)
-	t.Cleanup(func() {
+	tb.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		srv.Shutdown(ctx)
@@ -193,9 +208,18 @@ type snapshot struct {
 	OnMap     int    `json:"onMap"`
 	Crossings int    `json:"crossings"`
 	Paths     int    `json:"paths"`
+	// Mode is how the map shows the incidents: "all" of them as markers,
+	// the view's as "markers", or the view's server clusters as "cells".
+	Mode    string    `json:"mode"`
+	Cells   int       `json:"cells"`   // cluster markers from /api/clusters
+	CellSum int       `json:"cellSum"` // the incidents they stand for
+	Listed  int       `json:"listed"`  // incidents in the list
+	InView  int       `json:"inView"`  // incidents in view, the list's count
+	View    []float64 `json:"view"`    // the map's view as a bbox
+	Loaded  []float64 `json:"loaded"`  // the bbox loaded in the view modes
 }
 
-func settled(t *testing.T, ctx context.Context) snapshot {
+func settled(t testing.TB, ctx context.Context) snapshot {
 	t.Helper()
 	s, err := chromedp.Run(ctx, chromedp.Evaluate[snapshot](`window.dmzmap.settled()`, chromedp.EvalAwaitPromise))
 	if err != nil {
@@ -207,7 +231,7 @@ func settled(t *testing.T, ctx context.Context) snapshot {
 	return s
 }
 
-func eval[T any](t *testing.T, ctx context.Context, js string) T {
+func eval[T any](t testing.TB, ctx context.Context, js string) T {
 	t.Helper()
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js, chromedp.EvalAwaitPromise))
 	if err != nil {
@@ -306,12 +330,11 @@ const domMarkerCount = `(async () => {
   return n;
 })()`
 
-func TestBrowser(t *testing.T) {
-	exe := chromium(t)
-	base := startServer(t)
-	out := artifactDir(t)
-
-	rec := &recorder{}
+// newTab starts a headless Chromium at exe, with the launch flags that keep
+// it off the network, and returns a tab whose events go to each of
+// listeners. Both end when tb does.
+func newTab(tb testing.TB, exe string, listeners ...func(ev any)) context.Context {
+	tb.Helper()
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(exe),
 		chromedp.Headless,
@@ -328,13 +351,29 @@ func TestBrowser(t *testing.T) {
 		chromedp.Flag("disable-features", "Translate,MediaRouter,OptimizationHints"),
 		chromedp.Flag("force-color-profile", "srgb"),
 		chromedp.Flag("hide-scrollbars", true),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(tb.TempDir()),
 		chromedp.WindowSize(1280, 860),
 	}
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	ctx, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithListener(rec.listen))
-	defer cancelTab()
+	var tabOpts []chromedp.ContextOption
+	for _, l := range listeners {
+		tabOpts = append(tabOpts, chromedp.WithListener(l))
+	}
+	ctx, cancelTab := chromedp.NewContext(allocCtx, tabOpts...)
+	tb.Cleanup(func() {
+		cancelTab()
+		cancelAlloc()
+	})
+	return ctx
+}
+
+func TestBrowser(t *testing.T) {
+	exe := chromium(t)
+	base := startServer(t)
+	out := artifactDir(t)
+
+	rec := &recorder{}
+	ctx := newTab(t, exe, rec.listen)
 	ctx, cancelTime := context.WithTimeout(ctx, 90*time.Second)
 	defer cancelTime()
 

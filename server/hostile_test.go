@@ -2,7 +2,6 @@ package server
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -200,26 +199,11 @@ func TestHostileBodies(t *testing.T) {
 	}
 }
 
-// listen serves s on a real loopback listener until the test ends.
+// listen serves s on a real loopback listener until the test ends and
+// returns its address.
 func listen(t *testing.T, s *Server) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- s.Listen(ln) }()
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := s.Shutdown(ctx); err != nil {
-			t.Errorf("Shutdown: %v", err)
-		}
-		if err := <-done; err != nil {
-			t.Errorf("Listen: %v", err)
-		}
-	})
-	return ln.Addr().String()
+	return strings.TrimPrefix(serve(t, s), "http://")
 }
 
 // TestHostileHugeBody sends 50 MB bodies over a real connection: the server

@@ -1,12 +1,21 @@
 // dmzmap's page: the map, the filters, the timeline, the list and the
 // details of each incident. Every request for incidents is built by
 // queryParams (state.js) from the one state object, which also lives in the URL.
+//
+// The page asks the server for what it shows. When the filters match
+// ALL_MAX incidents or fewer it loads them all, as markers clustered in the
+// browser. When they match more, it asks for the view only: the server's
+// clusters (/api/clusters, cells of CELL_PX at the zoom) while the view holds
+// more than ALL_MAX, then the view's incidents as markers, with their
+// crossing points and paths. The list is the view's first LIST_MAX in date
+// order. The count and the timeline come from /api/years.
 
 import noUiSlider from './vendor/nouislider-15.8.1/nouislider.min.mjs';
 import { t, label, formatDate, formatNumber } from './i18n.js';
 import { TYPES, DIRECTIONS, defaultState, parseState, queryParams, pageQuery, yearRange, selectsNothing } from './state.js';
 import { shape, lineSymbol } from './symbols.js';
 import { renderDetails } from './details.js';
+import { initEditor } from './editor.js';
 import {
   OSM_ATTRIBUTION, NE_ATTRIBUTION, createPanes, textElement, getJSON,
   loadLand, loadPlaces, loadLandmarks, loadMDL, loadDMZ,
@@ -14,7 +23,11 @@ import {
 
 const L = window.L;
 const PAGE = 10000; // the API's largest limit
-const LIST_MAX = 500;
+const LIST_MAX = 200;
+const ALL_MAX = 3000; // the most incidents drawn one by one
+const CELL_PX = 60; // the side of a server cluster's cell on screen
+const VIEW_PAD = 0.25; // how far beyond the view to load, as a fraction of its size
+const VIEW_DELAY = 150; // ms to wait for the map to stop moving before loading
 const DMZ_BOUNDS = L.latLngBounds([37.74, 126.55], [38.68, 128.42]);
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 
@@ -46,8 +59,7 @@ const cluster = L.markerClusterGroup({
     const n = c.getChildCount();
     const div = document.createElement('div');
     div.append(textElement(formatNumber(state.lang, n)));
-    const size = n < 10 ? 'small' : n < 100 ? 'medium' : n < 1000 ? 'large' : 'huge';
-    const px = size === 'huge' ? 52 : 40;
+    const { size, px } = clusterSize(n);
     return L.divIcon({ html: div, className: `marker-cluster marker-cluster-${size}`, iconSize: L.point(px, px) });
   },
 });
@@ -57,7 +69,7 @@ const layers = {
   osm: L.tileLayer('https://tile.openstreetmap.org/{z}/{x}/{y}.png', { maxZoom: 19, attribution: OSM_ATTRIBUTION }),
   dmz: L.layerGroup([], { attribution: OSM_ATTRIBUTION }),
   mdl: L.layerGroup([], { attribution: OSM_ATTRIBUTION }),
-  incidents: cluster,
+  incidents: L.layerGroup([cluster]),
   crossings: L.layerGroup(),
   paths: L.layerGroup(),
   places: L.layerGroup([], { attribution: NE_ATTRIBUTION }),
@@ -78,6 +90,14 @@ const ShapeIcon = L.DivIcon.extend({
   },
 });
 const icons = Object.fromEntries(TYPES.map((type) => [type, new ShapeIcon({ type, className: `inc-icon inc-${type}` })]));
+
+// cells holds the server's clusters; only one of it and cluster has markers.
+const cells = L.layerGroup().addTo(layers.incidents);
+
+function clusterSize(n) {
+  const size = n < 10 ? 'small' : n < 100 ? 'medium' : n < 1000 ? 'large' : 'huge';
+  return { size, px: size === 'huge' ? 52 : 40 };
+}
 
 // ---- controls on the map
 
@@ -132,10 +152,15 @@ const legend = new Legend().addTo(map);
 
 // ---- the data currently shown
 
-let features = new Map(); // id → Feature, for the current filters
-let sorted = []; // [{f, ll}] in date order
+// mode says how the map shows the incidents: 'all' of them as markers,
+// the view's as 'markers', or the view's server 'cells'.
+let mode = 'all';
+let features = new Map(); // id → Feature of every marker
+let sorted = []; // [{f, ll}] of every marker, in date order
 const markers = new Map(); // id → marker, kept across filter changes
 let shown = new Set(); // markers now in the cluster group
+let cellData = []; // the server clusters drawn, as Features
+let listed = new Map(); // id → Feature of the list, in cells mode
 
 function pointOf(f) {
   const c = f.geometry?.coordinates;
@@ -184,7 +209,12 @@ function byDate(a, b) {
   return da < db ? -1 : da > db ? 1 : a.f.id < b.f.id ? -1 : a.f.id > b.f.id ? 1 : 0;
 }
 
+// renderIncidents draws the Features of list as markers, with their paths,
+// in place of whatever the map showed.
 async function renderIncidents(list) {
+  cells.clearLayers();
+  cellData = [];
+  listed = new Map();
   features = new Map();
   sorted = [];
   const next = new Set();
@@ -203,6 +233,9 @@ async function renderIncidents(list) {
   for (const m of shown) if (!next.has(m)) remove.push(m);
   if (remove.length) cluster.removeLayers(remove);
   shown = next;
+  if (markers.size > 4 * PAGE) {
+    for (const [id, m] of markers) if (!next.has(m)) markers.delete(id);
+  }
   await addChunked(add);
 
   layers.paths.clearLayers();
@@ -216,6 +249,53 @@ async function renderIncidents(list) {
     line.on('click', () => select(f.id));
     layers.paths.addLayer(line);
   }
+}
+
+// cellMarker is the marker of one server cluster: the symbol of its type
+// for a single incident, which opens it; its count for more, which zooms in.
+function cellMarker(c) {
+  const lang = state.lang;
+  const p = c.properties || {};
+  const [lon, lat] = c.geometry.coordinates;
+  const ll = L.latLng(lat, lon);
+  if (p.count === 1 && typeof p.id === 'string') {
+    const type = Object.keys(p.by_type || {})[0] || 'other';
+    const m = L.marker(ll, { icon: icons[type] || icons.other, keyboard: true, riseOnHover: true, title: t(lang, 'cellOne', { type: label(lang, 'types', type) }) });
+    m.incidentId = p.id;
+    m.cellCount = 1;
+    m.on('click', () => select(p.id));
+    return m;
+  }
+  const div = document.createElement('div');
+  div.append(textElement(formatNumber(lang, p.count)));
+  const { size, px } = clusterSize(p.count);
+  const m = L.marker(ll, {
+    icon: L.divIcon({ html: div, className: `marker-cluster marker-cluster-${size}`, iconSize: L.point(px, px) }),
+    keyboard: true, title: t(lang, 'cellMany', { n: formatNumber(lang, p.count) }),
+  });
+  m.cellCount = p.count;
+  m.on('click', () => {
+    const z = Math.min(map.getZoom() + 2, map.getMaxZoom());
+    if (reducedMotion.matches) map.setView(ll, z);
+    else map.flyTo(ll, z, { duration: 0.5 });
+  });
+  return m;
+}
+
+// renderCells draws the server clusters list in place of whatever the map
+// showed; crossing points and paths wait for a closer view.
+function renderCells(list) {
+  if (shown.size) cluster.clearLayers();
+  shown = new Set();
+  features = new Map();
+  sorted = [];
+  cellData = list;
+  cells.clearLayers();
+  for (const c of list) {
+    if (c.geometry?.type === 'Point' && typeof c.properties?.count === 'number') cells.addLayer(cellMarker(c));
+  }
+  layers.paths.clearLayers();
+  layers.crossings.clearLayers();
 }
 
 function renderCrossings(list) {
@@ -241,11 +321,20 @@ function renderCrossings(list) {
 
 // ---- the list of incidents in view
 
-function renderList() {
+let lastList = { items: [], total: 0 };
+
+// renderList shows items, the first Features in view in date order, of
+// total in view; with no argument, the markers in view.
+function renderList(items, total) {
+  if (items === undefined) {
+    const b = map.getBounds();
+    const inView = sorted.filter(({ ll }) => b.contains(ll));
+    items = inView.slice(0, LIST_MAX).map(({ f }) => f);
+    total = inView.length;
+  }
+  lastList = { items, total };
   const lang = state.lang;
-  const b = map.getBounds();
-  const inView = sorted.filter(({ ll }) => b.contains(ll));
-  const items = inView.slice(0, LIST_MAX).map(({ f }) => {
+  const lis = items.map((f) => {
     const p = f.properties;
     const li = document.createElement('li');
     const btn = document.createElement('button');
@@ -258,11 +347,11 @@ function renderList() {
     li.append(btn);
     return li;
   });
-  $('list').replaceChildren(...items);
-  $('list-count').textContent = inView.length ? t(lang, 'listCount', { n: formatNumber(lang, inView.length) }) : t(lang, 'listEmpty');
+  $('list').replaceChildren(...lis);
+  $('list-count').textContent = total ? t(lang, 'listCount', { n: formatNumber(lang, total) }) : t(lang, 'listEmpty');
   const more = $('list-more');
-  more.hidden = inView.length <= LIST_MAX;
-  more.textContent = t(lang, 'listMore', { n: formatNumber(lang, LIST_MAX) });
+  more.hidden = total <= items.length;
+  more.textContent = t(lang, 'listMore', { n: formatNumber(lang, items.length) });
 }
 
 $('list').addEventListener('click', (e) => {
@@ -299,8 +388,8 @@ function closeDetails() {
 function flyTo(f) {
   const ll = pointOf(f);
   if (!ll) return;
-  const m = markers.get(f.id);
   const reveal = () => {
+    const m = markers.get(f.id);
     if (m && cluster.hasLayer(m)) cluster.zoomToShowLayer(m, () => {});
   };
   const zoom = Math.max(map.getZoom(), 11);
@@ -308,7 +397,7 @@ function flyTo(f) {
     reveal();
     return;
   }
-  map.once('moveend', reveal);
+  map.once('moveend', () => idle().then(reveal));
   if (reducedMotion.matches) map.setView(ll, zoom);
   else map.flyTo(ll, zoom, { duration: 0.8 });
 }
@@ -318,7 +407,7 @@ async function select(id, { fly = false, focus = false } = {}) {
   returnFocus = document.activeElement;
   state.sel = id;
   writeURL();
-  let f = features.get(id);
+  let f = features.get(id) || listed.get(id);
   if (!f) {
     try {
       f = await getJSON(`/api/incidents/${encodeURIComponent(id)}`);
@@ -433,7 +522,7 @@ function buildSlider() {
     if (a === state.from && b === state.to) return;
     state.from = a;
     state.to = b;
-    refresh();
+    refresh({ keepYears: true });
   });
 }
 
@@ -507,7 +596,7 @@ function selectYear(y) {
     state.to = y;
   }
   syncControls();
-  return refresh();
+  return refresh({ keepYears: true });
 }
 
 $('bars').addEventListener('click', (e) => {
@@ -587,60 +676,101 @@ async function fetchAll(path, params, signal) {
   return { features: out, matched };
 }
 
-let generation = 0;
+// countYears adds up the incidents of the selected years in a /api/years
+// answer for every year: what the filters match.
+function countYears(years) {
+  const { from, to } = yearRange(state, bounds);
+  let n = 0;
+  for (const y of years?.years || []) if (y.year >= from && y.year <= to) n += y.total;
+  return n;
+}
+
+// cellSize is the side, in degrees, of a server cluster's cell at zoom z.
+function cellSize(z) {
+  const deg = (CELL_PX * 360) / (256 * 2 ** z);
+  return Math.min(5, Math.max(0.0005, Number(deg.toPrecision(2))));
+}
+
+// around returns view padded by VIEW_PAD and snapped out to the grid of
+// cells of cell degrees, so that the cells inside it are whole.
+function around(view, cell) {
+  const b = view.pad(VIEW_PAD);
+  const down = (v) => Math.floor(v / cell) * cell;
+  const up = (v) => Math.ceil(v / cell) * cell;
+  return L.latLngBounds([down(b.getSouth()), down(b.getWest())], [up(b.getNorth()), up(b.getEast())]);
+}
+
+function bboxOf(b) {
+  const clamp = (v, lim) => Math.min(lim, Math.max(-lim, v));
+  return [clamp(b.getWest(), 180), clamp(b.getSouth(), 90), clamp(b.getEast(), 180), clamp(b.getNorth(), 90)];
+}
+
+let generation = 0; // one more for every load; a load whose number is old stops
 let controller = null;
-let current = Promise.resolve();
+let current = Promise.resolve(); // the latest load
 let renderChain = Promise.resolve();
+let needFull = true; // the filters changed since the last complete load
+let yearsCache = { key: null, years: null }; // the last /api/years answer
+let matched = 0; // how many incidents the filters select
+let loaded = null; // {key, bbox, cell, mode} of the view's data in the view modes
+let viewTimer = 0;
+let viewWaiters = [];
 
 // refresh asks the API for what the filters select and redraws the map,
-// the list, the count and the timeline.
-function refresh() {
+// the list, the count and the timeline. keepYears reuses the counts per
+// year of the same filters, for a change of the year range only.
+function refresh({ keepYears = false } = {}) {
+  if (!keepYears) yearsCache = { key: null, years: null };
+  needFull = true;
+  writeURL();
+  updateExport();
+  return startLoad();
+}
+
+// moved redraws what the view needs once the map has stopped moving.
+function moved() {
+  if (mode === 'all' && !needFull) {
+    renderList();
+    return;
+  }
+  clearTimeout(viewTimer);
+  current = new Promise((resolve) => viewWaiters.push(resolve));
+  viewTimer = setTimeout(startLoad, VIEW_DELAY);
+}
+
+// startLoad cancels the load under way and starts the one the state needs.
+function startLoad() {
+  clearTimeout(viewTimer);
+  viewTimer = 0;
   const gen = ++generation;
   if (controller) controller.abort();
   controller = new AbortController();
   const { signal } = controller;
-  writeURL();
-  updateExport();
   setStatus('loading');
-  current = load(gen, signal).catch((err) => {
+  const work = needFull ? load(gen, signal) : loadView(gen, signal, null);
+  current = work.catch((err) => {
     if (gen !== generation || err?.name === 'AbortError') return;
     setStatus('error');
     showError(true);
   });
+  for (const resolve of viewWaiters) resolve(current);
+  viewWaiters = [];
   return current;
 }
 
-async function load(gen, signal) {
-  const empty = { features: [], matched: 0 };
-  let inc = empty;
-  let cross = empty;
-  let years = { years: [] };
-  if (!selectsNothing(state)) {
-    const params = queryParams(state, bounds);
-    [inc, cross, years] = await Promise.all([
-      fetchAll('/api/incidents', params, signal),
-      fetchAll('/api/crossings', params, signal).catch((err) => {
-        if (err?.name === 'AbortError') throw err;
-        return empty;
-      }),
-      getJSON(`/api/years?${queryParams(state, bounds, { years: false })}`, signal),
-    ]);
-    if (inc.missing) throw new Error('/api/incidents is missing');
-  }
-  if (gen !== generation) return;
+// draw runs render after the renders before it, unless a later load has
+// begun, then brings the details and the status up to date.
+async function draw(gen, full, render) {
   const rendered = renderChain.then(async () => {
     if (gen !== generation) return;
-    await renderIncidents(inc.features);
+    await render();
     if (gen !== generation) return;
-    renderCrossings(cross.features);
-    updateTimeline(years);
-    updateCount(inc.matched);
-    renderList();
+    if (full) needFull = false;
     showError(false);
     if (state.sel) {
-      const f = features.get(state.sel);
+      const f = features.get(state.sel) || listed.get(state.sel);
       if (f) showDetails(f, false);
-      else if (!$('details').hidden) highlight.remove();
+      else if (mode === 'all' && !$('details').hidden) highlight.remove();
     }
     setStatus('idle');
   });
@@ -648,16 +778,142 @@ async function load(gen, signal) {
   await rendered;
 }
 
-// settled resolves when the page has started and the latest change has
-// been fetched and drawn.
-async function settled() {
+// load answers a change of the filters: the counts per year, then every
+// incident they select, or what the view needs when they are too many.
+async function load(gen, signal) {
+  const empty = { features: [], matched: 0 };
+  let years = { years: [] };
+  let n = 0;
+  if (!selectsNothing(state)) {
+    const key = queryParams(state, bounds, { years: false }).toString();
+    if (yearsCache.key === key) {
+      years = yearsCache.years;
+    } else {
+      years = await getJSON(`/api/years${key ? `?${key}` : ''}`, signal);
+      if (!years) throw new Error('/api/years is missing');
+      yearsCache = { key, years };
+    }
+    n = countYears(years);
+  }
+  if (gen !== generation) return;
+  if (n > ALL_MAX) {
+    await loadView(gen, signal, { years, matched: n });
+    return;
+  }
+  let inc = empty;
+  let cross = empty;
+  if (n > 0) {
+    const params = queryParams(state, bounds);
+    [inc, cross] = await Promise.all([
+      fetchAll('/api/incidents', params, signal),
+      fetchAll('/api/crossings', params, signal).catch((err) => {
+        if (err?.name === 'AbortError') throw err;
+        return empty;
+      }),
+    ]);
+    if (inc.missing) throw new Error('/api/incidents is missing');
+  }
+  if (gen !== generation) return;
+  await draw(gen, true, async () => {
+    mode = 'all';
+    loaded = null;
+    await renderIncidents(inc.features);
+    if (gen !== generation) return;
+    renderCrossings(cross.features);
+    updateTimeline(years);
+    matched = inc.matched;
+    updateCount(matched);
+    renderList();
+  });
+}
+
+// loadView draws what the view needs when the filters select more than
+// ALL_MAX: the server's clusters, or the view's incidents when it holds
+// ALL_MAX or fewer; and the list of the view. full carries the counts
+// after a change of the filters.
+async function loadView(gen, signal, full) {
+  if (!full && mode === 'all') {
+    await draw(gen, false, () => renderList());
+    return;
+  }
+  const key = queryParams(state, bounds).toString();
+  const view = map.getBounds();
+  const cell = cellSize(map.getZoom());
+  const have = !full && loaded && loaded.key === key && loaded.bbox.contains(view)
+    && (loaded.mode === 'markers' || loaded.cell === cell);
+  let list = null;
+  if (!have || loaded.mode === 'cells') {
+    const lq = queryParams(state, bounds, { bbox: bboxOf(view) });
+    lq.set('limit', String(LIST_MAX));
+    list = getJSON(`/api/incidents?${lq}`, signal);
+    list.catch(() => {});
+  }
+  let bbox = loaded?.bbox;
+  let clusters = null;
+  let inc = null;
+  let cross = null;
+  if (!have) {
+    bbox = around(view, cell);
+    const cq = queryParams(state, bounds, { bbox: bboxOf(bbox) });
+    cq.set('cell', String(cell));
+    clusters = await getJSON(`/api/clusters?${cq}`, signal);
+    if (!clusters) throw new Error('/api/clusters is missing');
+    if (clusters.numberMatched <= ALL_MAX) {
+      const q = queryParams(state, bounds, { bbox: bboxOf(bbox) });
+      [inc, cross] = await Promise.all([
+        fetchAll('/api/incidents', q, signal),
+        fetchAll('/api/crossings', q, signal).catch((err) => {
+          if (err?.name === 'AbortError') throw err;
+          return { features: [] };
+        }),
+      ]);
+      list = null;
+    }
+  }
+  if (list) list = await list;
+  if (gen !== generation) return;
+  await draw(gen, Boolean(full), async () => {
+    if (inc) {
+      mode = 'markers';
+      await renderIncidents(inc.features);
+      if (gen !== generation) return;
+      renderCrossings(cross.features);
+    } else if (clusters) {
+      mode = 'cells';
+      renderCells(Array.isArray(clusters.features) ? clusters.features : []);
+    }
+    loaded = { key, bbox, cell, mode };
+    if (full) {
+      updateTimeline(full.years);
+      matched = full.matched;
+      updateCount(matched);
+    }
+    if (mode === 'markers') {
+      renderList();
+    } else {
+      const items = Array.isArray(list?.features) ? list.features : [];
+      listed = new Map(items.map((f) => [f.id, f]));
+      renderList(items, list?.numberMatched ?? items.length);
+    }
+  });
+}
+
+// idle resolves when the page has started and the latest change has been
+// fetched and drawn.
+async function idle() {
   await ready;
   for (;;) {
     const p = current;
     await p;
     await renderChain;
-    if (p === current) return snapshot();
+    if (p === current && viewTimer === 0) return;
   }
+}
+
+// settled waits for idle and reports what the page shows.
+async function settled() {
+  await idle();
+  return snapshot();
 }
 
 // snapshot reports what the page shows, for tests and for the curious.
@@ -666,16 +922,27 @@ function snapshot() {
   cluster._featureGroup?.eachLayer((l) => {
     onMap += typeof l.getChildCount === 'function' ? l.getChildCount() : 1;
   });
+  let cellSum = 0;
+  cells.eachLayer((m) => {
+    cellSum += m.cellCount;
+  });
   return {
     status: document.body.dataset.status,
     query: queryParams(state, bounds).toString(),
     matched: Number(document.body.dataset.matched),
     total: bounds?.total ?? 0,
+    mode,
     features: features.size,
     markers: cluster.getLayers().length,
-    onMap,
+    cells: cells.getLayers().length,
+    cellSum,
+    onMap: onMap + cellSum,
     crossings: layers.crossings.getLayers().length,
     paths: layers.paths.getLayers().length,
+    listed: lastList.items.length,
+    inView: lastList.total,
+    view: bboxOf(map.getBounds()),
+    loaded: loaded ? bboxOf(loaded.bbox) : null,
   };
 }
 
@@ -704,6 +971,7 @@ function applyLang() {
     if (m.getElement()) m.getElement().title = m.options.title;
   }
   if (cluster._map) cluster.refreshClusters();
+  if (cellData.length) renderCells(cellData);
 }
 
 $('lang').addEventListener('click', () => {
@@ -711,9 +979,9 @@ $('lang').addEventListener('click', () => {
   applyLang();
   writeURL();
   if (bounds) {
-    updateCount(Number(document.body.dataset.matched || 0));
-    renderList();
-    const f = state.sel && features.get(state.sel);
+    updateCount(matched);
+    renderList(lastList.items, lastList.total);
+    const f = state.sel && (features.get(state.sel) || listed.get(state.sel));
     if (f && !$('details').hidden) showDetails(f, false);
     updateTimeline(lastYears);
   }
@@ -726,25 +994,30 @@ map.on('moveend', () => {
   state.view = { z: map.getZoom(), lat: c.lat, lon: c.lng };
   if (bounds) {
     writeURL();
-    renderList();
+    moved();
   }
 });
 
+// loadLayers draws the basemap, the MDL and the DMZ band, and resolves
+// when they are drawn or have failed.
 function loadLayers() {
-  const quiet = () => {};
-  loadLand(layers.basemap, renderers.land).catch(quiet);
-  loadPlaces(map, layers.places, renderers.basemapPoints).catch(quiet);
-  loadLandmarks(map, layers.landmarks, renderers.basemapPoints).catch(quiet);
-  loadMDL(layers.mdl, renderers.mdl, () => t(state.lang, 'mdl')).catch(quiet);
-  loadDMZ(layers.dmz, renderers.dmz, () => t(state.lang, 'dmzBand')).catch(quiet);
+  return Promise.allSettled([
+    loadLand(layers.basemap, renderers.land),
+    loadPlaces(map, layers.places, renderers.basemapPoints),
+    loadLandmarks(map, layers.landmarks, renderers.basemapPoints),
+    loadMDL(layers.mdl, renderers.mdl, () => t(state.lang, 'mdl')),
+    loadDMZ(layers.dmz, renderers.dmz, () => t(state.lang, 'dmzBand')),
+  ]);
 }
+
+let layersDrawn = Promise.resolve();
 
 async function start() {
   applyLang();
   $('count').textContent = t(state.lang, 'loading');
   if (state.view) map.setView([state.view.lat, state.view.lon], state.view.z, { animate: false });
   else map.fitBounds(DMZ_BOUNDS, { animate: false });
-  loadLayers();
+  layersDrawn = loadLayers();
   try {
     const all = await getJSON('/api/years');
     if (!all) throw new Error('/api/years is missing');
@@ -752,6 +1025,7 @@ async function start() {
     const first = all.first || all.years?.[0]?.year || 1953;
     const last = all.last || all.years?.at(-1)?.year || thisYear;
     bounds = { first, last, total: all.total ?? 0 };
+    yearsCache = { key: '', years: all };
   } catch {
     setStatus('error');
     showError(true);
@@ -763,11 +1037,23 @@ async function start() {
   buildSlider();
   buildTimeline();
   syncControls();
-  await refresh();
+  await refresh({ keepYears: true });
   if (state.sel && $('details').hidden) select(state.sel);
 }
 
 const ready = start();
+
+// rendered resolves, with the time since the navigation began, at the end
+// of the first frame that shows the whole page: basemap, MDL, DMZ band,
+// incidents, count, list and timeline.
+let renderedAt = null;
+const rendered = ready
+  .then(() => Promise.all([idle(), layersDrawn]))
+  .then(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))))
+  .then(() => {
+    renderedAt = performance.now();
+    return renderedAt;
+  });
 
 window.dmzmap = {
   map,
@@ -781,7 +1067,21 @@ window.dmzmap = {
   queryParams: () => queryParams(state, bounds).toString(),
   settled,
   snapshot,
+  rendered,
+  get renderedAt() {
+    return renderedAt;
+  },
+  refresh: () => refresh(),
   setYears: (from, to) => slider.set([from, to]),
   selectYear,
   select,
 };
+
+initEditor({
+  map, lang: () => state.lang, selected: () => state.sel, select, close: closeDetails,
+  refresh: async () => {
+    const all = await getJSON('/api/years').catch(() => null);
+    if (bounds && all) bounds.total = all.total ?? bounds.total;
+    return refresh();
+  },
+});

@@ -47,8 +47,9 @@ function listParam(selected, all) {
 // /api/incidents, /api/crossings, /api/years and /api/export.geojson.
 // Every request the page makes for incidents goes through it, so the map,
 // the list, the count, the timeline and the export always agree.
-// With years false it leaves the year range out (the timeline shows every year).
-export function queryParams(state, bounds, { years = true } = {}) {
+// With years false it leaves the year range out (the timeline shows every
+// year); bbox ([west, south, east, north]) narrows it to a part of the map.
+export function queryParams(state, bounds, { years = true, bbox = null } = {}) {
   const p = new URLSearchParams();
   if (years && bounds) {
     const { from, to } = yearRange(state, bounds);
@@ -65,6 +66,7 @@ export function queryParams(state, bounds, { years = true } = {}) {
   if (dirs !== null) p.set('direction', dirs);
   const q = state.q.trim();
   if (q) p.set('q', q);
+  if (bbox) p.set('bbox', bbox.map((v) => String(Number(v.toFixed(6)))).join(','));
   return p;
 }
 

@@ -1,11 +1,9 @@
 package server
 
 import (
-	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -112,55 +110,4 @@ func BenchmarkLoadQueryVsMemory(b *testing.B) {
 		b.ReportMetric(uncached/memory, "uncached-ratio")
 	}
 	b.ReportMetric(float64(len(body)), "bytes/answer")
-}
-
-// BenchmarkExport streams the whole export of n incidents over loopback
-// and reports its throughput and how much the process's heap grew at its
-// peak while it ran.
-func BenchmarkExport(b *testing.B) {
-	for _, n := range []int{100000, 1000000} {
-		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
-			_, base := benchServer(b, n, nil)
-			for b.Loop() {
-				runtime.GC()
-				var before runtime.MemStats
-				runtime.ReadMemStats(&before)
-				var peak atomic.Uint64
-				stop := make(chan struct{})
-				sampled := make(chan struct{})
-				go func() {
-					defer close(sampled)
-					var m runtime.MemStats
-					for {
-						runtime.ReadMemStats(&m)
-						if m.HeapInuse > peak.Load() {
-							peak.Store(m.HeapInuse)
-						}
-						select {
-						case <-stop:
-							return
-						case <-time.After(20 * time.Millisecond):
-						}
-					}
-				}()
-				start := time.Now()
-				res, err := http.Get(base + "/api/export.geojson")
-				if err != nil {
-					b.Fatal(err)
-				}
-				size, err := io.Copy(io.Discard, res.Body)
-				res.Body.Close()
-				elapsed := time.Since(start)
-				close(stop)
-				<-sampled
-				if err != nil || res.StatusCode != 200 {
-					b.Fatalf("export: %d, %v", res.StatusCode, err)
-				}
-				growth := float64(peak.Load()) - float64(before.HeapInuse)
-				b.ReportMetric(float64(size)/1e6/elapsed.Seconds(), "MB/s")
-				b.ReportMetric(float64(size)/1e6, "MB")
-				b.ReportMetric(max(growth, 0)/1e6, "peak-heap-growth-MB")
-			}
-		})
-	}
 }

@@ -47,7 +47,7 @@ var built struct {
 
 // binary builds dmzmap from this directory the first time it is called and
 // returns the executable's path.
-func binary(t *testing.T) string {
+func binary(t testing.TB) string {
 	t.Helper()
 	built.once.Do(func() {
 		if built.dir, built.err = os.MkdirTemp("", "dmzmap-process-test-"); built.err != nil {
@@ -87,7 +87,7 @@ type child struct {
 
 // startChild starts dmzmap with args; the test's cleanup kills it if it
 // still runs.
-func startChild(t *testing.T, env []string, args ...string) *child {
+func startChild(t testing.TB, env []string, args ...string) *child {
 	t.Helper()
 	c := &child{cmd: exec.Command(binary(t), args...), stderr: &syncBuffer{}, exited: make(chan struct{})}
 	c.cmd.Env = env
@@ -108,7 +108,7 @@ func startChild(t *testing.T, env []string, args ...string) *child {
 }
 
 // wait waits up to d for the process to exit and returns its state.
-func (c *child) wait(t *testing.T, d time.Duration) *os.ProcessState {
+func (c *child) wait(t testing.TB, d time.Duration) *os.ProcessState {
 	t.Helper()
 	select {
 	case <-c.exited:
@@ -121,7 +121,7 @@ func (c *child) wait(t *testing.T, d time.Duration) *os.ProcessState {
 
 // serveChild starts dmzmap serve with args on 127.0.0.1:0 and returns it
 // with its address once /healthz answers 200.
-func serveChild(t *testing.T, env []string, args ...string) (*child, string) {
+func serveChild(t testing.TB, env []string, args ...string) (*child, string) {
 	t.Helper()
 	c := startChild(t, env, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
 	client := &http.Client{Timeout: 2 * time.Second}

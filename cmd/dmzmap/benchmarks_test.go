@@ -1,0 +1,146 @@
+//go:build linux
+
+package main
+
+import (
+	"bufio"
+	"compress/gzip"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/dmzmap/dmzmap/data/datatest"
+)
+
+// procStatus returns a field of /proc/PID/status in MB, such as VmRSS or
+// VmHWM (the peak resident set size).
+func procStatus(b *testing.B, pid int, field string) float64 {
+	b.Helper()
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), field+":"); ok {
+			kb, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			return float64(kb) / 1000
+		}
+	}
+	b.Fatalf("/proc/%d/status has no %s", pid, field)
+	return 0
+}
+
+// export downloads every incident as GeoJSON from base with the given
+// Accept-Encoding, decoding gzip, and returns the size of the document
+// and how long it took.
+func export(b *testing.B, client *http.Client, base, encoding string) (int64, time.Duration) {
+	b.Helper()
+	req, err := http.NewRequest(http.MethodGet, base+"/api/export.geojson", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	req.Header.Set("Accept-Encoding", encoding)
+	start := time.Now()
+	res, err := client.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Encoding") != strings.TrimSuffix(encoding, "identity") {
+		b.Fatalf("export with %s: %s, Content-Encoding %q", encoding, res.Status, res.Header.Get("Content-Encoding"))
+	}
+	var body io.Reader = res.Body
+	if encoding == "gzip" {
+		zr, err := gzip.NewReader(res.Body)
+		if err != nil {
+			b.Fatal(err)
+		}
+		body = zr
+	}
+	n, err := io.Copy(io.Discard, body)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return n, time.Since(start)
+}
+
+// BenchmarkServe runs dmzmap serve as a process of its own on databases of
+// n synthetic incidents and reports:
+//   - first-answer-ms: from starting the process to its first answer of
+//     /api/incidents?limit=1 (the database opened and its index rebuilt);
+//   - export-MB/s and export-MB: GET /api/export.geojson of every incident
+//     over loopback, uncompressed, read as fast as it comes;
+//   - gzip-export-MB/s: the same export gzipped (as browsers ask for it),
+//     in MB of GeoJSON decoded a second;
+//   - rss-MB: the server's resident memory before the export;
+//   - export-peak-rss-growth-MB: how far the export raised the process's
+//     peak resident memory (VmHWM, reset just before the export through
+//     /proc/PID/clear_refs) above rss-MB.
+func BenchmarkServe(b *testing.B) {
+	for _, n := range []int{100000, 1000000} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			db := datatest.SyntheticDB(b, n)
+			exe := binary(b)
+			client := &http.Client{Timeout: 10 * time.Minute}
+			for b.Loop() {
+				began := time.Now()
+				c := startChild(b, childEnv(), "serve", "--addr", "127.0.0.1:0", "--db", db, "--db-timeout", "1m")
+				var base string
+				for {
+					if base == "" {
+						if m := listening.FindStringSubmatch(c.stderr.String()); m != nil {
+							base = "http://" + m[1]
+						}
+					}
+					if base != "" {
+						if res, err := client.Get(base + "/api/incidents?limit=1"); err == nil {
+							res.Body.Close()
+							if res.StatusCode == http.StatusOK {
+								break
+							}
+						}
+					}
+					if time.Since(began) > time.Minute {
+						b.Fatalf("%s serve did not answer within a minute\n%s", exe, c.stderr)
+					}
+					time.Sleep(2 * time.Millisecond)
+				}
+				firstAnswer := time.Since(began)
+
+				pid := c.cmd.Process.Pid
+				rss := procStatus(b, pid, "VmRSS")
+				if err := os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", pid), []byte("5"), 0); err != nil {
+					b.Fatalf("resetting the peak RSS: %v", err)
+				}
+				size, elapsed := export(b, client, base, "identity")
+				peak := procStatus(b, pid, "VmHWM")
+				gzSize, gzElapsed := export(b, client, base, "gzip")
+				if gzSize != size {
+					b.Fatalf("the gzip export decodes to %d bytes, the plain one is %d", gzSize, size)
+				}
+
+				c.cmd.Process.Signal(syscall.SIGTERM)
+				if st := c.wait(b, time.Minute); !st.Success() {
+					b.Fatalf("serve ended with %v\n%s", st, c.stderr)
+				}
+				b.ReportMetric(float64(firstAnswer.Milliseconds()), "first-answer-ms")
+				b.ReportMetric(float64(size)/1e6/elapsed.Seconds(), "export-MB/s")
+				b.ReportMetric(float64(size)/1e6/gzElapsed.Seconds(), "gzip-export-MB/s")
+				b.ReportMetric(float64(size)/1e6, "export-MB")
+				b.ReportMetric(rss, "rss-MB")
+				b.ReportMetric(max(peak-rss, 0), "export-peak-rss-growth-MB")
+			}
+		})
+	}
+}

@@ -77,21 +77,57 @@ func BenchmarkQueryOneYear(b *testing.B) {
 	}
 }
 
-// BenchmarkQueryBBox compares a small box through the spatial index with
-// the same box over a full scan of the date index (the naive baseline).
+// BenchmarkQueryBBox compares a small box through the grid of the index
+// with the same box over a walk of every entry in date order (the naive
+// baseline).
 func BenchmarkQueryBBox(b *testing.B) {
 	for _, n := range []int{10000, 1000000} {
 		s := benchStore(b, n)
-		box := orb.Bound{Min: orb.Point{127.0, 38.1}, Max: orb.Point{127.1, 38.3}}
+		box := orb.Bound{Min: orb.Point{127.0, 38.1}, Max: orb.Point{127.05, 38.15}} // about 4.4 by 5.6 km
 		b.Run(fmt.Sprintf("n=%d/indexed", n), func(b *testing.B) {
 			benchQuery(b, s, Filter{BBox: &box})
 		})
 		b.Run(fmt.Sprintf("n=%d/naive", n), func(b *testing.B) {
-			saved := s.index
-			s.index = newMemIndex() // an empty index never plans
-			defer func() { s.index = saved }()
+			s.index.gridCost = noGrid
+			defer func() { s.index.gridCost = defaultGridCost }()
 			benchQuery(b, s, Filter{BBox: &box})
 		})
+	}
+}
+
+// BenchmarkIndexBBox selects boxes of growing size from the index of a
+// million incidents, through the grid and by walking every entry, to show
+// where one costs as much as the other: what memIndex.gridCost says.
+func BenchmarkIndexBBox(b *testing.B) {
+	s := benchStore(b, 1000000)
+	for _, w := range []float64{0.01, 0.05, 0.1, 0.2, 0.5} {
+		box := orb.Bound{Min: orb.Point{127.0, 38.1}, Max: orb.Point{127.0 + w, 38.1 + w}}
+		f := Filter{BBox: &box}
+		for _, way := range []struct {
+			name string
+			cost int
+		}{{"grid", 0}, {"walk", noGrid}} {
+			b.Run(fmt.Sprintf("w=%g/%s", w, way.name), func(b *testing.B) {
+				s.index.gridCost = way.cost
+				defer func() { s.index.gridCost = defaultGridCost }()
+				var n int
+				for b.Loop() {
+					n = 0
+					s.index.each(&f, func(entry) bool { n++; return true })
+				}
+				x0, y0 := cellOf(box.Min)
+				x1, y1 := cellOf(box.Max)
+				var candidates int
+				for x := x0; x <= x1; x++ {
+					for y := y0; y <= y1; y++ {
+						candidates += len(s.index.cells[cellID(x, y)])
+					}
+				}
+				b.ReportMetric(float64(n), "matched")
+				b.ReportMetric(float64(candidates), "grid-candidates")
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(candidates), "ns/candidate")
+			})
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"sort"
@@ -26,9 +27,22 @@ const maxCells = 20000
 // returns.
 type memIndex struct {
 	mu      sync.RWMutex
-	entries entryList // replaced on change, never changed in place
-	cells   map[uint64][]string
+	entries entryList          // replaced on change, never changed in place
+	cells   map[uint64][]entry // the entries of each grid cell, in no order
+	// gridCost is how many entries of a date range one candidate from the
+	// grid costs, about (BenchmarkIndexBBox): plan walks the date range
+	// unless it has gridCost times more entries than the grid candidates.
+	// The benchmarks set it to 0 to use the grid always, and to noGrid to
+	// walk always.
+	gridCost int
 }
+
+// defaultGridCost is memIndex.gridCost's value, and noGrid the one that
+// turns the grid off.
+const (
+	defaultGridCost = 40
+	noGrid          = math.MaxInt32
+)
 
 type entry struct {
 	date                     uint32 // the date key, also the key's first 4 bytes
@@ -54,7 +68,7 @@ func cellOf(p orb.Point) (int32, int32) {
 func cellID(x, y int32) uint64 { return uint64(uint32(x))<<32 | uint64(uint32(y)) }
 
 func newMemIndex() *memIndex {
-	return &memIndex{cells: map[uint64][]string{}}
+	return &memIndex{cells: map[uint64][]entry{}, gridCost: defaultGridCost}
 }
 
 // load fills the index from the date index in tx.
@@ -86,23 +100,23 @@ func (ix *memIndex) load(tx *bolt.Tx) {
 
 func (ix *memIndex) addCellLocked(e entry) {
 	id := cellID(cellOf(e.p))
-	ix.cells[id] = append(ix.cells[id], e.key)
+	ix.cells[id] = append(ix.cells[id], e)
 }
 
 func (ix *memIndex) removeCellLocked(e entry) {
 	id := cellID(cellOf(e.p))
-	keys := ix.cells[id]
-	for i, k := range keys {
-		if k == e.key {
-			keys[i] = keys[len(keys)-1]
-			keys = keys[:len(keys)-1]
+	es := ix.cells[id]
+	for i := range es {
+		if es[i].key == e.key {
+			es[i] = es[len(es)-1]
+			es = es[:len(es)-1]
 			break
 		}
 	}
-	if len(keys) == 0 {
+	if len(es) == 0 {
 		delete(ix.cells, id)
 	} else {
-		ix.cells[id] = keys
+		ix.cells[id] = es
 	}
 }
 
@@ -204,9 +218,9 @@ func (ix *memIndex) len() int { return ix.snapshot().len() }
 func (ix *memIndex) each(f *Filter, yield func(e entry) bool) {
 	m := compile(f)
 	entries := ix.snapshot()
-	if keys, ok := ix.plan(f, entries); ok {
-		for _, k := range keys {
-			if e := entries.find(k); e != nil && m.match(e) && !yield(*e) {
+	if found, ok := ix.plan(f, &m, entries); ok {
+		for _, e := range found {
+			if !yield(e) {
 				return
 			}
 		}
@@ -222,11 +236,11 @@ func (ix *memIndex) each(f *Filter, yield func(e entry) bool) {
 	})
 }
 
-// plan returns the sorted keys of the entries inside f's bbox and date
-// range when the grid holds fewer candidates than the date range, and
-// false when walking the date range costs less.
-func (ix *memIndex) plan(f *Filter, entries entryList) ([]string, bool) {
-	if f.BBox == nil {
+// plan returns the entries that m selects, in key order, from the grid
+// cells of f's bbox when they hold fewer candidates than the date range,
+// and false when walking the date range costs less.
+func (ix *memIndex) plan(f *Filter, m *matcher, entries entryList) ([]entry, bool) {
+	if f.BBox == nil || ix.gridCost == noGrid {
 		return nil, false
 	}
 	x0, y0 := cellOf(f.BBox.Min)
@@ -250,19 +264,26 @@ func (ix *memIndex) plan(f *Filter, entries entryList) ([]string, bool) {
 			spatial += len(ix.cells[cellID(x, y)])
 		}
 	}
-	// A candidate from the grid costs a binary search; one from the date
-	// range a step.
-	if spatial*8 >= dated {
+	if int64(spatial)*int64(ix.gridCost) >= int64(dated) {
 		return nil, false
 	}
-	var keys []string
+	var found []entry
 	for x := x0; x <= x1; x++ {
 		for y := y0; y <= y1; y++ {
-			keys = append(keys, ix.cells[cellID(x, y)]...)
+			for i, es := 0, ix.cells[cellID(x, y)]; i < len(es); i++ {
+				if m.match(&es[i]) {
+					found = append(found, es[i])
+				}
+			}
 		}
 	}
-	sort.Strings(keys)
-	return keys, true
+	slices.SortFunc(found, func(a, b entry) int {
+		if a.date != b.date {
+			return cmp.Compare(a.date, b.date)
+		}
+		return strings.Compare(a.key, b.key)
+	})
+	return found, true
 }
 
 // chunkSize is the length of the chunks of an entryList: a change copies

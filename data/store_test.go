@@ -307,7 +307,8 @@ func TestSpatialPlanAgreesWithScan(t *testing.T) {
 			_, to = YearRange(0, int(from/10000)+r.IntN(20))
 		}
 		f := Filter{From: from, To: to, BBox: &b}
-		if _, ok := s.index.plan(&f, s.index.snapshot()); ok {
+		m := compile(&f)
+		if _, ok := s.index.plan(&f, &m, s.index.snapshot()); ok {
 			planned++
 		}
 		var want []string

@@ -120,6 +120,9 @@ type fetcher struct {
 	ends  []int
 }
 
+// maxSteps is how many keys the fetcher steps over before it seeks.
+const maxSteps = 16
+
 func (f *fetcher) add(key string) error {
 	f.keys = append(f.keys, key)
 	if len(f.keys) == batch {
@@ -141,15 +144,35 @@ func (f *fetcher) flush() error {
 	}
 	f.arena, f.ends = f.arena[:0], f.ends[:0]
 	err := f.s.db.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(f.bucket)
+		c := tx.Bucket(f.bucket).Cursor()
 		f.s.reads.Add(int64(len(f.keys)))
-		for _, k := range f.keys {
-			if v := b.Get([]byte(k)); v != nil {
-				if p := f.keep(k, v); p != nil {
-					f.arena = append(f.arena, p...)
-					f.ends = append(f.ends, len(f.arena))
+		// The keys come in order: step the cursor forward to each while
+		// they are near each other, and seek when one is far or behind.
+		var k, v []byte
+		steps := maxSteps
+		for i, key := range f.keys {
+			if i == 0 || k == nil || string(k) > key {
+				k, v = c.Seek([]byte(key))
+			}
+			for n := 0; k != nil && string(k) < key; n++ {
+				if n == steps {
+					k, v = c.Seek([]byte(key))
+					steps = 1 // far apart: seek the next one soon too
+					break
+				}
+				k, v = c.Next()
+				if n+1 < steps && string(k) == key {
+					steps = maxSteps
 				}
 			}
+			if k == nil || string(k) != key {
+				continue
+			}
+			if p := f.keep(key, v); p != nil {
+				f.arena = append(f.arena, p...)
+				f.ends = append(f.ends, len(f.arena))
+			}
+			k, v = c.Next()
 		}
 		return nil
 	})

@@ -18,7 +18,7 @@ import (
 // makes the same file for the other packages.
 func benchStore(b *testing.B, n int) *Store {
 	b.Helper()
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("dmzmap-bench-%d.db", n))
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("dmzmap-bench-s%d-%d.db", SchemaVersion, n))
 	if _, err := os.Stat(path); err != nil {
 		f, err := os.CreateTemp(os.TempDir(), filepath.Base(path)+".*.partial")
 		if err != nil {

@@ -51,14 +51,10 @@ type entry struct {
 	key                      string // date key (4 bytes) + id
 }
 
-func newEntry(key string, value []byte, crossings []byte) entry {
-	b := value
-	e := entry{key: key, typ: b[0], dir: b[1], sector: b[2], p: decodeRecord(b).point,
+// newEntry returns the entry of key from its records value (indexValue).
+func newEntry(key string, rv []byte) entry {
+	return entry{key: key, typ: rv[0], dir: rv[1], sector: rv[2], p: decodeRecord(rv).point, ncross: rv[recordLen],
 		date: uint32(key[0])<<24 | uint32(key[1])<<16 | uint32(key[2])<<8 | uint32(key[3])}
-	if len(crossings) > 0 {
-		e.ncross = uint8(min(255, 1+strings.Count(string(crossings), "\n")))
-	}
-	return e
 }
 
 func cellOf(p orb.Point) (int32, int32) {
@@ -71,29 +67,24 @@ func newMemIndex() *memIndex {
 	return &memIndex{cells: map[uint64][]entry{}, gridCost: defaultGridCost}
 }
 
-// load fills the index from the date index in tx.
+// load fills the index from the records bucket in tx, or, in a version 1
+// database opened read-only, from its date index and crossings.
 func (ix *memIndex) load(tx *bolt.Tx) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	byDate, crossings := tx.Bucket(bucketByDate), tx.Bucket(bucketCrossings)
-	entries := make([]entry, 0, byDate.Stats().KeyN)
-	cc := crossings.Cursor()
-	ck, cv := cc.First()
-	c := byDate.Cursor()
-	for k, v := c.First(); k != nil; k, v = c.Next() {
-		if len(v) < recordLen {
-			continue
+	var entries []entry
+	add := func(k, rv []byte) error {
+		if len(rv) == recordLen+1 {
+			e := newEntry(string(k), rv)
+			entries = append(entries, e)
+			ix.addCellLocked(e)
 		}
-		for ck != nil && string(ck) < string(k) {
-			ck, cv = cc.Next()
-		}
-		var cs []byte
-		if ck != nil && string(ck) == string(k) {
-			cs = cv
-		}
-		e := newEntry(string(k), v, cs)
-		entries = append(entries, e)
-		ix.addCellLocked(e)
+		return nil
+	}
+	if records := tx.Bucket(bucketRecords); records != nil {
+		records.ForEach(add)
+	} else {
+		eachLegacyRecord(tx, add)
 	}
 	ix.entries = chunked(entries)
 }

@@ -19,13 +19,18 @@ import (
 )
 
 // SchemaVersion is the layout of the database this code reads and writes.
-const SchemaVersion = 1
+// Version 2 added the records bucket; a writable Open of a version 1
+// database fills it once.
+const SchemaVersion = 2
 
 var (
 	bucketMeta      = []byte("meta")
 	bucketIncidents = []byte("incidents") // id → date key (4 bytes)
 	bucketByDate    = []byte("by_date")   // date key (4 bytes) + id → record + encoded Feature
 	bucketCrossings = []byte("crossings") // date key + id → crossing Features, newline-joined
+	// bucketRecords is what the in-memory index loads at Open: small values
+	// in few pages, so that a start reads megabytes, not every Feature.
+	bucketRecords = []byte("records") // date key + id → record + number of crossing points (1 byte)
 
 	keySchema   = []byte("schema")
 	keyChanges  = []byte("changes")
@@ -71,9 +76,7 @@ func Open(path string, mdl *geo.MDL, opt Options) (*Store, error) {
 		return nil, err
 	}
 	if err := db.View(func(tx *bolt.Tx) error {
-		if tx.Bucket(bucketByDate) != nil {
-			s.index.load(tx)
-		}
+		s.index.load(tx)
 		return nil
 	}); err != nil {
 		db.Close()
@@ -105,7 +108,8 @@ func (s *Store) init(readOnly bool) error {
 		if tx.Bucket(bucketMeta) == nil && tx.Bucket(bucketIncidents) == nil && len(bucketNames(tx)) > 0 {
 			return &Error{Kind: KindInternal, Message: fmt.Sprintf("%s is a bbolt file but not a dmzmap database", s.db.Path())}
 		}
-		for _, name := range [][]byte{bucketMeta, bucketIncidents, bucketByDate, bucketCrossings, bucketHistory} {
+		fresh := tx.Bucket(bucketRecords) == nil
+		for _, name := range [][]byte{bucketMeta, bucketIncidents, bucketByDate, bucketCrossings, bucketHistory, bucketRecords} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}
@@ -114,8 +118,62 @@ func (s *Store) init(readOnly bool) error {
 		if meta.Get(keySchema) == nil {
 			return meta.Put(keySchema, []byte(strconv.Itoa(SchemaVersion)))
 		}
-		return check(tx)
+		if err := check(tx); err != nil || !fresh {
+			return err
+		}
+		if err := fillRecords(tx); err != nil {
+			return err
+		}
+		return meta.Put(keySchema, []byte(strconv.Itoa(SchemaVersion)))
 	})
+}
+
+// fillRecords writes the records bucket of a version 1 database from its
+// date index and crossings.
+func fillRecords(tx *bolt.Tx) error {
+	records := tx.Bucket(bucketRecords)
+	records.FillPercent = 1 // written in key order
+	return eachLegacyRecord(tx, func(k, rv []byte) error { return records.Put(k, rv) })
+}
+
+// eachLegacyRecord calls fn with the key and records value of every
+// incident, made from the date index and the crossings: what the records
+// bucket holds since version 2.
+func eachLegacyRecord(tx *bolt.Tx, fn func(k, rv []byte) error) error {
+	byDate, crossings := tx.Bucket(bucketByDate), tx.Bucket(bucketCrossings)
+	if byDate == nil || crossings == nil {
+		return nil
+	}
+	cc := crossings.Cursor()
+	ck, cv := cc.First()
+	c := byDate.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if len(v) < recordLen {
+			continue
+		}
+		for ck != nil && string(ck) < string(k) {
+			ck, cv = cc.Next()
+		}
+		var cs []byte
+		if ck != nil && string(ck) == string(k) {
+			cs = cv
+		}
+		if err := fn(k, indexValue(v, cs)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// indexValue returns the records value of an incident: its record (the
+// first recordLen bytes of value) and how many crossing points it has, at
+// most 255.
+func indexValue(value, crossings []byte) []byte {
+	n := 0
+	if len(crossings) > 0 {
+		n = min(255, 1+bytes.Count(crossings, []byte{'\n'}))
+	}
+	return append(value[:recordLen:recordLen], byte(n))
 }
 
 func bucketNames(tx *bolt.Tx) [][]byte {
@@ -242,14 +300,16 @@ func unindex(tx *bolt.Tx, id string) (indexChange, error) {
 	if k == nil {
 		return ch, nil
 	}
-	byDate := tx.Bucket(bucketByDate)
-	if v := byDate.Get(k); len(v) >= recordLen {
-		ch.old = newEntry(string(k), v, nil)
+	records := tx.Bucket(bucketRecords)
+	if v := records.Get(k); len(v) == recordLen+1 {
+		ch.old = newEntry(string(k), v)
 	}
-	if err := byDate.Delete(k); err != nil {
-		return ch, err
+	for _, b := range [][]byte{bucketRecords, bucketByDate, bucketCrossings} {
+		if err := tx.Bucket(b).Delete(k); err != nil {
+			return ch, err
+		}
 	}
-	return ch, tx.Bucket(bucketCrossings).Delete(k)
+	return ch, nil
 }
 
 // put writes e in tx, replacing any incident with the same id, and returns
@@ -264,7 +324,11 @@ func put(tx *bolt.Tx, e *encoded) (indexChange, error) {
 		return ch, err
 	}
 	k := dateKey(e.in.Date.Key(), e.in.ID)
-	ch.new = newEntry(string(k), e.value, e.crossings)
+	rv := indexValue(e.value, e.crossings)
+	ch.new = newEntry(string(k), rv)
+	if err := tx.Bucket(bucketRecords).Put(k, rv); err != nil {
+		return ch, err
+	}
 	byDate := tx.Bucket(bucketByDate)
 	byDate.FillPercent = fill
 	if err := byDate.Put(k, e.value); err != nil {
@@ -309,7 +373,8 @@ func bump(tx *bolt.Tx, now time.Time) error {
 func (s *Store) SeedIfEmpty(seed func() ([]*Incident, error)) (bool, error) {
 	var empty bool
 	err := s.db.View(func(tx *bolt.Tx) error {
-		empty = tx.Bucket(bucketMeta).Get(keySeeded) == nil && tx.Bucket(bucketIncidents).Stats().KeyN == 0
+		first, _ := tx.Bucket(bucketIncidents).Cursor().First()
+		empty = tx.Bucket(bucketMeta).Get(keySeeded) == nil && first == nil
 		return nil
 	})
 	if err != nil || !empty {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	bolt "go.etcd.io/bbolt"
 	"math/rand/v2"
 	"reflect"
 	"sort"
@@ -370,5 +371,75 @@ func TestCrossingsWindowCountsPoints(t *testing.T) {
 	got, res = collect(Filter{Offset: 2, Text: "zigzag"})
 	if !reflect.DeepEqual(got, want[2:3]) || res.Matched != 3 {
 		t.Errorf("text zigzag offset 2 = %v (%+v), want %v", got, res, want[2:3])
+	}
+}
+
+// TestSchema1Upgrade opens a database of schema version 1, which has no
+// records bucket: read-only it loads its index from the date index; a
+// writable Open fills the records bucket once and records version 2. The
+// queries answer the same all along.
+func TestSchema1Upgrade(t *testing.T) {
+	s, path := openStore(t)
+	if err := s.Put(Generate(600, 11, mdl(t))...); err != nil {
+		t.Fatal(err)
+	}
+	from, to := YearRange(1990, 2010)
+	box := orb.Bound{Min: orb.Point{126.8, 37.8}, Max: orb.Point{127.4, 38.4}}
+	filters := []Filter{{}, {From: from, To: to}, {BBox: &box}, {Types: []Type{TypeCrossing}, Directions: []Direction{NorthToSouth}}}
+	answers := func(s *Store) [][]string {
+		var out [][]string
+		for _, f := range filters {
+			out = append(out, ids(t, s, f))
+		}
+		res, err := s.Crossings(Filter{}, func([]byte) error { return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return append(out, []string{fmt.Sprint(res.Matched)})
+	}
+	want := answers(s)
+	s.Close()
+
+	// Make it a version 1 database.
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		if err := tx.DeleteBucket(bucketRecords); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketMeta).Put(keySchema, []byte("1"))
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	for _, readOnly := range []bool{true, false} {
+		s, err := Open(path, mdl(t), Options{ReadOnly: readOnly})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := answers(s); !reflect.DeepEqual(got, want) {
+			t.Errorf("read-only %v: the answers differ from version 2's", readOnly)
+		}
+		var schema string
+		var records int
+		s.db.View(func(tx *bolt.Tx) error {
+			schema = string(tx.Bucket(bucketMeta).Get(keySchema))
+			if b := tx.Bucket(bucketRecords); b != nil {
+				records = b.Stats().KeyN
+			}
+			return nil
+		})
+		wantSchema, wantRecords := "2", 600
+		if readOnly {
+			wantSchema, wantRecords = "1", 0
+		}
+		if schema != wantSchema || records != wantRecords {
+			t.Errorf("read-only %v: schema %q with %d records, want %q with %d", readOnly, schema, records, wantSchema, wantRecords)
+		}
+		s.Close()
 	}
 }

@@ -17,12 +17,13 @@ const Seed = 42
 
 // SyntheticDB returns the path of a database of n synthetic incidents
 // (data.Generate with Seed), kept in the temporary directory between runs
-// since a million take minutes to write. A missing one is written under a
+// since a million take minutes to write; its name holds the schema
+// version, so that a new layout makes new ones. A missing one is written under a
 // name of its own and renamed into place, so that packages tested at once
 // may ask for it together. Open it read-only, or copy it, to write.
 func SyntheticDB(tb testing.TB, n int) string {
 	tb.Helper()
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("dmzmap-bench-%d.db", n))
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("dmzmap-bench-s%d-%d.db", data.SchemaVersion, n))
 	if _, err := os.Stat(path); err == nil {
 		return path
 	}

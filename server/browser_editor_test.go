@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/dmzmap/dmzmap/data"
 	"github.com/dmzmap/dmzmap/server"
@@ -179,15 +178,6 @@ func TestBrowserEditor(t *testing.T) {
 	ctx := newTab(t, exe, rec.listen, writes.listen)
 	ctx, cancelTime := context.WithTimeout(ctx, 3*time.Minute)
 	defer cancelTime()
-	dialogs := chromedp.Events(ctx, page.JavascriptDialogOpening)
-	go func() {
-		for _, err := range dialogs {
-			if err != nil {
-				return
-			}
-			chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
-		}
-	}()
 
 	do(t, ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(base+"/"))
 	before := settled(t, ctx)

@@ -364,6 +364,17 @@ func newTab(tb testing.TB, exe string, listeners ...func(ev any)) context.Contex
 		cancelTab()
 		cancelAlloc()
 	})
+	// A dialog blocks the page: dismiss any at once (a recorder among the
+	// listeners fails the test for it).
+	dialogs := chromedp.Events(ctx, page.JavascriptDialogOpening)
+	go func() {
+		for _, err := range dialogs {
+			if err != nil {
+				return
+			}
+			chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
+		}
+	}()
 	return ctx
 }
 
@@ -377,16 +388,6 @@ func TestBrowser(t *testing.T) {
 	ctx, cancelTime := context.WithTimeout(ctx, 90*time.Second)
 	defer cancelTime()
 
-	// A dialog blocks the page: dismiss any at once (the recorder fails the test).
-	dialogs := chromedp.Events(ctx, page.JavascriptDialogOpening)
-	go func() {
-		for _, err := range dialogs {
-			if err != nil {
-				return
-			}
-			chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
-		}
-	}()
 
 	viewport := chromedp.EmulateViewport(1280, 860)
 	if err := chromedp.Do(ctx, viewport, chromedp.Navigate(base+"/")); err != nil {

@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"fmt"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -136,6 +137,12 @@ func (s *Server) handleMetrics(c *fiber.Ctx) error {
 			s.log.Warn("metrics: incident count", "err", err)
 		}
 	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b.WriteString("# HELP go_memstats_sys_bytes Bytes of memory the Go runtime has obtained from the system.\n# TYPE go_memstats_sys_bytes gauge\n")
+	fmt.Fprintf(&b, "go_memstats_sys_bytes %d\n", ms.Sys)
+	b.WriteString("# HELP go_memstats_heap_inuse_bytes Bytes in in-use heap spans.\n# TYPE go_memstats_heap_inuse_bytes gauge\n")
+	fmt.Fprintf(&b, "go_memstats_heap_inuse_bytes %d\n", ms.HeapInuse)
 	c.Set(fiber.HeaderContentType, ContentTypeMetrics)
 	return c.Send(b.Bytes())
 }

@@ -360,6 +360,9 @@ func TestMetrics(t *testing.T) {
 	if m["dmzmap_db_size_bytes"] < 4096 {
 		t.Errorf("dmzmap_db_size_bytes = %v", m["dmzmap_db_size_bytes"])
 	}
+	if sys, heap := m["go_memstats_sys_bytes"], m["go_memstats_heap_inuse_bytes"]; heap <= 0 || sys < heap {
+		t.Errorf("go_memstats_sys_bytes = %v, go_memstats_heap_inuse_bytes = %v", sys, heap)
+	}
 	for k := range m {
 		if strings.Contains(k, "2017-11-13-jsa") || strings.Contains(k, "nothing-here") {
 			t.Errorf("a raw path is a label: %s", k)

@@ -75,6 +75,28 @@ func export(b *testing.B, client *http.Client, base, encoding string) (int64, ti
 	return n, time.Since(start)
 }
 
+// goSys returns go_memstats_sys_bytes from base's /metrics, in MB.
+func goSys(b *testing.B, client *http.Client, base string) float64 {
+	b.Helper()
+	res, err := client.Get(base + "/metrics")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer res.Body.Close()
+	sc := bufio.NewScanner(res.Body)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "go_memstats_sys_bytes "); ok {
+			n, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				b.Fatal(err)
+			}
+			return n / 1e6
+		}
+	}
+	b.Fatal("/metrics has no go_memstats_sys_bytes")
+	return 0
+}
+
 // BenchmarkServe runs dmzmap serve as a process of its own on databases of
 // n synthetic incidents and reports:
 //   - first-answer-ms: from starting the process to its first answer of
@@ -84,9 +106,17 @@ func export(b *testing.B, client *http.Client, base, encoding string) (int64, ti
 //   - gzip-export-MB/s: the same export gzipped (as browsers ask for it),
 //     in MB of GeoJSON decoded a second;
 //   - rss-MB: the server's resident memory before the export;
+//   - export-go-sys-growth-MB: how much memory the Go runtime took from the
+//     system while the export ran (go_memstats_sys_bytes of /metrics before
+//     and after: it only grows, so this bounds the export's peak);
+//   - export-anon-rss-growth-MB: the highest anonymous resident memory
+//     (RssAnon, sampled every 5 ms) during the export, above what it was;
 //   - export-peak-rss-growth-MB: how far the export raised the process's
 //     peak resident memory (VmHWM, reset just before the export through
-//     /proc/PID/clear_refs) above rss-MB.
+//     /proc/PID/clear_refs) above rss-MB. This counts the pages of the
+//     database file that bbolt's read-only mmap maps as the export reads
+//     them: page cache, shared and reclaimable, not memory the server
+//     allocates.
 func BenchmarkServe(b *testing.B) {
 	for _, n := range []int{100000, 1000000} {
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
@@ -119,12 +149,30 @@ func BenchmarkServe(b *testing.B) {
 				firstAnswer := time.Since(began)
 
 				pid := c.cmd.Process.Pid
-				rss := procStatus(b, pid, "VmRSS")
+				rss, anon := procStatus(b, pid, "VmRSS"), procStatus(b, pid, "RssAnon")
+				sys := goSys(b, client, base)
 				if err := os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", pid), []byte("5"), 0); err != nil {
 					b.Fatalf("resetting the peak RSS: %v", err)
 				}
+				peakAnon := make(chan float64)
+				stop := make(chan struct{})
+				go func() {
+					peak := anon
+					for {
+						select {
+						case <-stop:
+							peakAnon <- peak
+							return
+						case <-time.After(5 * time.Millisecond):
+							peak = max(peak, procStatus(b, pid, "RssAnon"))
+						}
+					}
+				}()
 				size, elapsed := export(b, client, base, "identity")
+				close(stop)
+				anonGrowth := <-peakAnon - anon
 				peak := procStatus(b, pid, "VmHWM")
+				sysGrowth := goSys(b, client, base) - sys
 				gzSize, gzElapsed := export(b, client, base, "gzip")
 				if gzSize != size {
 					b.Fatalf("the gzip export decodes to %d bytes, the plain one is %d", gzSize, size)
@@ -140,6 +188,8 @@ func BenchmarkServe(b *testing.B) {
 				b.ReportMetric(float64(size)/1e6, "export-MB")
 				b.ReportMetric(rss, "rss-MB")
 				b.ReportMetric(max(peak-rss, 0), "export-peak-rss-growth-MB")
+				b.ReportMetric(anonGrowth, "export-anon-rss-growth-MB")
+				b.ReportMetric(sysGrowth, "export-go-sys-growth-MB")
 			}
 		})
 	}

@@ -388,7 +388,6 @@ func TestBrowser(t *testing.T) {
 	ctx, cancelTime := context.WithTimeout(ctx, 90*time.Second)
 	defer cancelTime()
 
-
 	viewport := chromedp.EmulateViewport(1280, 860)
 	if err := chromedp.Do(ctx, viewport, chromedp.Navigate(base+"/")); err != nil {
 		t.Fatal(err)

@@ -148,22 +148,21 @@ func (f *fetcher) flush() error {
 		f.s.reads.Add(int64(len(f.keys)))
 		// The keys come in order: step the cursor forward to each while
 		// they are near each other, and seek when one is far or behind.
+		// After a seek, one step is tried before the next.
 		var k, v []byte
 		steps := maxSteps
 		for i, key := range f.keys {
-			if i == 0 || k == nil || string(k) > key {
-				k, v = c.Seek([]byte(key))
+			far := i == 0 || k == nil || string(k) > key
+			for n := 0; !far && k != nil && string(k) < key; n++ {
+				if far = n == steps; !far {
+					k, v = c.Next()
+				}
 			}
-			for n := 0; k != nil && string(k) < key; n++ {
-				if n == steps {
-					k, v = c.Seek([]byte(key))
-					steps = 1 // far apart: seek the next one soon too
-					break
-				}
-				k, v = c.Next()
-				if n+1 < steps && string(k) == key {
-					steps = maxSteps
-				}
+			if far {
+				k, v = c.Seek([]byte(key))
+				steps = 1
+			} else {
+				steps = maxSteps
 			}
 			if k == nil || string(k) != key {
 				continue

@@ -49,9 +49,9 @@ type Store struct {
 	db    *bolt.DB
 	mdl   *geo.MDL
 	index *memIndex
-	// update runs a write transaction and, once it has committed, applies
-	// its changes to the index, holding updateMu across both so that the
-	// index follows the commits in their order.
+	// updateMu is held by update across a write transaction and the index
+	// change that follows its commit, so that the index follows the commits
+	// in their order.
 	updateMu sync.Mutex
 	reads    atomic.Int64 // values read by queries, for tests
 }

@@ -8,8 +8,6 @@ import (
 	"io"
 	"math"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -170,7 +168,6 @@ func TestBrowserEditor(t *testing.T) {
 	const token = "editor-test-token-7f3a"
 	st := seededStore(t)
 	base := serve(t, st, server.Config{Token: token})
-	out := artifactDir(t)
 	title := "Editor test crossing " + rand.Text()[:8]
 
 	rec := &recorder{}
@@ -302,13 +299,7 @@ func TestBrowserEditor(t *testing.T) {
 		if a := eval[string](t, ctx, `document.activeElement.id`); a != "ed-src-0-url" {
 			t.Errorf("the summary's link focused #%s", a)
 		}
-		shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(out, "browser-editor-errors.png"), shot, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		saveScreenshot(t, ctx, "browser-editor-errors.png", chromedp.CaptureScreenshot())
 		do(t, ctx, chromedp.Click(chromedp.ID("ed-cancel")))
 		rec.forgetRefusals(422)
 		rec.check(t, base)
@@ -348,13 +339,7 @@ func TestBrowserEditor(t *testing.T) {
 			chromedp.SendKeys(chromedp.ID("ed-tags"), "test, editor"),
 			chromedp.SendKeys(chromedp.ID("ed-reason"), "Added by the browser test"),
 		)
-		shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(out, "browser-editor.png"), shot, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		saveScreenshot(t, ctx, "browser-editor.png", chromedp.CaptureScreenshot())
 		do(t, ctx, chromedp.Click(chromedp.ID("ed-save")))
 		waitFor(t, ctx, fmt.Sprintf(`document.getElementById('details-title')?.textContent === %q && document.getElementById('editor').hidden`, title))
 		s := settled(t, ctx)
@@ -557,13 +542,7 @@ func TestBrowserEditor(t *testing.T) {
 		if got.Width > 390 {
 			t.Errorf("with the editor open the page is %v px wide at 390 px", got.Width)
 		}
-		shot, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.ID("editor")))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(out, "browser-editor-390.png"), shot, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		saveScreenshot(t, ctx, "browser-editor-390.png", chromedp.Screenshot(chromedp.ID("editor")))
 		do(t, ctx, chromedp.Click(chromedp.ID("ed-cancel")))
 		rec.check(t, base)
 	})

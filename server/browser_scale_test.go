@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,7 +11,6 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-	"github.com/dmzmap/dmzmap/data"
 	"github.com/dmzmap/dmzmap/data/datatest"
 	"github.com/dmzmap/dmzmap/server"
 )
@@ -71,15 +69,7 @@ func checkList(t *testing.T, ctx context.Context, base string, s snapshot) {
 // few enough, and keep the count and the list in agreement with the API.
 func TestBrowserAtScale(t *testing.T) {
 	exe := chromium(t)
-	mdl, err := data.LoadMDL()
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := data.Open(filepath.Join(t.TempDir(), "scale.db"), mdl, data.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := emptyStore(t)
 	if err := st.AddSynthetic(context.Background(), scaleN, datatest.Seed); err != nil {
 		t.Fatal(err)
 	}

@@ -66,6 +66,19 @@ func artifactDir(t *testing.T) string {
 	return dir
 }
 
+// saveScreenshot writes the image that shot takes to name in the
+// artifact directory.
+func saveScreenshot(t *testing.T, ctx context.Context, name string, shot chromedp.Action[[]byte]) {
+	t.Helper()
+	b, err := chromedp.Run(ctx, shot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(artifactDir(t), name), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // startServer serves the seed dataset and the markup probe from a store in
 // t.TempDir() on a random loopback port, and returns its base URL.
 func startServer(t *testing.T) string {
@@ -87,8 +100,8 @@ func startServer(t *testing.T) string {
 	return serve(t, st, server.Config{})
 }
 
-// seededStore opens a new store in tb.TempDir() holding the seed dataset.
-func seededStore(tb testing.TB) *data.Store {
+// emptyStore opens a new, empty store in tb.TempDir().
+func emptyStore(tb testing.TB) *data.Store {
 	tb.Helper()
 	mdl, err := data.LoadMDL()
 	if err != nil {
@@ -99,7 +112,14 @@ func seededStore(tb testing.TB) *data.Store {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { st.Close() })
-	if _, err := st.SeedIfEmpty(func() ([]*data.Incident, error) { return data.SeedIncidents(mdl) }); err != nil {
+	return st
+}
+
+// seededStore opens a new store in tb.TempDir() holding the seed dataset.
+func seededStore(tb testing.TB) *data.Store {
+	tb.Helper()
+	st := emptyStore(tb)
+	if _, err := st.SeedIfEmpty(func() ([]*data.Incident, error) { return data.SeedIncidents(st.MDL()) }); err != nil {
 		tb.Fatal(err)
 	}
 	return st
@@ -381,7 +401,6 @@ func newTab(tb testing.TB, exe string, listeners ...func(ev any)) context.Contex
 func TestBrowser(t *testing.T) {
 	exe := chromium(t)
 	base := startServer(t)
-	out := artifactDir(t)
 
 	rec := &recorder{}
 	ctx := newTab(t, exe, rec.listen)
@@ -417,13 +436,7 @@ func TestBrowser(t *testing.T) {
 		if layers["MultiPolygon"] == 0 || layers["LineString"] == 0 || layers["dmz"] == 0 {
 			t.Errorf("vector layers drawn: %v; want land (MultiPolygon), the MDL (LineString) and the DMZ band (dmz)", layers)
 		}
-		shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(out, "browser-page.png"), shot, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		saveScreenshot(t, ctx, "browser-page.png", chromedp.CaptureScreenshot())
 		if got := eval[int](t, ctx, domMarkerCount); got != s.Matched {
 			t.Errorf("the DOM shows %d markers (clusters counted by their number), want %d", got, s.Matched)
 		}
@@ -662,13 +675,7 @@ func TestBrowser(t *testing.T) {
 		if got.Filters.Width < 380 || got.Filters.Top < got.Map.Top+got.Map.Height || got.Slider.Width < 200 {
 			t.Errorf("filters at 390 px: %+v (slider %+v); want them full width under the map", got.Filters, got.Slider)
 		}
-		shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(out, "browser-page-390.png"), shot, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		saveScreenshot(t, ctx, "browser-page-390.png", chromedp.FullScreenshot(100))
 		rec.check(t, base)
 	})
 }

@@ -3,9 +3,12 @@ package server
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"math"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -393,5 +396,59 @@ func TestMetrics(t *testing.T) {
 func TestLabelValueEscapes(t *testing.T) {
 	if got, want := labelValue("a\\b\"c\nd"), `"a\\b\"c\nd"`; got != want {
 		t.Errorf("labelValue = %s, want %s", got, want)
+	}
+}
+
+// TestWriteTimeoutCutsStalledReader serves an export of 20,000 incidents
+// with a write timeout of half a second: a client that reads gets it whole;
+// for one that stops reading, the export stops after the timeout (and with
+// it its read transaction), the client never gets the rest, and the server
+// goes on serving.
+func TestWriteTimeoutCutsStalledReader(t *testing.T) {
+	s, store, logs := newConfigServer(t, Config{WriteTimeout: 500 * time.Millisecond}, nil)
+	if err := store.AddSynthetic(context.Background(), 20000, 1); err != nil {
+		t.Fatal(err)
+	}
+	addr := listen(t, s)
+	res, err := http.Get("http://" + addr + "/api/export.geojson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole, err := io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	if err != nil || whole < 10<<20 {
+		t.Fatalf("a reading client got %d bytes, %v; want the whole export, over 10 MB", whole, err)
+	}
+	if strings.Contains(logs.String(), "export stopped") {
+		t.Fatalf("the whole export logged a stop:\n%s", logs)
+	}
+
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.(*net.TCPConn).SetReadBuffer(16 << 10)
+	if _, err := io.WriteString(conn, "GET /api/export.geojson HTTP/1.1\r\nHost: dmzmap\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	began := time.Now()
+	for !strings.Contains(logs.String(), "export stopped") {
+		if time.Since(began) > 10*time.Second {
+			t.Fatalf("the export to a client that reads nothing did not stop:\n%s", logs)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if took := time.Since(began); took < 400*time.Millisecond {
+		t.Errorf("the export stopped after %v, before the write timeout", took)
+	}
+	conn.SetReadDeadline(time.Now().Add(2 * time.Second))
+	if got, _ := io.Copy(io.Discard, conn); got >= whole {
+		t.Errorf("a client that stopped reading still got %d bytes of %d", got, whole)
+	}
+	if r, err := http.Get("http://" + addr + "/healthz"); err != nil || r.StatusCode != http.StatusOK {
+		t.Fatalf("after the cut /healthz: %v, %v", r, err)
+	} else {
+		r.Body.Close()
 	}
 }

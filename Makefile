@@ -1,4 +1,4 @@
-# make test installs what the tests need (Chromium, GDAL) on Debian or
+# make test installs what the tests need (Chromium, GDAL, nginx…) on Debian or
 # Ubuntu when it is missing, then vets and runs every test.
 
 GO  ?= go
@@ -16,17 +16,24 @@ test: deps fuzz
 	$(GO) test -count=1 ./...
 
 # Chromium drives the browser tests; GDAL's ogrinfo and ogr2ogr read the API
-# as an independent client. Debian names the browser chromium; Ubuntu only
-# has chromium-browser.
+# as an independent client; nginx runs deploy/nginx.conf in front of the
+# binary; systemd-analyze checks deploy/dmzmap.service; podman builds the
+# Dockerfile. Debian names the browser chromium; Ubuntu only has
+# chromium-browser. DEPS_CMDS are the commands that must be there, DEPS_PKGS
+# the packages that bring them.
+DEPS_CMDS := chromium ogrinfo nginx systemd-analyze podman
+DEPS_PKGS := gdal-bin nginx systemd podman
+
 deps:
-	@if command -v chromium >/dev/null 2>&1 && command -v ogrinfo >/dev/null 2>&1; then \
-		echo "deps: chromium and ogrinfo are installed"; \
+	@missing=; for c in $(DEPS_CMDS); do command -v $$c >/dev/null 2>&1 || [ -x /usr/sbin/$$c ] || missing="$$missing $$c"; done; \
+	if [ -z "$$missing" ]; then \
+		echo "deps: $(DEPS_CMDS) are installed"; \
 	else \
-		set -e; \
+		set -e; echo "deps: installing for$$missing"; \
 		sudo=; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
 		$$sudo $(APT) update; \
 		browser=chromium; apt-cache show chromium >/dev/null 2>&1 || browser=chromium-browser; \
-		$$sudo env DEBIAN_FRONTEND=noninteractive $(APT) install -y $$browser gdal-bin; \
+		$$sudo env DEBIAN_FRONTEND=noninteractive $(APT) install -y $$browser $(DEPS_PKGS); \
 	fi
 
 run:

@@ -21,8 +21,8 @@ test: deps fuzz
 # Dockerfile. Debian names the browser chromium; Ubuntu only has
 # chromium-browser. DEPS_CMDS are the commands that must be there, DEPS_PKGS
 # the packages that bring them.
-DEPS_CMDS := chromium ogrinfo nginx systemd-analyze podman
-DEPS_PKGS := gdal-bin nginx systemd podman
+DEPS_CMDS := chromium ogrinfo nginx systemd-analyze podman busybox
+DEPS_PKGS := gdal-bin nginx systemd podman busybox-static
 
 deps:
 	@missing=; for c in $(DEPS_CMDS); do command -v $$c >/dev/null 2>&1 || [ -x /usr/sbin/$$c ] || missing="$$missing $$c"; done; \

@@ -58,12 +58,13 @@ func exitCode(err error) int {
 type command func(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error
 
 var commands = map[string]command{
-	"import":   runImport,
-	"export":   runExport,
-	"validate": runValidate,
-	"backup":   runBackup,
-	"restore":  runRestore,
-	"gen":      runGen,
+	"import":      runImport,
+	"export":      runExport,
+	"validate":    runValidate,
+	"backup":      runBackup,
+	"restore":     runRestore,
+	"gen":         runGen,
+	"healthcheck": runHealthcheck,
 }
 
 // newFlags returns a flag set for the subcommand name whose -h prints the

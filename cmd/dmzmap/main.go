@@ -54,6 +54,7 @@ Commands:
   backup     copy the database, consistently, even while the server runs (then through its /api/backup)
   restore    replace the database with a backup (the server must be stopped)
   gen        fill a database with synthetic incidents, for benchmarks
+  healthcheck  exit 0 if a running server's /healthz answers 200 (a container's HEALTHCHECK)
   help       print this
 
 Run "dmzmap COMMAND -h" for the flags of a command.

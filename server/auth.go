@@ -12,12 +12,22 @@ import (
 // writesOff is the detail of the 403 every write gets when no token is set.
 const writesOff = "writes are switched off on this server: start dmzmap with --token-file FILE or DMZMAP_TOKEN to enable them"
 
+// replicaRefusal is the detail of the 403 every write gets on a replica.
+func replicaRefusal(primary string) string {
+	return "this server is a read-only replica of " + primary + ": send writes (and backups) to " + primary
+}
+
 // authorize returns the handler that lets a write through only with the
 // bearer token of Config.Token. With no token set every write is refused
 // (403); a missing or wrong token is a 401 with WWW-Authenticate. The token
 // is compared as a SHA-256 digest in constant time, so neither its bytes
 // nor its length leak through timing, and it is never logged.
 func (s *Server) authorize() fiber.Handler {
+	if s.cfg.Primary != "" {
+		return func(c *fiber.Ctx) error {
+			return &data.Error{Kind: data.KindForbidden, Message: replicaRefusal(s.cfg.Primary)}
+		}
+	}
 	if s.cfg.Token == "" {
 		return func(c *fiber.Ctx) error {
 			return &data.Error{Kind: data.KindForbidden, Message: writesOff}

@@ -1,14 +1,30 @@
 package server
 
 import (
+	"time"
+
 	"github.com/dmzmap/dmzmap/data"
 	"github.com/gofiber/fiber/v2"
 )
 
 // GET /readyz
 func (s *Server) handleReady(c *fiber.Ctx) error {
-	if _, err := s.store.Version(); err != nil {
+	v, err := s.store.Version()
+	if err != nil {
 		return &data.Error{Kind: data.KindUnavailable, Err: err, Message: "not ready: the database is not answering"}
 	}
-	return c.JSON(fiber.Map{"status": "ready"})
+	answer := fiber.Map{"status": "ready", "changes": v.Changes}
+	if s.cfg.Replica != nil {
+		st := s.cfg.Replica()
+		r := fiber.Map{"primary": st.Primary, "copied": st.Copied.UTC().Format(time.RFC3339),
+			"age_seconds": int64(s.now().Sub(st.Copied).Seconds())}
+		if !st.Checked.IsZero() {
+			r["checked"] = st.Checked.UTC().Format(time.RFC3339)
+		}
+		if st.LastError != "" {
+			r["last_error"] = st.LastError
+		}
+		answer["replica"] = r
+	}
+	return c.JSON(answer)
 }

@@ -61,6 +61,19 @@ type Config struct {
 	// Token is the bearer token that writes, imports and backups must
 	// carry; empty switches them off (they answer 403).
 	Token string
+	// Primary is set on a read-only replica: the URL of the server that
+	// takes the writes, named in the 403 every write gets here.
+	Primary string
+	// Replica reports, on a replica, the state of its copy for /readyz.
+	Replica func() ReplicaStatus
+}
+
+// ReplicaStatus is what /readyz says of a replica's copy of the primary.
+type ReplicaStatus struct {
+	Primary   string    // the primary's URL
+	Copied    time.Time // when the copy served now was made; zero before the first
+	Checked   time.Time // the last time the primary answered
+	LastError string    // why the last attempt to follow failed, if it did
 }
 
 // DefaultMaxLimit is Config.MaxLimit's default.

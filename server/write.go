@@ -60,9 +60,19 @@ func (s *Server) writeRoutes(api fiber.Router) {
 func (s *Server) editor() (Editor, error) {
 	ed, ok := s.store.(Editor)
 	if !ok {
-		return nil, &data.Error{Kind: data.KindForbidden, Message: "this server's store is read-only"}
+		msg := "this server's store is read-only"
+		if s.cfg.Primary != "" {
+			msg = replicaRefusal(s.cfg.Primary)
+		}
+		return nil, &data.Error{Kind: data.KindForbidden, Message: msg}
 	}
 	return ed, nil
+}
+
+// historian is what the history route needs of the store; a replica has
+// it too.
+type historian interface {
+	History(id string) ([]data.Revision, error)
 }
 
 // unprocessableError is a data.Error of kind invalid about a body that was
@@ -377,9 +387,9 @@ func newID(in *data.Incident) string {
 
 // GET /api/incidents/{id}/history
 func (s *Server) handleIncidentHistory(c *fiber.Ctx) error {
-	ed, err := s.editor()
-	if err != nil {
-		return err
+	ed, ok := s.store.(historian)
+	if !ok {
+		return &data.Error{Kind: data.KindNotFound, Message: "this server keeps no history"}
 	}
 	id, err := incidentID(c)
 	if err != nil {

@@ -115,6 +115,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}
 	writeRate := flags.Int("write-rate", defRate, "the most writes one client address may make a minute; more get 429 (0: no limit; env DMZMAP_WRITE_RATE)")
 	readToken := tokenFlag(flags, getenv)
+	followURL := flags.String("follow", getenv("DMZMAP_FOLLOW"), "run as a read-only replica of the dmzmap at this URL, keeping --db a copy of its database (fetched through its /api/backup with the --token-file token; env DMZMAP_FOLLOW)")
+	defInterval, err := time.ParseDuration(env(getenv, "DMZMAP_FOLLOW_INTERVAL", "5s"))
+	if err != nil {
+		return fmt.Errorf("DMZMAP_FOLLOW_INTERVAL: %v", err)
+	}
+	followInterval := flags.Duration("follow-interval", defInterval, "how often a replica asks the primary whether it changed (env DMZMAP_FOLLOW_INTERVAL)")
 	if err := flags.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -130,6 +136,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}
 	if *writeRate < 0 {
 		return usagef("--write-rate %d: want 0 (no limit) or more", *writeRate)
+	}
+	if *followURL != "" && !strings.HasPrefix(*followURL, "http://") && !strings.HasPrefix(*followURL, "https://") {
+		return usagef("--follow %q: want the primary's http:// or https:// URL", *followURL)
+	}
+	if *followInterval <= 0 {
+		return usagef("--follow-interval %v: want a positive duration", *followInterval)
 	}
 
 	var handler slog.Handler
@@ -147,12 +159,19 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if err != nil {
 		return err
 	}
+	cfg := server.Config{Assets: assets.FS, Token: token, WriteRateLimit: *writeRate}
+	if *followURL != "" {
+		return serveReplica(ctx, *followURL, readToken, *followInterval, dbTimeout, mdl, logger, *addr, *db, cfg)
+	}
 	store, err := data.Open(*db, mdl, data.Options{Timeout: dbTimeout})
 	if err != nil {
 		return err
 	}
-	cfg := server.Config{Assets: assets.FS, Token: token, WriteRateLimit: *writeRate}
-	err = listen(ctx, store, mdl, logger, *addr, *db, cfg)
+	err = seed(store, mdl, logger, *db)
+	if err == nil {
+		logger.Info("writes", "enabled", cfg.Token != "", "per_client_per_minute", cfg.WriteRateLimit)
+		err = listen(ctx, server.New(store, mdl, logger, cfg), logger, *addr, *db)
+	}
 	if cerr := store.Close(); cerr != nil && err == nil {
 		err = fmt.Errorf("closing %s: %w", *db, cerr)
 	}
@@ -162,9 +181,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	return err
 }
 
-// listen seeds store if it is new, then serves it on addr until ctx ends,
-// and shuts the server down gracefully.
-func listen(ctx context.Context, store *data.Store, mdl *geo.MDL, logger *slog.Logger, addr, db string, cfg server.Config) error {
+// seed fills store with the curated incidents if it is new.
+func seed(store *data.Store, mdl *geo.MDL, logger *slog.Logger, db string) error {
 	seeded, err := store.SeedIfEmpty(func() ([]*data.Incident, error) { return data.SeedIncidents(mdl) })
 	if err != nil {
 		return fmt.Errorf("seeding %s: %w", db, err)
@@ -173,9 +191,38 @@ func listen(ctx context.Context, store *data.Store, mdl *geo.MDL, logger *slog.L
 		n, _ := store.Count()
 		logger.Info("seeded the database", "db", db, "incidents", n)
 	}
+	return nil
+}
 
-	srv := server.New(store, mdl, logger, cfg)
-	logger.Info("writes", "enabled", cfg.Token != "", "per_client_per_minute", cfg.WriteRateLimit)
+// serveReplica serves a read-only copy of the primary's database at db,
+// kept current by a follower, until ctx ends.
+func serveReplica(ctx context.Context, primary string, token func() (string, error), interval, dbTimeout time.Duration,
+	mdl *geo.MDL, logger *slog.Logger, addr, db string, cfg server.Config) error {
+	f := newFollower(primary, token, db, interval, dbTimeout, mdl, logger)
+	if err := f.open(ctx); err != nil {
+		return err
+	}
+	cfg.Token = "" // a replica takes no writes; the token is for the primary's backups
+	cfg.Primary = f.primary
+	cfg.Replica = f.Status
+	followCtx, stopFollowing := context.WithCancel(ctx)
+	following := make(chan struct{})
+	go func() { f.run(followCtx); close(following) }()
+	logger.Info("replica", "primary", f.primary, "interval", interval.String())
+	err := listen(ctx, server.New(f.replica, mdl, logger, cfg), logger, addr, db)
+	stopFollowing()
+	<-following
+	if cerr := f.replica.Close(); cerr != nil && err == nil {
+		err = fmt.Errorf("closing %s: %w", db, cerr)
+	}
+	if err == nil {
+		logger.Info("stopped", "db", db)
+	}
+	return err
+}
+
+// listen serves srv on addr until ctx ends, and shuts it down gracefully.
+func listen(ctx context.Context, srv *server.Server, logger *slog.Logger, addr, db string) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err

@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -37,7 +38,7 @@ type proxyFront struct {
 // origin and its paths moved into a temporary directory. Every place the
 // test rewrites must be in the file once, so that the test fails when the
 // operator's file drifts from what it checks.
-func startNginx(t *testing.T, origin string) *proxyFront {
+func startNginx(t testing.TB, origin string) *proxyFront {
 	t.Helper()
 	bin, err := exec.LookPath("nginx")
 	if err != nil {
@@ -117,7 +118,7 @@ func startNginx(t *testing.T, origin string) *proxyFront {
 }
 
 // freePort returns a loopback TCP port that was free a moment ago.
-func freePort(t *testing.T) int {
+func freePort(t testing.TB) int {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -446,4 +447,74 @@ func TestNginxCachesASpike(t *testing.T) {
 			t.Errorf("the access log shows %d cache hits, want most of the spike", hits)
 		}
 	})
+}
+
+// spikeLoad sends GETs of urls, in turn, from clients connections for d
+// (at most max requests), and returns the requests a second and the 99th
+// percentile latency.
+func spikeLoad(b *testing.B, base string, urls []string, clients int, d time.Duration, max int64) (perSecond float64, p99 time.Duration) {
+	b.Helper()
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
+	var next, failed atomic.Int64
+	lat := make([][]time.Duration, clients)
+	deadline := time.Now().Add(d)
+	began := time.Now()
+	var wg sync.WaitGroup
+	for w := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for time.Now().Before(deadline) {
+				i := next.Add(1) - 1
+				if i >= max {
+					return
+				}
+				req, _ := http.NewRequest(http.MethodGet, base+urls[i%int64(len(urls))], nil)
+				req.Header.Set("Accept-Encoding", "gzip")
+				t0 := time.Now()
+				res, err := client.Do(req)
+				if err != nil {
+					failed.Add(1)
+					continue
+				}
+				io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				if res.StatusCode != http.StatusOK {
+					failed.Add(1)
+				}
+				lat[w] = append(lat[w], time.Since(t0))
+			}
+		}()
+	}
+	wg.Wait()
+	took := time.Since(began)
+	var all []time.Duration
+	for _, l := range lat {
+		all = append(all, l...)
+	}
+	if n := failed.Load(); n > 0 {
+		b.Fatalf("%d requests failed", n)
+	}
+	slices.Sort(all)
+	return float64(len(all)) / took.Seconds(), all[len(all)*99/100]
+}
+
+// BenchmarkNginxSpike compares the 50 spike URLs at 64 connections through
+// nginx (deploy/nginx.conf) with the origin alone, in one run: requests a
+// second and p99 of each, and the ratio.
+func BenchmarkNginxSpike(b *testing.B) {
+	db := filepath.Join(b.TempDir(), "spike.db")
+	_, origin := serveChild(b, childEnv(), "--db", db)
+	front := startNginx(b, origin)
+	urls := spikeURLs()
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	for b.Loop() {
+		originRate, originP99 := spikeLoad(b, "http://"+origin, urls, 64, 5*time.Second, 500000)
+		proxyRate, proxyP99 := spikeLoad(b, "http://"+front.addr, urls, 64, 5*time.Second, 500000)
+		b.ReportMetric(originRate, "origin-req/s")
+		b.ReportMetric(ms(originP99), "origin-p99-ms")
+		b.ReportMetric(proxyRate, "nginx-req/s")
+		b.ReportMetric(ms(proxyP99), "nginx-p99-ms")
+		b.ReportMetric(proxyRate/originRate, "nginx/origin")
+	}
 }

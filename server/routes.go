@@ -28,6 +28,8 @@ func (s *Server) routes() {
 	api.Get("/export.csv", s.handleExport)
 	api.Get("/export.kml", s.handleExport)
 	api.Get("/export", s.handleExport)
+	api.Get("/feed.atom", s.handleFeedAtom)
+	api.Get("/feed.json", s.handleFeedJSON)
 
 	s.ogcRoutes()
 

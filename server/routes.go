@@ -8,7 +8,8 @@ import (
 func (s *Server) routes() {
 	app := s.app
 	s.useMiddleware()
-	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
+	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed,
+		Next: func(c *fiber.Ctx) bool { return c.Path() == "/api/events" }})) // a compressor would hold events back
 	app.Use(s.handleCache)
 
 	app.Get("/healthz", s.handleHealth)
@@ -30,6 +31,7 @@ func (s *Server) routes() {
 	api.Get("/export", s.handleExport)
 	api.Get("/feed.atom", s.handleFeedAtom)
 	api.Get("/feed.json", s.handleFeedJSON)
+	api.Get("/events", s.handleEvents)
 
 	s.ogcRoutes()
 

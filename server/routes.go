@@ -19,6 +19,8 @@ func (s *Server) routes() {
 	api := app.Group("/api")
 	api.Get("/incidents", s.handleIncidents)
 	api.Get("/incidents/:id", s.handleIncidentGet)
+	api.Get("/incidents/:id/cite", s.handleIncidentCite)
+	api.Get("/cite", s.handleCite)
 	s.writeRoutes(api)
 	api.Get("/mdl", s.handleMDL)
 	api.Get("/dmz", s.handleDMZ)

@@ -20,6 +20,8 @@ func (s *Server) routes() {
 	api.Get("/incidents", s.handleIncidents)
 	api.Get("/incidents/:id", s.handleIncidentGet)
 	api.Get("/incidents/:id/cite", s.handleIncidentCite)
+	api.Get("/incidents/:id/map.png", s.handleIncidentMap)
+	api.Get("/map.png", s.handleMapImage)
 	api.Get("/cite", s.handleCite)
 	s.writeRoutes(api)
 	api.Get("/mdl", s.handleMDL)

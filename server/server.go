@@ -81,6 +81,7 @@ type Server struct {
 	answers    answerCache
 	metrics    *metrics
 	events     *eventHub // nil when the store keeps no change log
+	land       land      // the basemap's land, for map images
 }
 
 // New returns a Server answering from store and mdl and logging to logger

@@ -39,6 +39,7 @@ func (s *Server) routes() {
 
 	s.ogcRoutes()
 
+	app.Get("/incidents/:id", s.handleIncidentPage)
 	app.Get("/", s.handleIndex)
 	app.Get("/static/*", s.handleStatic)
 }

@@ -194,4 +194,3 @@ func dateText(d data.Date) string {
 	}
 	return fmt.Sprintf("%d %s %d", d.Day, months[d.Month], d.Year)
 }
-

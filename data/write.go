@@ -125,6 +125,9 @@ func (s *Store) write(tx *bolt.Tx, in *Incident, mode Mode, ifMatch, reason stri
 	}
 	err = appendRevision(tx, in.ID, Revision{Time: at, Action: action, Reason: reason,
 		Changed: changedProperties(old, e.feature()), ETag: etag, Feature: e.feature()})
+	if err == nil {
+		err = logChange(tx, in.ID, action, at)
+	}
 	return etag, ch, err
 }
 
@@ -206,6 +209,9 @@ func (s *Store) Delete(id, ifMatch, reason string) error {
 			return nil, err
 		}
 		if err := appendRevision(tx, id, Revision{Time: at, Action: ActionDelete, Reason: reason, Changed: []string{}}); err != nil {
+			return nil, err
+		}
+		if err := logChange(tx, id, ActionDelete, at); err != nil {
 			return nil, err
 		}
 		return []indexChange{ch}, bump(tx, at)

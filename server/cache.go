@@ -68,7 +68,7 @@ func (s *Server) handleCache(c *fiber.Ctx) error {
 	}
 	p := c.Path()
 	data := strings.HasPrefix(p, "/api/") || p == "/ogc" || strings.HasPrefix(p, "/ogc/")
-	if !data || p == "/api/backup" {
+	if !data || p == "/api/backup" || p == "/api/events" {
 		if err := c.Next(); err != nil {
 			return err
 		}

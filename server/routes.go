@@ -8,7 +8,8 @@ import (
 func (s *Server) routes() {
 	app := s.app
 	s.useMiddleware()
-	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
+	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed,
+		Next: func(c *fiber.Ctx) bool { return c.Path() == "/api/events" }})) // a compressor would hold events back
 	app.Use(s.handleCache)
 
 	app.Get("/healthz", s.handleHealth)
@@ -18,6 +19,10 @@ func (s *Server) routes() {
 	api := app.Group("/api")
 	api.Get("/incidents", s.handleIncidents)
 	api.Get("/incidents/:id", s.handleIncidentGet)
+	api.Get("/incidents/:id/cite", s.handleIncidentCite)
+	api.Get("/incidents/:id/map.png", s.handleIncidentMap)
+	api.Get("/map.png", s.handleMapImage)
+	api.Get("/cite", s.handleCite)
 	s.writeRoutes(api)
 	api.Get("/mdl", s.handleMDL)
 	api.Get("/dmz", s.handleDMZ)
@@ -28,9 +33,13 @@ func (s *Server) routes() {
 	api.Get("/export.csv", s.handleExport)
 	api.Get("/export.kml", s.handleExport)
 	api.Get("/export", s.handleExport)
+	api.Get("/feed.atom", s.handleFeedAtom)
+	api.Get("/feed.json", s.handleFeedJSON)
+	api.Get("/events", s.handleEvents)
 
 	s.ogcRoutes()
 
+	app.Get("/incidents/:id", s.handleIncidentPage)
 	app.Get("/", s.handleIndex)
 	app.Get("/static/*", s.handleStatic)
 }

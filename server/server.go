@@ -93,6 +93,8 @@ type Server struct {
 	webPage    webPage
 	answers    answerCache
 	metrics    *metrics
+	events     *eventHub // nil when the store keeps no change log
+	land       land      // the basemap's land, for map images
 }
 
 // New returns a Server answering from store and mdl and logging to logger
@@ -117,6 +119,9 @@ func New(store Store, mdl *geo.MDL, logger *slog.Logger, cfg Config) *Server {
 		cfg.IdleTimeout = 2 * time.Minute
 	}
 	s := &Server{store: store, mdl: mdl, log: logger, cfg: cfg, now: time.Now, metrics: newMetrics()}
+	if log, ok := store.(changeLog); ok {
+		s.events = newEventHub(log)
+	}
 	s.mdlFeature = mdlFeature(mdl)
 	s.dmz = dmzCollection(mdl)
 	s.app = fiber.New(fiber.Config{
@@ -140,4 +145,9 @@ func (s *Server) Listen(ln net.Listener) error { return s.app.Listener(ln) }
 
 // Shutdown stops accepting connections and waits for the requests in
 // flight to finish, or for ctx to end.
-func (s *Server) Shutdown(ctx context.Context) error { return s.app.ShutdownWithContext(ctx) }
+func (s *Server) Shutdown(ctx context.Context) error {
+	if s.events != nil {
+		s.events.close() // event streams never end by themselves
+	}
+	return s.app.ShutdownWithContext(ctx)
+}

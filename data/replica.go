@@ -179,3 +179,24 @@ func (r *Replica) History(id string) ([]Revision, error) {
 	defer c.release()
 	return c.st.History(id)
 }
+
+// Changes is Store.Changes on the copy served now.
+func (r *Replica) Changes(after uint64, limit int) ([]Change, error) {
+	c := r.acquire()
+	defer c.release()
+	return c.st.Changes(after, limit)
+}
+
+// RecentChanges is Store.RecentChanges on the copy served now.
+func (r *Replica) RecentChanges(limit int, keep func(Change) bool) ([]Change, error) {
+	c := r.acquire()
+	defer c.release()
+	return c.st.RecentChanges(limit, keep)
+}
+
+// LastChange is Store.LastChange of the copy served now.
+func (r *Replica) LastChange() (uint64, error) {
+	c := r.acquire()
+	defer c.release()
+	return c.st.LastChange()
+}

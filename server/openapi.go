@@ -434,8 +434,9 @@ func openAPIDocument(maxLimit int) obj {
 			{"name": "Export", "description": "Downloads."},
 			{"name": "Editing", "description": "Writes, with the bearer token the server is started with (--token-file or DMZMAP_TOKEN); without one, writes are a 403."},
 			{"name": "Service", "description": "The page and the health check."},
+			{"name": "Publishing", "description": "Pages, map images, citations, feeds and live events, for sharing and embedding."},
 		},
-		"paths": paths,
+		"paths": oaMerge(paths, publishPaths(apiFilters)),
 		"components": obj{
 			"parameters": parameters,
 			"responses":  responses,

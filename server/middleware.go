@@ -83,8 +83,12 @@ func setSecurityHeaders(c *fiber.Ctx) {
 // middleware runs (a body over the limit, headers too large, a timeout).
 func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	setSecurityHeaders(c)
+	observed := c.Locals(observedKey) != nil
+	if !observed {
+		err = edgeError(c, err)
+	}
 	herr := s.handleError(c, err)
-	if c.Locals(observedKey) == nil {
+	if !observed {
 		s.record(c, 0)
 	}
 	return herr

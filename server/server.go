@@ -116,6 +116,9 @@ func New(store Store, mdl *geo.MDL, logger *slog.Logger, cfg Config) *Server {
 		IdleTimeout:           cfg.IdleTimeout,
 	})
 	s.routes()
+	srv := s.app.Server()
+	srv.Handler = s.guardEdge(srv.Handler)
+	srv.SecureErrorLogMessage = true
 	return s
 }
 

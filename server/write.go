@@ -76,7 +76,7 @@ func (e *unprocessableError) Unwrap() error { return e.err }
 // other errors (malformed JSON or CSV among them) pass unchanged.
 func unprocessable(err error) error {
 	var de *data.Error
-	if errors.As(err, &de) && de.Kind == data.KindInvalid && len(de.Fields) > 0 {
+	if errors.As(err, &de) && de.Kind == data.KindInvalid && len(de.Fields) > 0 && !errors.Is(de, data.ErrMalformedJSON) {
 		return &unprocessableError{de}
 	}
 	return err

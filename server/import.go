@@ -48,7 +48,7 @@ func (s *Server) handleImport(c *fiber.Ctx) error {
 		return unprocessable(err)
 	}
 	if !res.DryRun {
-		s.log.Info("import", "created", res.Created, "updated", res.Updated, "ip", c.IP())
+		s.log.Info("import", "created", res.Created, "updated", res.Updated, "ip", s.clientIP(c))
 	}
 	return c.JSON(res)
 }

@@ -208,7 +208,7 @@ func (s *Server) handleIncidentCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return unprocessable(err)
 	}
-	s.log.Info("incident created", "id", in.ID, "ip", c.IP())
+	s.log.Info("incident created", "id", in.ID, "ip", s.clientIP(c))
 	c.Location("/api/incidents/" + in.ID)
 	return s.sendIncident(c, ed, in.ID, etag, fiber.StatusCreated)
 }
@@ -251,7 +251,7 @@ func (s *Server) handleIncidentPut(c *fiber.Ctx) error {
 	if err != nil {
 		return unprocessable(err)
 	}
-	s.log.Info("incident replaced", "id", id, "ip", c.IP())
+	s.log.Info("incident replaced", "id", id, "ip", s.clientIP(c))
 	return s.sendIncident(c, ed, id, etag, fiber.StatusOK)
 }
 
@@ -296,7 +296,7 @@ func (s *Server) handleIncidentPatch(c *fiber.Ctx) error {
 	if err != nil {
 		return unprocessable(err)
 	}
-	s.log.Info("incident patched", "id", id, "ip", c.IP())
+	s.log.Info("incident patched", "id", id, "ip", s.clientIP(c))
 	return s.sendIncident(c, ed, id, etag, fiber.StatusOK)
 }
 
@@ -321,7 +321,7 @@ func (s *Server) handleIncidentDelete(c *fiber.Ctx) error {
 	if err := ed.Delete(id, match, reason); err != nil {
 		return err
 	}
-	s.log.Info("incident deleted", "id", id, "ip", c.IP())
+	s.log.Info("incident deleted", "id", id, "ip", s.clientIP(c))
 	return c.SendStatus(fiber.StatusNoContent)
 }
 

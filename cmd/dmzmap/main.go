@@ -113,6 +113,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		return fmt.Errorf("DMZMAP_WRITE_RATE: %v", err)
 	}
 	writeRate := flags.Int("write-rate", defRate, "the most writes one client address may make a minute; more get 429 (0: no limit; env DMZMAP_WRITE_RATE)")
+	trusted := flags.String("trusted-proxy", env(getenv, "DMZMAP_TRUSTED_PROXY", ""),
+		"comma-separated CIDRs or addresses of the proxies whose X-Forwarded-For, -Host and -Proto are believed; none by default (env DMZMAP_TRUSTED_PROXY)")
+	publicURL := flags.String("public-url", env(getenv, "DMZMAP_PUBLIC_URL", ""),
+		"the scheme and host (and path prefix) every absolute link starts with, such as https://dmz.example.org; by default the request's (env DMZMAP_PUBLIC_URL)")
 	readToken := tokenFlag(flags, getenv)
 	if err := flags.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -126,6 +130,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}
 	if flags.NArg() > 0 {
 		return fmt.Errorf("serve takes no arguments, got %q", flags.Args())
+	}
+	proxies, err := parseProxies(*trusted)
+	if err != nil {
+		return usagef("--trusted-proxy %q: %v", *trusted, err)
+	}
+	if err := checkPublicURL(*publicURL); err != nil {
+		return usagef("--public-url %q: %v", *publicURL, err)
 	}
 	if *writeRate < 0 {
 		return usagef("--write-rate %d: want 0 (no limit) or more", *writeRate)
@@ -150,7 +161,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if err != nil {
 		return err
 	}
-	cfg := server.Config{Assets: assets.FS, Token: token, WriteRateLimit: *writeRate}
+	cfg := server.Config{Assets: assets.FS, Token: token, WriteRateLimit: *writeRate,
+		TrustedProxies: proxies, PublicURL: strings.TrimSuffix(*publicURL, "/")}
 	err = listen(ctx, store, mdl, logger, *addr, *db, cfg)
 	if cerr := store.Close(); cerr != nil && err == nil {
 		err = fmt.Errorf("closing %s: %w", *db, cerr)

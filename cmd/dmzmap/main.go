@@ -53,6 +53,7 @@ Commands:
   validate   check a GeoJSON or CSV file without a database; each error as FILE:INDEX: field: message
   backup     copy the database, consistently, even while the server runs (then through its /api/backup)
   restore    replace the database with a backup (the server must be stopped)
+  check      run the full consistency check of a database file; exit 1 if it is damaged
   gen        fill a database with synthetic incidents, for benchmarks
   help       print this
 

@@ -15,7 +15,7 @@ import (
 // store stays open for reads and writes. It returns the bytes written.
 func (s *Store) Backup(w io.Writer) (int64, error) {
 	var n int64
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		n, err = tx.WriteTo(w)
 		return err
@@ -23,19 +23,26 @@ func (s *Store) Backup(w io.Writer) (int64, error) {
 	return n, err
 }
 
-// Check runs bbolt's consistency check over every page of the database.
+// Check runs bbolt's consistency check over every page of the database;
+// what it finds is an error of ErrDamaged.
 // On a writable store it holds the write lock while it runs.
 func (s *Store) Check() error {
-	run := s.db.Update
+	run := s.updateTx
 	if s.db.IsReadOnly() {
-		run = s.db.View
+		run = s.view
 	}
 	return run(func(tx *bolt.Tx) error {
 		var errs []error
 		for err := range tx.Check() {
 			errs = append(errs, err)
 		}
-		return errors.Join(errs...)
+		if len(errs) == 0 {
+			return nil
+		}
+		de := damagedError(s.db.Path(), errors.Join(errs...))
+		msg := de.Message
+		s.damage.CompareAndSwap(nil, &msg)
+		return de
 	})
 }
 
@@ -44,13 +51,18 @@ func (s *Store) Check() error {
 // must not be open; its old file is kept as dst + ".before-restore".
 func Restore(src, dst string, timeout time.Duration) error {
 	s, err := Open(src, nil, Options{ReadOnly: true, Timeout: timeout})
+	if errors.Is(err, ErrDamaged) {
+		var de *Error
+		errors.As(err, &de)
+		return &Error{Kind: KindInvalid, Err: err, Message: "the backup is refused, and nothing was changed: " + de.Message}
+	}
 	if err != nil {
 		return fmt.Errorf("backup %s: %w", src, err)
 	}
 	err = s.Check()
 	s.Close()
 	if err != nil {
-		return &Error{Kind: KindInvalid, Message: fmt.Sprintf("backup %s is damaged: %v", src, err)}
+		return &Error{Kind: KindInvalid, Err: err, Message: fmt.Sprintf("backup %s is damaged: %v; the backup is refused, and nothing was changed", src, err)}
 	}
 	// Take the lock on dst so that a running server makes this fail.
 	if _, statErr := os.Stat(dst); statErr == nil {

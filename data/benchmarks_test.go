@@ -184,3 +184,29 @@ func BenchmarkIndexChange(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkOpenCheck measures the bounded integrity check Open makes, on
+// its own: Preflight (the meta pages and the file's size, before bbolt
+// maps the file) and quickCheck (every bucket's first and last leaf, and
+// 1,024 incidents spread over the index read from every bucket).
+func BenchmarkOpenCheck(b *testing.B) {
+	for _, n := range []int{10000, 1000000} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			s := benchStore(b, n)
+			b.Run("Preflight", func(b *testing.B) {
+				for b.Loop() {
+					if err := Preflight(s.Path()); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			b.Run("quickCheck", func(b *testing.B) {
+				for b.Loop() {
+					if err := s.view(s.quickCheck); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		})
+	}
+}

@@ -45,7 +45,9 @@ func CSVHeader() []string {
 	return append(h, csvComputed...)
 }
 
-// CSVWriter writes stored incident Features as CSV rows.
+// CSVWriter writes stored incident Features as CSV rows. A cell that a
+// spreadsheet would run as a formula (one starting with =, +, -, @, tab or
+// CR) is written with a leading single quote, which DecodeCSV strips.
 type CSVWriter struct {
 	w *csv.Writer
 }
@@ -106,6 +108,9 @@ func (cw *CSVWriter) WriteFeature(feature []byte) error {
 	}
 	row = append(row, strconv.Itoa(in.Date.Year), opt(pr.DistanceToMDLM), pr.Side, opt(pr.MDLKm), pr.Sector, inDMZ,
 		timeString(pr.Created), timeString(pr.Updated))
+	for i, v := range row {
+		row[i] = csvNeutralise(v)
+	}
 	return cw.w.Write(row)
 }
 
@@ -270,7 +275,7 @@ func csvIncident(rec []string, col map[string]int) (*Incident, []FieldError) {
 	var errs []FieldError
 	get := func(name string) string {
 		if i, ok := col[name]; ok && i < len(rec) {
-			return strings.TrimSpace(rec[i])
+			return csvRestore(strings.TrimSpace(rec[i]))
 		}
 		return ""
 	}
@@ -356,4 +361,53 @@ func csvIncident(rec []string, col map[string]int) (*Incident, []FieldError) {
 		in.Sources = append(in.Sources, extra...)
 	}
 	return in, errs
+}
+
+// csvFormulaStart says whether a cell starting with c is read as a formula
+// by spreadsheets (OWASP's CSV injection list: =, +, -, @, tab, CR).
+func csvFormulaStart(c byte) bool {
+	switch c {
+	case '=', '+', '-', '@', '\t', '\r':
+		return true
+	}
+	return false
+}
+
+// csvNeedsQuote says whether v is written with a leading single quote:
+// it starts, after any single quotes, with a formula character, and is not
+// a plain number such as -12.5.
+func csvNeedsQuote(v string) bool {
+	i := 0
+	for i < len(v) && v[i] == '\'' {
+		i++
+	}
+	if i == len(v) || !csvFormulaStart(v[i]) {
+		return false
+	}
+	if i == 0 && v[0] == '-' {
+		if _, err := strconv.ParseFloat(v, 64); err == nil && strings.Trim(v[1:], "0123456789.") == "" {
+			return false
+		}
+	}
+	return true
+}
+
+// csvNeutralise prefixes a single quote to a cell a spreadsheet would run as
+// a formula, as OWASP recommends. A value that itself starts with quotes
+// before a formula character gets one more, so csvRestore, which strips
+// exactly one, gives back the value.
+func csvNeutralise(v string) string {
+	if csvNeedsQuote(v) {
+		return "'" + v
+	}
+	return v
+}
+
+// csvRestore undoes csvNeutralise: it strips the one quote csvNeutralise
+// adds, and leaves any other value as it is.
+func csvRestore(v string) string {
+	if len(v) > 1 && v[0] == '\'' && csvNeedsQuote(v[1:]) {
+		return v[1:]
+	}
+	return v
 }

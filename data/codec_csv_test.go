@@ -89,3 +89,19 @@ func TestDecodeCSVHeader(t *testing.T) {
 		})
 	}
 }
+
+func TestCSVNeutraliseRoundTrip(t *testing.T) {
+	cases := []struct{ in, out string }{
+		{"=1+1", "'=1+1"}, {"+1", "'+1"}, {"-x", "'-x"}, {"@x", "'@x"}, {"\tx", "'\tx"}, {"\rx", "'\rx"},
+		{"-12.5", "-12.5"}, {"-1e3", "'-1e3"}, {"-2+3", "'-2+3"}, {"12", "12"}, {"", ""}, {"'", "'"},
+		{"'=x", "''=x"}, {"''@x", "'''@x"}, {"'plain", "'plain"}, {"a=b", "a=b"}, {"한국", "한국"},
+	}
+	for _, tc := range cases {
+		if got := csvNeutralise(tc.in); got != tc.out {
+			t.Errorf("csvNeutralise(%q) = %q, want %q", tc.in, got, tc.out)
+		}
+		if got := csvRestore(csvNeutralise(tc.in)); got != tc.in {
+			t.Errorf("csvRestore(csvNeutralise(%q)) = %q", tc.in, got)
+		}
+	}
+}

@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"reflect"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/dmzmap/dmzmap/geo"
 	"github.com/paulmach/orb"
@@ -21,6 +21,9 @@ const ContentTypeGeoJSON = "application/geo+json"
 type geometryJSON struct {
 	Type        string          `json:"type"`
 	Coordinates json.RawMessage `json:"coordinates"`
+	// Geometries is read so that a GeometryCollection is refused by its
+	// type, naming the geometry, not by an unknown member.
+	Geometries json.RawMessage `json:"geometries,omitempty"`
 }
 
 type featureJSON struct {
@@ -96,24 +99,6 @@ func jsonError(err error) *Error {
 	return &Error{Kind: KindInvalid, Message: "malformed JSON: " + err.Error()}
 }
 
-// checkUTF8 refuses a JSON text that is not UTF-8 (RFC 8259 §8.1), which
-// encoding/json would otherwise take with U+FFFD in place of the bad bytes:
-// the incident stored would not be the one sent.
-func checkUTF8(b []byte) *Error {
-	if utf8.Valid(b) {
-		return nil
-	}
-	i := 0
-	for i < len(b) {
-		r, n := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && n == 1 {
-			break
-		}
-		i += n
-	}
-	return &Error{Kind: KindInvalid, Message: fmt.Sprintf("malformed JSON: byte %d is not valid UTF-8; JSON text must be UTF-8", i)}
-}
-
 func jsonKind(k string) string {
 	switch k {
 	case "string":
@@ -167,7 +152,7 @@ func decodeLine(field string, g *geometryJSON) (orb.LineString, *Error) {
 // properties are ignored, unknown ones refused. The result is not yet
 // validated: call Validate.
 func DecodeFeature(b []byte) (*Incident, error) {
-	if err := checkUTF8(b); err != nil {
+	if err := checkJSON(b, featureType); err != nil {
 		return nil, err
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
@@ -181,6 +166,8 @@ func DecodeFeature(b []byte) (*Incident, error) {
 	}
 	return fromFeature(&f)
 }
+
+var featureType = reflect.TypeFor[featureJSON]()
 
 func fromFeature(f *featureJSON) (*Incident, error) {
 	if f.Type != "Feature" {
@@ -253,7 +240,7 @@ func DecodeFeatureCollection(r io.Reader, mdl *geo.MDL) ([]*Incident, error) {
 	if err != nil {
 		return nil, &Error{Kind: KindInvalid, Err: err, Message: "cannot read the FeatureCollection: " + err.Error()}
 	}
-	if err := checkUTF8(b); err != nil {
+	if err := checkJSON(b, reflect.TypeOf(fc)); err != nil {
 		return nil, err
 	}
 	if err := json.NewDecoder(bytes.NewReader(b)).Decode(&fc); err != nil {

@@ -5,13 +5,17 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"html"
 	"io"
 	"strconv"
 	"strings"
 )
 
 // KMLWriter writes stored incident Features as KML 2.2 Placemarks, for
-// Google Earth and GIS tools. Text is escaped, never taken as HTML.
+// Google Earth and GIS tools. Text is escaped, never taken as HTML: KML
+// clients render a <description> as HTML, so its text is HTML-escaped and
+// then XML-escaped (no CDATA), and a title holding <script> shows as those
+// characters.
 type KMLWriter struct {
 	w *bufio.Writer
 }
@@ -71,7 +75,7 @@ func (kw *KMLWriter) WriteFeature(feature []byte) error {
 		}
 		desc.WriteString(": " + s.URL)
 	}
-	kw.elem("description", desc.String())
+	kw.elem("description", html.EscapeString(desc.String()))
 	kw.w.WriteString("<TimeStamp>")
 	kw.elem("when", in.Date.String())
 	kw.w.WriteString("</TimeStamp>\n<ExtendedData><SchemaData schemaUrl=\"#incident\">\n")

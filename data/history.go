@@ -132,7 +132,7 @@ func changedProperties(before, after []byte) []string {
 // oldest first, deletions included.
 func (s *Store) History(id string) ([]Revision, error) {
 	var out []Revision
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketHistory).Cursor()
 		prefix := historyPrefix(id)
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {

@@ -16,7 +16,7 @@ func MergePatch(feature, patch []byte) (*Incident, error) {
 	if err := json.Unmarshal(feature, &doc); err != nil {
 		return nil, err
 	}
-	if err := checkUTF8(patch); err != nil {
+	if err := checkJSON(patch, nil); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal(patch, &p); err != nil {

@@ -143,7 +143,7 @@ func (f *fetcher) flush() error {
 		defer func() { *a = f.arena[:0]; arenas.Put(a); f.arena = nil }()
 	}
 	f.arena, f.ends = f.arena[:0], f.ends[:0]
-	err := f.s.db.View(func(tx *bolt.Tx) error {
+	err := f.s.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(f.bucket).Cursor()
 		f.s.reads.Add(int64(len(f.keys)))
 		// The keys come in order: step the cursor forward to each while

@@ -200,3 +200,10 @@ func (r *Replica) LastChange() (uint64, error) {
 	defer c.release()
 	return c.st.LastChange()
 }
+
+// Health is Store.Health of the copy served now.
+func (r *Replica) Health() error {
+	c := r.acquire()
+	defer c.release()
+	return c.st.Health()
+}

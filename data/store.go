@@ -54,15 +54,46 @@ type Store struct {
 	// in their order.
 	updateMu sync.Mutex
 	reads    atomic.Int64 // values read by queries, for tests
+	// damage is the first damage found in the file, noSpace whether the
+	// last write failed for lack of disk space: what Health reports.
+	damage  atomic.Pointer[string]
+	noSpace atomic.Bool
 }
 
 // Open opens or creates the database at path. mdl places each incident
 // against the line when it is written.
+//
+// A damaged file is refused with an error of ErrDamaged, never a panic:
+// Preflight runs before bbolt maps the file, and Open's bounded check
+// (quickCheck) after the index is loaded.
 func Open(path string, mdl *geo.MDL, opt Options) (*Store, error) {
 	if opt.Timeout == 0 {
 		opt.Timeout = 2 * time.Second
 	}
+	if err := Preflight(path); err != nil {
+		return nil, err
+	}
+	var s *Store
+	var db *bolt.DB
+	err, fault := protect(func() error {
+		var err error
+		s, err = open(path, mdl, opt, &db)
+		return err
+	})
+	if fault != nil {
+		if db != nil {
+			protect(db.Close)
+		}
+		return nil, damagedError(path, fault)
+	}
+	return s, err
+}
+
+// open is Open once the file passed Preflight; it sets *opened as soon as
+// bbolt has the file, for Open to close it after a panic.
+func open(path string, mdl *geo.MDL, opt Options, opened **bolt.DB) (*Store, error) {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opt.Timeout, ReadOnly: opt.ReadOnly})
+	*opened = db
 	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, &Error{Kind: KindUnavailable, Err: err,
 			Message: fmt.Sprintf("database %s is in use by another process (gave up after %s)", path, opt.Timeout)}
@@ -77,9 +108,12 @@ func Open(path string, mdl *geo.MDL, opt Options) (*Store, error) {
 	}
 	if err := db.View(func(tx *bolt.Tx) error {
 		s.index.load(tx)
-		return nil
+		return s.quickCheck(tx)
 	}); err != nil {
 		db.Close()
+		if _, ok := err.(*Error); !ok {
+			err = damagedError(path, err)
+		}
 		return nil, err
 	}
 	return s, nil
@@ -372,7 +406,7 @@ func bump(tx *bolt.Tx, now time.Time) error {
 // and holds no incident. It reports whether it did.
 func (s *Store) SeedIfEmpty(seed func() ([]*Incident, error)) (bool, error) {
 	var empty bool
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		first, _ := tx.Bucket(bucketIncidents).Cursor().First()
 		empty = tx.Bucket(bucketMeta).Get(keySeeded) == nil && first == nil
 		return nil
@@ -387,7 +421,7 @@ func (s *Store) SeedIfEmpty(seed func() ([]*Incident, error)) (bool, error) {
 	if _, err := s.Import(ins, ImportOptions{Mode: ModeUpsert, Reason: "seed dataset loaded on first start"}); err != nil {
 		return false, err
 	}
-	return true, s.db.Update(func(tx *bolt.Tx) error {
+	return true, s.updateTx(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketMeta).Put(keySeeded, []byte(time.Now().UTC().Format(time.RFC3339)))
 	})
 }
@@ -404,7 +438,7 @@ func (s *Store) Get(id string) (*Incident, error) {
 // Feature returns the stored GeoJSON Feature of the incident with the given id.
 func (s *Store) Feature(id string) ([]byte, error) {
 	var out []byte
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		v := storedFeature(tx, id)
 		if v == nil {
 			return &Error{Kind: KindNotFound, Message: fmt.Sprintf("no incident has the id %q", id)}
@@ -429,7 +463,7 @@ type Version struct {
 // Version returns the change counter: it grows with every write.
 func (s *Store) Version() (Version, error) {
 	var v Version
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
 		if b := meta.Get(keyChanges); len(b) == 8 {
 			v.Changes = binary.BigEndian.Uint64(b)
@@ -455,7 +489,7 @@ func (s *Store) update(fn func(tx *bolt.Tx) ([]indexChange, error)) error {
 	s.updateMu.Lock()
 	defer s.updateMu.Unlock()
 	var changes []indexChange
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.updateTx(func(tx *bolt.Tx) error {
 		var err error
 		changes, err = fn(tx)
 		return err

@@ -91,7 +91,8 @@ func (s *Store) write(tx *bolt.Tx, in *Incident, mode Mode, ifMatch, reason stri
 	old := bytes.Clone(storedFeature(tx, in.ID)) // put frees its page
 	switch {
 	case old != nil && mode == ModeCreate:
-		return "", ch, &Error{Kind: KindConflict, Message: fmt.Sprintf("an incident with the id %q already exists", in.ID)}
+		msg := fmt.Sprintf("an incident with the id %q already exists", in.ID)
+		return "", ch, &Error{Kind: KindConflict, Message: msg, Fields: []FieldError{{Field: "id", Message: msg}}}
 	case old == nil && mode == ModeUpdate:
 		return "", ch, &Error{Kind: KindNotFound, Message: fmt.Sprintf("no incident has the id %q", in.ID)}
 	case old != nil && ifMatch != "" && ifMatch != "*" && ifMatch != ETag(old):

@@ -29,7 +29,7 @@ func (s *Server) handleBackup(c *fiber.Ctx) error {
 		f.Close()
 		return err
 	}
-	s.log.Info("backup", "bytes", n, "ip", c.IP())
+	s.log.Info("backup", "bytes", n, "ip", s.clientIP(c))
 	c.Set(fiber.HeaderContentType, fiber.MIMEOctetStream)
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+BackupName(s.now())+`"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")

@@ -148,6 +148,7 @@ func TestAnswerCacheKeepsHostsApart(t *testing.T) {
 	s, _, _ := newTestServer(t, fixture(loadMDL(t)))
 	for _, host := range []string{"a.example", "b.example"} {
 		req := httptest.NewRequest(http.MethodGet, "http://"+host+"/ogc/collections", nil)
+		req.RequestURI = "/ogc/collections" // origin-form, so that the Host header is sent (HTTP/1.1 requires it)
 		r := do(t, s, req)
 		if !bytes.Contains(r.body, []byte("http://"+host+"/ogc")) {
 			t.Errorf("GET via %s links elsewhere: %.200s", host, r.body)

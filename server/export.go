@@ -3,8 +3,10 @@ package server
 import (
 	"bufio"
 	"cmp"
+	"errors"
 	"io"
 	"path"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -60,7 +62,16 @@ func (s *Server) handleExport(c *fiber.Ctx) error {
 	ef := exportFormats[name]
 	c.Set(fiber.HeaderContentType, ef.contentType)
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+exportName(q, s.now().Year(), name)+`"`)
+	method, route := c.Method(), c.Path()
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		// The stream is written after the handler returns, outside the
+		// middleware: a panic here is recovered and logged as a handler's.
+		defer func() {
+			if v := recover(); v != nil {
+				s.log.Error("internal error", "method", method, "path", route,
+					"err", &panicError{value: v, stack: debug.Stack()})
+			}
+		}()
 		n, err := ef.write(s, w, q.filter)
 		if err == nil {
 			err = w.Flush()
@@ -68,6 +79,10 @@ func (s *Server) handleExport(c *fiber.Ctx) error {
 		if err != nil {
 			// The status is sent: the client gets a truncated, invalid
 			// document, which no reader takes for a whole one.
+			if errors.Is(err, data.ErrDamaged) {
+				s.log.Error("internal error", "method", method, "path", route, "err", err, "features", n)
+				return
+			}
 			s.log.Warn("export stopped", "format", name, "err", err, "features", n)
 		}
 	})

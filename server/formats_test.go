@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/xml"
+	"html"
 	"net/http"
 	"reflect"
 	"slices"
@@ -189,8 +190,11 @@ func TestExportKMLAttribution(t *testing.T) {
 			t.Errorf("Placemark %q is no incident", p.ID)
 			continue
 		}
+		// The description is HTML (KML clients render it so): compare
+		// what it shows.
+		shown := html.UnescapeString(p.Description)
 		for _, src := range in.Sources {
-			if !strings.Contains(p.Description, src.URL) {
+			if !strings.Contains(shown, src.URL) {
 				t.Errorf("Placemark %s does not list its source %s", p.ID, src.URL)
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/dmzmap/dmzmap/data"
 	"github.com/dmzmap/dmzmap/geo"
@@ -47,7 +48,7 @@ func (s *Server) handleImport(c *fiber.Ctx) error {
 		return unprocessable(err)
 	}
 	if !res.DryRun {
-		s.log.Info("import", "created", res.Created, "updated", res.Updated, "ip", c.IP())
+		s.log.Info("import", "created", res.Created, "updated", res.Updated, "ip", s.clientIP(c))
 	}
 	return c.JSON(res)
 }
@@ -160,6 +161,9 @@ func decodeImport(mdl *geo.MDL, body []byte, format string) ([]*data.Incident, [
 	var fields []data.FieldError
 	seen := make(map[string]int, len(ins))
 	for i, in := range ins {
+		// The store sets created and updated, as for a POST: an import
+		// cannot backdate an incident.
+		in.Created, in.Updated = time.Time{}, time.Time{}
 		if j, dup := seen[in.ID]; dup {
 			fields = append(fields, data.FieldError{Index: &index[i], Field: "id",
 				Message: fmt.Sprintf("%s is also the id of %s %d", quote(in.ID), what, index[j])})

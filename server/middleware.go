@@ -5,10 +5,10 @@ import (
 	"reflect"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/limiter"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 )
 
@@ -47,18 +47,15 @@ func (s *Server) useMiddleware() {
 		return c.Next()
 	})
 	app.Use(cors)
+	if s.cfg.PublicURL != "" {
+		base := strings.TrimSuffix(s.cfg.PublicURL, "/")
+		app.Use(func(c *fiber.Ctx) error {
+			c.Locals(publicURLKey, base)
+			return c.Next()
+		})
+	}
 	if s.cfg.WriteRateLimit > 0 {
-		app.Use(limiter.New(limiter.Config{
-			Next:         func(c *fiber.Ctx) bool { return !isWrite(c.Method()) },
-			Max:          s.cfg.WriteRateLimit,
-			Expiration:   time.Minute,
-			KeyGenerator: func(c *fiber.Ctx) string { return c.IP() },
-			LimitReached: func(c *fiber.Ctx) error {
-				return fiber.NewError(fiber.StatusTooManyRequests, fmt.Sprintf(
-					"more than %d writes a minute from %s: try again in %s seconds (see Retry-After)",
-					s.cfg.WriteRateLimit, c.IP(), c.GetRespHeader(fiber.HeaderRetryAfter)))
-			},
-		}))
+		app.Use(s.limitWrites())
 	}
 }
 
@@ -83,8 +80,12 @@ func setSecurityHeaders(c *fiber.Ctx) {
 // middleware runs (a body over the limit, headers too large, a timeout).
 func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	setSecurityHeaders(c)
+	observed := c.Locals(observedKey) != nil
+	if !observed {
+		err = edgeError(c, err)
+	}
 	herr := s.handleError(c, err)
-	if c.Locals(observedKey) == nil {
+	if !observed {
 		s.record(c, 0)
 	}
 	return herr
@@ -131,7 +132,7 @@ func (s *Server) record(c *fiber.Ctx, d time.Duration) {
 	s.metrics.observe(route, c.Method(), status, d)
 	rid, _ := c.Locals(requestIDKey).(string)
 	s.log.Info("request", "method", c.Method(), "path", c.Path(), "status", status,
-		"duration_ms", float64(d.Microseconds())/1000, "request_id", rid, "ip", c.IP())
+		"duration_ms", float64(d.Microseconds())/1000, "request_id", rid, "ip", s.clientIP(c))
 }
 
 // routeLabel is the route pattern a request matched, such as

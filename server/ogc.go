@@ -130,8 +130,12 @@ func wantsHTML(c *fiber.Ctx, q query) bool {
 }
 
 // href returns the absolute URL of path on this server with the query
-// query, which is empty or starts with '?'.
+// query, which is empty or starts with '?': under Config.PublicURL when it
+// is set.
 func href(c *fiber.Ctx, path, query string) string {
+	if base, ok := c.Locals(publicURLKey).(string); ok {
+		return base + path + query
+	}
 	return c.BaseURL() + path + query
 }
 

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
+	"net/netip"
 	"time"
 
 	"github.com/dmzmap/dmzmap/data"
@@ -58,6 +59,13 @@ type Config struct {
 	// IdleTimeout bounds waiting for the next request on a kept-alive
 	// connection; default 2m.
 	IdleTimeout time.Duration
+	// TrustedProxies are the peers whose X-Forwarded-For, -Host and -Proto
+	// are believed; from any other peer they are ignored. Empty trusts none.
+	TrustedProxies []netip.Prefix
+	// PublicURL, when set, is the only base of the absolute links the
+	// answers write (such as https://dmz.example.org); otherwise links are
+	// built from the request's scheme and host.
+	PublicURL string
 	// Token is the bearer token that writes, imports and backups must
 	// carry; empty switches them off (they answer 403).
 	Token string
@@ -132,8 +140,15 @@ func New(store Store, mdl *geo.MDL, logger *slog.Logger, cfg Config) *Server {
 		ReadTimeout:           cfg.ReadTimeout,
 		WriteTimeout:          cfg.WriteTimeout,
 		IdleTimeout:           cfg.IdleTimeout,
+		// X-Forwarded-Host and -Proto (Hostname, Protocol, BaseURL) only
+		// from a trusted proxy; clientIP reads X-Forwarded-For.
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          trustedProxies(cfg.TrustedProxies),
 	})
 	s.routes()
+	srv := s.app.Server()
+	srv.Handler = s.guardEdge(srv.Handler)
+	srv.SecureErrorLogMessage = true
 	return s
 }
 

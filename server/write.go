@@ -86,7 +86,7 @@ func (e *unprocessableError) Unwrap() error { return e.err }
 // other errors (malformed JSON or CSV among them) pass unchanged.
 func unprocessable(err error) error {
 	var de *data.Error
-	if errors.As(err, &de) && de.Kind == data.KindInvalid && len(de.Fields) > 0 {
+	if errors.As(err, &de) && de.Kind == data.KindInvalid && len(de.Fields) > 0 && !errors.Is(de, data.ErrMalformedJSON) {
 		return &unprocessableError{de}
 	}
 	return err
@@ -218,7 +218,7 @@ func (s *Server) handleIncidentCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return unprocessable(err)
 	}
-	s.log.Info("incident created", "id", in.ID, "ip", c.IP())
+	s.log.Info("incident created", "id", in.ID, "ip", s.clientIP(c))
 	c.Location("/api/incidents/" + in.ID)
 	return s.sendIncident(c, ed, in.ID, etag, fiber.StatusCreated)
 }
@@ -261,7 +261,7 @@ func (s *Server) handleIncidentPut(c *fiber.Ctx) error {
 	if err != nil {
 		return unprocessable(err)
 	}
-	s.log.Info("incident replaced", "id", id, "ip", c.IP())
+	s.log.Info("incident replaced", "id", id, "ip", s.clientIP(c))
 	return s.sendIncident(c, ed, id, etag, fiber.StatusOK)
 }
 
@@ -306,7 +306,7 @@ func (s *Server) handleIncidentPatch(c *fiber.Ctx) error {
 	if err != nil {
 		return unprocessable(err)
 	}
-	s.log.Info("incident patched", "id", id, "ip", c.IP())
+	s.log.Info("incident patched", "id", id, "ip", s.clientIP(c))
 	return s.sendIncident(c, ed, id, etag, fiber.StatusOK)
 }
 
@@ -331,7 +331,7 @@ func (s *Server) handleIncidentDelete(c *fiber.Ctx) error {
 	if err := ed.Delete(id, match, reason); err != nil {
 		return err
 	}
-	s.log.Info("incident deleted", "id", id, "ip", c.IP())
+	s.log.Info("incident deleted", "id", id, "ip", s.clientIP(c))
 	return c.SendStatus(fiber.StatusNoContent)
 }
 

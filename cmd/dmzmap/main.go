@@ -53,6 +53,7 @@ Commands:
   validate   check a GeoJSON or CSV file without a database; each error as FILE:INDEX: field: message
   backup     copy the database, consistently, even while the server runs (then through its /api/backup)
   restore    replace the database with a backup (the server must be stopped)
+  check      run the full consistency check of a database file; exit 1 if it is damaged
   gen        fill a database with synthetic incidents, for benchmarks
   healthcheck  exit 0 if a running server's /healthz answers 200 (a container's HEALTHCHECK)
   help       print this
@@ -114,6 +115,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		return fmt.Errorf("DMZMAP_WRITE_RATE: %v", err)
 	}
 	writeRate := flags.Int("write-rate", defRate, "the most writes one client address may make a minute; more get 429 (0: no limit; env DMZMAP_WRITE_RATE)")
+	trusted := flags.String("trusted-proxy", env(getenv, "DMZMAP_TRUSTED_PROXY", ""),
+		"comma-separated CIDRs or addresses of the proxies whose X-Forwarded-For, -Host and -Proto are believed; none by default (env DMZMAP_TRUSTED_PROXY)")
+	publicURL := flags.String("public-url", env(getenv, "DMZMAP_PUBLIC_URL", ""),
+		"the scheme and host (and path prefix) every absolute link starts with, such as https://dmz.example.org; by default the request's (env DMZMAP_PUBLIC_URL)")
 	readToken := tokenFlag(flags, getenv)
 	followURL := flags.String("follow", getenv("DMZMAP_FOLLOW"), "run as a read-only replica of the dmzmap at this URL, keeping --db a copy of its database (fetched through its /api/backup with the --token-file token; env DMZMAP_FOLLOW)")
 	defInterval, err := time.ParseDuration(env(getenv, "DMZMAP_FOLLOW_INTERVAL", "5s"))
@@ -133,6 +138,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}
 	if flags.NArg() > 0 {
 		return fmt.Errorf("serve takes no arguments, got %q", flags.Args())
+	}
+	proxies, err := parseProxies(*trusted)
+	if err != nil {
+		return usagef("--trusted-proxy %q: %v", *trusted, err)
+	}
+	if err := checkPublicURL(*publicURL); err != nil {
+		return usagef("--public-url %q: %v", *publicURL, err)
 	}
 	if *writeRate < 0 {
 		return usagef("--write-rate %d: want 0 (no limit) or more", *writeRate)
@@ -159,7 +171,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if err != nil {
 		return err
 	}
-	cfg := server.Config{Assets: assets.FS, Token: token, WriteRateLimit: *writeRate}
+	cfg := server.Config{Assets: assets.FS, Token: token, WriteRateLimit: *writeRate,
+		TrustedProxies: proxies, PublicURL: strings.TrimSuffix(*publicURL, "/")}
 	if *followURL != "" {
 		return serveReplica(ctx, *followURL, readToken, *followInterval, dbTimeout, mdl, logger, *addr, *db, cfg)
 	}

@@ -215,7 +215,7 @@ func spikeURLs() []string {
 func TestNginxCachesASpike(t *testing.T) {
 	env := childEnv("DMZMAP_TOKEN=nginx-token")
 	db := filepath.Join(t.TempDir(), "spike.db")
-	_, origin := serveChild(t, env, "--db", db, "--write-rate", "0")
+	originProc, origin := serveChild(t, env, "--db", db, "--write-rate", "0", "--trusted-proxy", "127.0.0.1/32")
 	front := startNginx(t, origin)
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{
 		DisableCompression: true, MaxIdleConnsPerHost: 64,
@@ -431,6 +431,35 @@ func TestNginxCachesASpike(t *testing.T) {
 		}
 		if cc := res.Header.Get("Cache-Control"); !strings.Contains(cc, "max-age=31536000") {
 			t.Errorf("%s: Cache-Control %q", m, cc)
+		}
+	})
+
+	t.Run("the client's address reaches the origin, not one it made up", func(t *testing.T) {
+		// The client connects from 127.0.0.5; nginx connects to the origin
+		// from 127.0.0.1, which --trusted-proxy trusts.
+		dialer := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP("127.0.0.5")}}
+		from := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{DialContext: dialer.DialContext}}
+		req, _ := http.NewRequest(http.MethodGet, "http://"+front.addr+"/api/years?from=1953&to=1953", nil)
+		req.Header.Set("X-Forwarded-For", "203.0.113.9")
+		res, err := from.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		var line string
+		for deadline := time.Now().Add(2 * time.Second); line == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			for _, l := range strings.Split(originProc.stderr.String(), "\n") {
+				if strings.Contains(l, "path=/api/years") && strings.Contains(l, "status=200") && strings.Contains(l, "127.0.0.5") {
+					line = l
+				}
+			}
+		}
+		if line == "" {
+			t.Fatalf("no request line from 127.0.0.5 in the origin's log:\n%s", originProc.stderr)
+		}
+		if strings.Contains(originProc.stderr.String(), "203.0.113.9") {
+			t.Errorf("the origin logged the address the client made up: %s", line)
 		}
 	})
 

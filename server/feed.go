@@ -74,8 +74,9 @@ func (s *Server) incidentPage(c *fiber.Ctx, id string) string {
 	return s.baseURL(c) + "/incidents/" + id
 }
 
-// baseURL is the scheme and host links are written with.
-func (s *Server) baseURL(c *fiber.Ctx) string { return c.BaseURL() }
+// baseURL is the scheme and host links are written with: Config.PublicURL
+// when it is set.
+func (s *Server) baseURL(c *fiber.Ctx) string { return href(c, "", "") }
 
 // pageQuery is the request's query string, for the page's links that
 // keep its filters ("" or "?…").

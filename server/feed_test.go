@@ -129,3 +129,22 @@ func TestFeeds(t *testing.T) {
 		}
 	})
 }
+
+func TestPublishedLinksUsePublicURL(t *testing.T) {
+	ins := fixture(loadMDL(t))
+	s, store, _ := newConfigServer(t, Config{PublicURL: "https://dmz.example.org"}, nil)
+	if _, err := store.Import(ins, data.ImportOptions{Reason: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ url, want string }{
+		{"/api/feed.atom", `href="https://dmz.example.org/incidents/`},
+		{"/api/feed.json", `"url":"https://dmz.example.org/incidents/`},
+		{"/api/incidents/2017-11-13-jsa/cite", "https://dmz.example.org/incidents/2017-11-13-jsa"},
+		{"/incidents/2017-11-13-jsa", `<link rel="canonical" href="https://dmz.example.org/incidents/2017-11-13-jsa">`},
+	} {
+		r := get(t, s, tc.url)
+		if r.status != 200 || !strings.Contains(string(r.body), tc.want) || strings.Contains(string(r.body), "example.com") {
+			t.Errorf("%s: %d, want links under the public URL (%s):\n%.400s", tc.url, r.status, tc.want, r.body)
+		}
+	}
+}

@@ -38,6 +38,7 @@ func (s *Server) routes() {
 	s.ogcRoutes()
 
 	app.Get("/", s.handleIndex)
+	app.Get("/embed", s.handleEmbed)
 	app.Get("/static/*", s.handleStatic)
 }
 

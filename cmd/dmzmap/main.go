@@ -113,6 +113,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		return fmt.Errorf("DMZMAP_WRITE_RATE: %v", err)
 	}
 	writeRate := flags.Int("write-rate", defRate, "the most writes one client address may make a minute; more get 429 (0: no limit; env DMZMAP_WRITE_RATE)")
+	embedOrigins := flags.String("embed-origins", env(getenv, "DMZMAP_EMBED_ORIGINS", server.DefaultEmbedOrigins),
+		"origins whose pages may frame /embed, separated by spaces or commas: * (any), 'self', https://news.example (env DMZMAP_EMBED_ORIGINS)")
 	readToken := tokenFlag(flags, getenv)
 	if err := flags.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -129,6 +131,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}
 	if *writeRate < 0 {
 		return usagef("--write-rate %d: want 0 (no limit) or more", *writeRate)
+	}
+	if _, err := server.ParseEmbedOrigins(*embedOrigins); err != nil {
+		return usagef("--embed-origins: %v", err)
 	}
 
 	var handler slog.Handler
@@ -150,7 +155,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if err != nil {
 		return err
 	}
-	cfg := server.Config{Assets: assets.FS, Token: token, WriteRateLimit: *writeRate}
+	cfg := server.Config{Assets: assets.FS, Token: token, WriteRateLimit: *writeRate, EmbedOrigins: *embedOrigins}
 	err = listen(ctx, store, mdl, logger, *addr, *db, cfg)
 	if cerr := store.Close(); cerr != nil && err == nil {
 		err = fmt.Errorf("closing %s: %w", *db, cerr)

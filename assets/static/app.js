@@ -16,6 +16,10 @@ import { TYPES, DIRECTIONS, defaultState, parseState, queryParams, pageQuery, ye
 import { shape, lineSymbol } from './symbols.js';
 import { renderDetails } from './details.js';
 import { initEditor } from './editor.js';
+import { initShare, shareDetails, openFromURL } from './share.js';
+import { initEmbed } from './embed.js';
+import { initLive } from './live.js';
+import { initPrint, preparePrint } from './print.js';
 import {
   OSM_ATTRIBUTION, NE_ATTRIBUTION, createPanes, textElement, getJSON,
   loadLand, loadPlaces, loadLandmarks, loadMDL, loadDMZ,
@@ -367,6 +371,7 @@ function showDetails(f, focus) {
   const panel = $('details');
   panel.hidden = false;
   const heading = renderDetails($('details-body'), f, state.lang);
+  shareDetails($('details-body'), f, state.lang);
   if (focus) heading.focus();
   const ll = pointOf(f);
   if (ll) highlight.setLatLng(ll).addTo(map);
@@ -978,6 +983,7 @@ $('lang').addEventListener('click', () => {
   state.lang = state.lang === 'en' ? 'ko' : 'en';
   applyLang();
   writeURL();
+  for (const relabel of relabelers) relabel();
   if (bounds) {
     updateCount(matched);
     renderList(lastList.items, lastList.total);
@@ -1038,8 +1044,37 @@ async function start() {
   buildTimeline();
   syncControls();
   await refresh({ keepYears: true });
-  if (state.sel && $('details').hidden) select(state.sel);
+  if (state.sel) openFromURL(shareApi, state.sel);
 }
+
+// reload brings the dataset's total up to date, then redraws: after an
+// edit, or when live.js applies the changes of others.
+async function reload() {
+  const all = await getJSON('/api/years').catch(() => null);
+  if (bounds && all) bounds.total = all.total ?? bounds.total;
+  return refresh();
+}
+
+// shareApi is what share.js, embed.js, live.js and print.js may use.
+const shareApi = {
+  map,
+  lang: () => state.lang,
+  state: () => state,
+  bounds: () => bounds,
+  selected: () => state.sel,
+  matched: () => matched,
+  queryParams: (opts) => queryParams(state, bounds, opts),
+  pageQuery: () => pageQuery(state, bounds),
+  selectsNothing: () => selectsNothing(state),
+  printed: () => (mode === 'all'
+    ? { items: sorted.map(({ f }) => f), total: sorted.length, all: true }
+    : { items: lastList.items, total: lastList.total, all: false }),
+  select,
+  idle,
+  reload,
+};
+const relabelers = [initShare(shareApi).relabel, initEmbed(shareApi), initLive(shareApi).relabel];
+initPrint(shareApi);
 
 const ready = start();
 
@@ -1075,13 +1110,10 @@ window.dmzmap = {
   setYears: (from, to) => slider.set([from, to]),
   selectYear,
   select,
+  preparePrint: () => preparePrint(shareApi),
 };
 
 initEditor({
   map, lang: () => state.lang, selected: () => state.sel, select, close: closeDetails,
-  refresh: async () => {
-    const all = await getJSON('/api/years').catch(() => null);
-    if (bounds && all) bounds.total = all.total ?? bounds.total;
-    return refresh();
-  },
+  refresh: reload,
 });

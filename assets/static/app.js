@@ -390,12 +390,22 @@ function closeDetails() {
   returnFocus = null;
 }
 
+// ringMarker moves the ring to the marker m as drawn, which markercluster
+// moves off its incident's point when it spreads out a crowded spot.
+function ringMarker(m) {
+  if (m.incidentId === state.sel && map.hasLayer(highlight)) highlight.setLatLng(m.getLatLng());
+}
+cluster.on('spiderfied unspiderfied', () => {
+  const m = state.sel && markers.get(state.sel);
+  if (m && cluster.hasLayer(m)) ringMarker(m);
+});
+
 function flyTo(f) {
   const ll = pointOf(f);
   if (!ll) return;
   const reveal = () => {
     const m = markers.get(f.id);
-    if (m && cluster.hasLayer(m)) cluster.zoomToShowLayer(m, () => {});
+    if (m && cluster.hasLayer(m)) cluster.zoomToShowLayer(m, () => ringMarker(m));
   };
   const zoom = Math.max(map.getZoom(), 11);
   if (map.getZoom() >= 11 && map.getBounds().pad(-0.1).contains(ll)) {
@@ -1051,8 +1061,26 @@ async function start() {
 // edit, or when live.js applies the changes of others.
 async function reload() {
   const all = await getJSON('/api/years').catch(() => null);
-  if (bounds && all) bounds.total = all.total ?? bounds.total;
+  if (bounds && all) {
+    bounds.total = all.total ?? bounds.total;
+    widenYears(all.first ?? bounds.first, all.last ?? bounds.last);
+  }
   return refresh();
+}
+
+// widenYears extends the slider and the timeline to an incident written
+// before the first year or after the last; a range that reached an end
+// keeps reaching it.
+function widenYears(first, last) {
+  if (first >= bounds.first && last <= bounds.last) return;
+  const { from, to } = yearRange(state, bounds);
+  if (from !== to && from === bounds.first) state.from = Math.min(first, bounds.first);
+  if (from !== to && to === bounds.last) state.to = Math.max(last, bounds.last);
+  bounds.first = Math.min(first, bounds.first);
+  bounds.last = Math.max(last, bounds.last);
+  slider?.updateOptions({ range: { min: bounds.first, max: Math.max(bounds.last, bounds.first + 1) } }, false);
+  buildTimeline();
+  syncControls();
 }
 
 // shareApi is what share.js, embed.js, live.js and print.js may use.

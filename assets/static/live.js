@@ -41,8 +41,31 @@ export function initLive(api) {
   };
 
   if (typeof EventSource !== 'function') return { relabel: () => {} };
-  const source = new EventSource('/api/events');
-  source.addEventListener('change', (e) => {
+  let source = null;
+  let wait = 5000;
+  // The browser reconnects a dropped stream by itself; a refused one (the
+  // server's bound on streams per client, 429) it gives up: try again
+  // later, less often each time.
+  const connect = () => {
+    const s = new EventSource('/api/events');
+    source = s;
+    s.addEventListener('open', () => {
+      wait = 5000;
+      document.body.dataset.live = 'open';
+    });
+    s.addEventListener('error', () => {
+      document.body.dataset.live = s.readyState === EventSource.CLOSED ? 'closed' : 'connecting';
+      if (s.readyState !== EventSource.CLOSED) return;
+      setTimeout(connect, wait);
+      wait = Math.min(wait * 2, 120000);
+    });
+    s.addEventListener('change', onChange);
+    s.addEventListener('reset', () => {
+      reset = true;
+      show();
+    });
+  };
+  const onChange = (e) => {
     let c;
     try {
       c = JSON.parse(e.data);
@@ -54,16 +77,12 @@ export function initLive(api) {
     if (before === 'create' && c.action === 'delete') pending.delete(c.id); // added and gone again
     else if (before !== 'create') pending.set(c.id, c.action);
     show();
-  });
-  source.addEventListener('reset', () => {
-    reset = true;
-    show();
-  });
+  };
+  connect();
   window.addEventListener('pagehide', () => source.close());
   return {
     relabel: () => {
       if (box) show();
     },
-    source,
   };
 }

@@ -33,15 +33,15 @@ function filtersInWords(api) {
   return parts.length ? parts.join('; ') : t(lang, 'printAll');
 }
 
+// sourceText names a source briefly, by its publisher or else its site,
+// so that a list of a hundred incidents fits on three pages.
 function sourceText(src) {
-  const name = [src.publisher, src.title].filter(Boolean).join(', ');
-  let host = '';
+  if (src.publisher) return src.publisher;
   try {
-    host = src.url ? new URL(src.url).host : '';
+    return src.url ? new URL(src.url).host.replace(/^www\./, '') : src.title || '';
   } catch {
-    host = '';
+    return src.title || '';
   }
-  return [name, host && !name.includes(host) ? host : null].filter(Boolean).join(' · ');
 }
 
 // buildSummary writes the print-only section: the filters in words, the
@@ -57,7 +57,7 @@ function buildSummary(api) {
   const list = el('ol', { class: 'print-list' });
   for (const f of items) {
     const p = f.properties || {};
-    const sources = (p.sources || []).map(sourceText).filter(Boolean).join('; ');
+    const sources = [...new Set((p.sources || []).map(sourceText).filter(Boolean))].join('; ');
     list.append(el('li', null,
       el('span', { class: 'p-date' }, formatDate(lang, p.date, p.date_precision)), ' ',
       el('span', { class: 'p-type' }, label(lang, 'types', p.type)), ' ',

@@ -16,17 +16,18 @@ test: deps fuzz
 	$(GO) test -count=1 ./...
 
 # Chromium drives the browser tests; GDAL's ogrinfo and ogr2ogr read the API
-# as an independent client. Debian names the browser chromium; Ubuntu only
-# has chromium-browser.
+# as an independent client; poppler's pdfinfo, pdftotext and pdftoppm read
+# the page printed to PDF, with a Korean font for the Korean page. Debian
+# names the browser chromium; Ubuntu only has chromium-browser.
 deps:
-	@if command -v chromium >/dev/null 2>&1 && command -v ogrinfo >/dev/null 2>&1; then \
-		echo "deps: chromium and ogrinfo are installed"; \
+	@if command -v chromium >/dev/null 2>&1 && command -v ogrinfo >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1; then \
+		echo "deps: chromium, ogrinfo and pdftoppm are installed"; \
 	else \
 		set -e; \
 		sudo=; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
 		$$sudo $(APT) update; \
 		browser=chromium; apt-cache show chromium >/dev/null 2>&1 || browser=chromium-browser; \
-		$$sudo env DEBIAN_FRONTEND=noninteractive $(APT) install -y $$browser gdal-bin; \
+		$$sudo env DEBIAN_FRONTEND=noninteractive $(APT) install -y $$browser gdal-bin poppler-utils fonts-noto-cjk; \
 	fi
 
 run:

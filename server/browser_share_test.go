@@ -76,7 +76,7 @@ type embedState struct {
 }
 
 const embedProbe = `(() => {
-  if (!window.dmzmap || document.body.dataset.status !== 'idle') return false;
+  if (!window.dmzmap || document.body.dataset.status !== 'idle' || document.body.dataset.live !== 'open') return false;
   const r = document.getElementById('map').getBoundingClientRect();
   const visible = (sel) => [...document.querySelectorAll(sel)].filter((e) => e.offsetParent !== null).length;
   return {
@@ -189,15 +189,27 @@ func TestBrowserShare(t *testing.T) {
 			t.Errorf("framing / from %s gave a frame at %q, want it refused (chrome-error://)", host, urls[1])
 		}
 		saveScreenshot(t, ctx, "share-embed-host-1280.png", chromedp.CaptureScreenshot())
-		// The embed alone, at 390 px, in both languages.
+		// The embed alone, at 1280 and 390 px, in both languages; a marker
+		// opens a popup that links to the incident's page.
 		for _, lang := range []string{"en", "ko"} {
-			do(t, ctx, chromedp.EmulateViewport(390, 640), chromedp.Navigate(base+"/embed?from=2017&type=crossing&lang="+lang))
-			settled(t, ctx)
-			saveScreenshot(t, ctx, "share-embed-390-"+lang+".png", chromedp.CaptureScreenshot())
+			for _, size := range [][2]int64{{1280, 720}, {390, 640}} {
+				do(t, ctx, chromedp.EmulateViewport(size[0], size[1]), chromedp.Navigate(base+"/embed?from=2017&type=crossing&lang="+lang))
+				settled(t, ctx)
+				if size[0] == 1280 && lang == "en" {
+					eval[any](t, ctx, `(async () => {
+					  const { map, cluster } = window.dmzmap;
+					  const m = cluster.getLayers().find((l) => l.incidentId === '2017-11-13-jsa-defection');
+					  await new Promise((r) => cluster.zoomToShowLayer(m, r));
+					  m.fire('click', { latlng: m.getLatLng() }, true);
+					})()`)
+					waitFor(t, ctx, `document.querySelector('.embed-popup a')?.getAttribute('href') === '/incidents/2017-11-13-jsa-defection'`)
+				}
+				saveScreenshot(t, ctx, fmt.Sprintf("share-embed-%d-%s.png", size[0], lang), chromedp.CaptureScreenshot())
+			}
 		}
-		rec.forgetRefusals()
-		rec.problems = nil
-		rec.requests = nil
+		rec.forgetHost(host)
+		rec.forgetRefusals(429) // the streams of the pages before, which the server has not yet seen closed
+		rec.check(t, base)
 	})
 
 	const jsa = "2017-11-13-jsa-defection"
@@ -272,10 +284,11 @@ func TestBrowserShare(t *testing.T) {
 		for _, lang := range []string{"en", "ko"} {
 			do(t, ctx, chromedp.EmulateViewport(1280, 1100), chromedp.Navigate(base+"/?sel="+jsa+"&lang="+lang))
 			waitFor(t, ctx, `document.getElementById('cite-incident')?.value.includes('Accessed')`)
+			do(t, ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector('.share-link').scrollIntoView({ block: 'start' })`))
 			saveScreenshot(t, ctx, "share-details-1280-"+lang+".png", chromedp.CaptureScreenshot())
 			do(t, ctx, chromedp.EmulateViewport(390, 844))
 			waitFor(t, ctx, `document.getElementById('cite-incident')?.value.includes('Accessed')`)
-			do(t, ctx, chromedp.Evaluate[chromedp.Void](`document.getElementById('details').scrollIntoView()`))
+			do(t, ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector('.share-link').scrollIntoView({ block: 'start' })`))
 			saveScreenshot(t, ctx, "share-details-390-"+lang+".png", chromedp.CaptureScreenshot())
 		}
 		rec.forgetRefusals(429) // event streams of the pages before, which the server has not yet seen closed
@@ -493,6 +506,25 @@ func TestBrowserShare(t *testing.T) {
 		}
 		rec.check(t, base)
 	})
+}
+
+// forgetHost drops what the host page of the embed test did on purpose:
+// its own requests, and the framing of / that the server refused.
+func (r *recorder) forgetHost(host string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var problems, requests []string
+	for _, p := range r.problems {
+		if !strings.Contains(p, "violates the following Content Security Policy directive: \"frame-ancestors 'none'\"") {
+			problems = append(problems, p)
+		}
+	}
+	for _, u := range r.requests {
+		if !strings.HasPrefix(u, host+"/") {
+			requests = append(requests, u)
+		}
+	}
+	r.problems, r.requests = problems, requests
 }
 
 func slicesContains(list []string, s string) bool {

@@ -1086,6 +1086,8 @@ function widenYears(first, last) {
 // shareApi is what share.js, embed.js, live.js and print.js may use.
 const shareApi = {
   map,
+  cluster,
+  feature: (id) => features.get(id) || listed.get(id),
   lang: () => state.lang,
   state: () => state,
   bounds: () => bounds,

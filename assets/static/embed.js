@@ -2,7 +2,7 @@
 // and a small count, with a link to the full page in the same state.
 // embed.css hides the side panels; this moves the count onto the map.
 
-import { t } from './i18n.js';
+import { t, formatDate } from './i18n.js';
 
 const L = window.L;
 
@@ -37,6 +37,26 @@ export function initEmbed(api) {
   api.map.on('moveend', () => setTimeout(update, 0));
   link.addEventListener('pointerdown', update);
   link.addEventListener('focus', update);
+  // The embed has no details panel: a marker opens a popup with the
+  // incident's title and date and a link to its page.
+  api.cluster.on('click', (e) => {
+    const f = e.layer?.incidentId && api.feature(e.layer.incidentId);
+    if (!f) return;
+    const p = f.properties || {};
+    const box = document.createElement('div');
+    box.className = 'embed-popup';
+    const title = document.createElement('strong');
+    title.textContent = p.title || f.id;
+    const date = document.createElement('div');
+    date.textContent = formatDate(api.lang(), p.date, p.date_precision);
+    const a = document.createElement('a');
+    a.href = `/incidents/${encodeURIComponent(f.id)}`;
+    a.target = '_blank';
+    a.rel = 'noopener';
+    a.textContent = t(api.lang(), 'pageLink');
+    box.append(title, date, a);
+    L.popup({ maxWidth: 260, autoPanPadding: [10, 10] }).setLatLng(e.layer.getLatLng()).setContent(box).openOn(api.map);
+  });
   const relabel = () => {
     link.textContent = t(api.lang(), 'openInDmzmap');
     update();

@@ -1065,7 +1065,8 @@ async function reload() {
     bounds.total = all.total ?? bounds.total;
     widenYears(all.first ?? bounds.first, all.last ?? bounds.last);
   }
-  return refresh();
+  await refresh();
+  live.recheck();
 }
 
 // widenYears extends the slider and the timeline to an incident written
@@ -1096,6 +1097,7 @@ const shareApi = {
   queryParams: (opts) => queryParams(state, bounds, opts),
   pageQuery: () => pageQuery(state, bounds),
   selectsNothing: () => selectsNothing(state),
+  holdsAll: () => mode === 'all',
   printed: () => (mode === 'all'
     ? { items: sorted.map(({ f }) => f), total: sorted.length, all: true }
     : { items: lastList.items, total: lastList.total, all: false }),
@@ -1103,7 +1105,8 @@ const shareApi = {
   idle,
   reload,
 };
-const relabelers = [initShare(shareApi).relabel, initEmbed(shareApi), initLive(shareApi).relabel];
+const live = initLive(shareApi);
+const relabelers = [initShare(shareApi).relabel, initEmbed(shareApi), live.relabel];
 initPrint(shareApi);
 
 const ready = start();

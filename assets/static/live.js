@@ -6,14 +6,14 @@ import { t } from './i18n.js';
 import { notice } from './share.js';
 
 export function initLive(api) {
-  const pending = new Map(); // id → 'create', 'update' or 'delete', since the last apply
+  const pending = new Map(); // id → {action, time} of its changes since the last apply
   let reset = false; // the stream missed more than it resends
   let box = null;
 
   const message = () => {
     const lang = api.lang();
     const n = pending.size;
-    const created = [...pending.values()].every((a) => a === 'create');
+    const created = [...pending.values()].every((c) => c.action === 'create');
     if (created && !reset) return t(lang, n === 1 ? 'liveNewOne' : 'liveNewMany', { n });
     return t(lang, n === 1 ? 'liveChangedOne' : 'liveChangedMany', { n: Math.max(n, 1) });
   };
@@ -40,7 +40,7 @@ export function initLive(api) {
     box.actions.append(b);
   };
 
-  if (typeof EventSource !== 'function') return { relabel: () => {} };
+  if (typeof EventSource !== 'function') return { relabel: () => {}, recheck: () => {} };
   let source = null;
   let wait = 5000;
   // The browser reconnects a dropped stream by itself; a refused one (the
@@ -73,9 +73,26 @@ export function initLive(api) {
       return;
     }
     if (typeof c?.id !== 'string') return;
-    const before = pending.get(c.id);
+    const before = pending.get(c.id)?.action;
     if (before === 'create' && c.action === 'delete') pending.delete(c.id); // added and gone again
-    else if (before !== 'create') pending.set(c.id, c.action);
+    else pending.set(c.id, { action: before === 'create' ? 'create' : c.action, time: c.time });
+    recheck();
+  };
+
+  // shown reports whether the page already shows the change c: the
+  // incident's version is as new (the editor's own save, redrawn), or a
+  // deleted incident is gone from a page that holds all the filtered ones.
+  const shown = (id, c) => {
+    const f = api.feature(id);
+    if (c.action === 'delete') return !f && api.holdsAll();
+    const updated = Date.parse(f?.properties?.updated);
+    const at = Date.parse(c.time);
+    return Number.isFinite(updated) && Number.isFinite(at) && Math.floor(updated / 1000) >= Math.floor(at / 1000);
+  };
+  // recheck drops the changes the page has drawn meanwhile, and shows the
+  // notice for the rest.
+  const recheck = () => {
+    for (const [id, c] of pending) if (shown(id, c)) pending.delete(id);
     show();
   };
   connect();
@@ -84,5 +101,6 @@ export function initLive(api) {
     relabel: () => {
       if (box) show();
     },
+    recheck,
   };
 }

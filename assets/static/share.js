@@ -215,8 +215,10 @@ export function shareDetails(container, f, lang) {
         fetchText(`/api/incidents/${encodeURIComponent(f.id)}/cite?${q}`),
         fetchText(`/api/cite?${q}`),
       ]);
-      fields['cite-incident'].value = one.trim();
-      fields['cite-dataset'].value = all.trim();
+      for (const [id, text] of [['cite-incident', one], ['cite-dataset', all]]) {
+        fields[id].value = text.trim();
+        fields[id].rows = Math.min(12, Math.max(5, fields[id].value.split('\n').length + 1));
+      }
       status.textContent = '';
     } catch {
       status.textContent = t(lang, 'citeError');

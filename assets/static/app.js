@@ -400,19 +400,33 @@ cluster.on('spiderfied unspiderfied', () => {
   if (m && cluster.hasLayer(m)) ringMarker(m);
 });
 
+let flight = Promise.resolve(); // the latest flyTo, until its marker shows
+
 function flyTo(f) {
   const ll = pointOf(f);
   if (!ll) return;
+  let finish;
+  flight = new Promise((resolve) => {
+    finish = resolve;
+  });
+  setTimeout(finish, 5000); // a cluster that never opens holds no one for ever
   const reveal = () => {
     const m = markers.get(f.id);
-    if (m && cluster.hasLayer(m)) cluster.zoomToShowLayer(m, () => ringMarker(m));
+    if (!m || !cluster.hasLayer(m)) {
+      finish();
+      return;
+    }
+    cluster.zoomToShowLayer(m, () => {
+      ringMarker(m);
+      finish();
+    });
   };
   const zoom = Math.max(map.getZoom(), 11);
   if (map.getZoom() >= 11 && map.getBounds().pad(-0.1).contains(ll)) {
     reveal();
     return;
   }
-  map.once('moveend', () => idle().then(reveal));
+  map.once('moveend', () => loadsIdle().then(reveal));
   if (reducedMotion.matches) map.setView(ll, zoom);
   else map.flyTo(ll, zoom, { duration: 0.8 });
 }
@@ -914,8 +928,18 @@ async function loadView(gen, signal, full) {
 }
 
 // idle resolves when the page has started and the latest change has been
-// fetched and drawn.
+// fetched and drawn, and the map has flown to the incident it was sent to.
 async function idle() {
+  for (;;) {
+    const f = flight;
+    await loadsIdle();
+    await f;
+    if (f === flight) return loadsIdle();
+  }
+}
+
+// loadsIdle is idle but for a flight to an incident under way.
+async function loadsIdle() {
   await ready;
   for (;;) {
     const p = current;

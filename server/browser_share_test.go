@@ -504,6 +504,37 @@ func TestBrowserShare(t *testing.T) {
 		if s := settled(t, ctx); s.Total != before.Total {
 			t.Errorf("after the deletion the page counts %d of %d, want %d in all", s.Matched, s.Total, before.Total)
 		}
+		// A write the page redraws at once, as the editor does after its
+		// own save, is not announced, whether its event comes before or
+		// after the redraw.
+		res, err = http.Get(base + "/api/incidents/2017-11-13-jsa-defection")
+		if err != nil {
+			t.Fatal(err)
+		}
+		jsaFeature, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		req, _ = http.NewRequest("PUT", base+"/api/incidents/2017-11-13-jsa-defection", strings.NewReader(
+			strings.Replace(string(jsaFeature), `"confidence":"high"`, `"confidence":"medium"`, 1)))
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/geo+json")
+		req.Header.Set("If-Match", res.Header.Get("ETag"))
+		req.Header.Set("X-Change-Reason", "the live test's own edit")
+		res, err = http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != 200 {
+			t.Fatalf("PUT: %s", res.Status)
+		}
+		eval[any](t, ctx, `window.dmzmap.reload()`)
+		time.Sleep(1500 * time.Millisecond) // three polls of the change log
+		if n := eval[string](t, ctx, `document.getElementById('live-notice')?.textContent || ''`); n != "" {
+			t.Errorf("the page announced a change it had already drawn: %q", n)
+		}
+		if c := eval[string](t, ctx, `window.dmzmap.cluster.getLayers().find((m) => m.incidentId === '2017-11-13-jsa-defection') ? 'yes' : ''`); c == "" {
+			t.Errorf("the edited incident is not on the map")
+		}
 		rec.forgetRefusals(429) // the last page's stream, refused by the first server, told late
 		rec.check(t, base)
 	})

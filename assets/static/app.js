@@ -1168,6 +1168,7 @@ window.dmzmap = {
   selectYear,
   select,
   preparePrint: () => preparePrint(shareApi),
+  reload: () => reload(),
 };
 
 initEditor({

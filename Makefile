@@ -18,11 +18,12 @@ test: deps fuzz
 # Chromium drives the browser tests; GDAL's ogrinfo and ogr2ogr read the API
 # as an independent client; nginx runs deploy/nginx.conf in front of the
 # binary; systemd-analyze checks deploy/dmzmap.service; podman builds the
-# Dockerfile. Debian names the browser chromium; Ubuntu only has
+# Dockerfile; poppler's pdfinfo, pdftotext and pdftoppm read the page
+# printed to PDF, with a Korean font for the Korean page. Debian names the browser chromium; Ubuntu only has
 # chromium-browser. DEPS_CMDS are the commands that must be there, DEPS_PKGS
 # the packages that bring them.
-DEPS_CMDS := chromium ogrinfo nginx systemd-analyze podman busybox
-DEPS_PKGS := gdal-bin nginx systemd podman busybox-static
+DEPS_CMDS := chromium ogrinfo pdftoppm nginx systemd-analyze podman busybox
+DEPS_PKGS := gdal-bin poppler-utils fonts-noto-cjk nginx systemd podman busybox-static
 
 deps:
 	@missing=; for c in $(DEPS_CMDS); do command -v $$c >/dev/null 2>&1 || [ -x /usr/sbin/$$c ] || missing="$$missing $$c"; done; \

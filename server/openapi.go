@@ -226,6 +226,9 @@ func openAPIDocument(maxLimit int) obj {
 	paths := obj{
 		"/": obj{"get": obj{"tags": []string{"Service"}, "operationId": "getPage", "summary": "The web page: the map.",
 			"responses": obj{"200": oaResponse("The page.", oaContent(obj{"type": "string"}, "text/html")), "404": oaRef("responses", "Problem404")}}},
+		"/embed": obj{"get": obj{"tags": []string{"Service"}, "operationId": "getEmbed", "summary": "The embeddable map: the page's map, legend and count alone, for an <iframe>.",
+			"description": "Takes the page's query string (the filters of the API, z, lat, lon, sel, lang). The one answer that other sites may frame: its Content-Security-Policy frame-ancestors is --embed-origins, and it has no X-Frame-Options.",
+			"responses":   obj{"200": oaResponse("The embedded page.", oaContent(obj{"type": "string"}, "text/html")), "404": oaRef("responses", "Problem404")}}},
 		"/static/{path}": obj{"get": obj{"tags": []string{"Service"}, "operationId": "getStatic", "summary": "The web page's files.",
 			"parameters": []obj{{"name": "path", "in": "path", "required": true, "schema": obj{"type": "string"}}},
 			"responses":  obj{"200": oaResponse("The file, of the media type of its extension.", nil), "404": oaRef("responses", "Problem404")}}},

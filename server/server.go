@@ -66,6 +66,10 @@ type Config struct {
 	// answers write (such as https://dmz.example.org); otherwise links are
 	// built from the request's scheme and host.
 	PublicURL string
+	// EmbedOrigins lists the origins whose pages may frame /embed,
+	// separated by spaces or commas, as ParseEmbedOrigins reads it; default
+	// "*" (any). Every other answer refuses to be framed.
+	EmbedOrigins string
 	// Token is the bearer token that writes, imports and backups must
 	// carry; empty switches them off (they answer 403).
 	Token string
@@ -103,6 +107,7 @@ type Server struct {
 	metrics    *metrics
 	events     *eventHub // nil when the store keeps no change log
 	land       land      // the basemap's land, for map images
+	embedCSP   string    // the Content-Security-Policy of /embed
 }
 
 // New returns a Server answering from store and mdl and logging to logger
@@ -130,6 +135,12 @@ func New(store Store, mdl *geo.MDL, logger *slog.Logger, cfg Config) *Server {
 	if log, ok := store.(changeLog); ok {
 		s.events = newEventHub(log)
 	}
+	ancestors, err := ParseEmbedOrigins(cfg.EmbedOrigins)
+	if err != nil {
+		logger.Error("embed origins: no site may frame /embed", "err", err)
+		ancestors = "'none'"
+	}
+	s.embedCSP = embedCSP(ancestors)
 	s.mdlFeature = mdlFeature(mdl)
 	s.dmz = dmzCollection(mdl)
 	s.app = fiber.New(fiber.Config{

@@ -72,6 +72,7 @@ type webPage struct {
 	once    sync.Once
 	version string
 	index   []byte
+	embed   []byte // index, marked as the embedded map (body data-mode="embed")
 	etag    string
 }
 
@@ -84,6 +85,7 @@ func (s *Server) loadPage() *webPage {
 		s.webPage.etag = `W/"` + s.webPage.version + `"`
 		if b, err := fs.ReadFile(s.cfg.Assets, "index.html"); err == nil {
 			s.webPage.index = bytes.ReplaceAll(b, []byte(`"/static/`), []byte(`"/static/v-`+s.webPage.version+`/`))
+			s.webPage.embed = bytes.Replace(s.webPage.index, []byte(`<body `), []byte(`<body data-mode="embed" `), 1)
 		}
 	})
 	return &s.webPage

@@ -16,6 +16,10 @@ import { TYPES, DIRECTIONS, defaultState, parseState, queryParams, pageQuery, ye
 import { shape, lineSymbol } from './symbols.js';
 import { renderDetails } from './details.js';
 import { initEditor } from './editor.js';
+import { initShare, shareDetails, openFromURL } from './share.js';
+import { initEmbed } from './embed.js';
+import { initLive } from './live.js';
+import { initPrint, preparePrint } from './print.js';
 import {
   OSM_ATTRIBUTION, NE_ATTRIBUTION, createPanes, textElement, getJSON,
   loadLand, loadPlaces, loadLandmarks, loadMDL, loadDMZ,
@@ -367,6 +371,7 @@ function showDetails(f, focus) {
   const panel = $('details');
   panel.hidden = false;
   const heading = renderDetails($('details-body'), f, state.lang);
+  shareDetails($('details-body'), f, state.lang);
   if (focus) heading.focus();
   const ll = pointOf(f);
   if (ll) highlight.setLatLng(ll).addTo(map);
@@ -385,19 +390,43 @@ function closeDetails() {
   returnFocus = null;
 }
 
+// ringMarker moves the ring to the marker m as drawn, which markercluster
+// moves off its incident's point when it spreads out a crowded spot.
+function ringMarker(m) {
+  if (m.incidentId === state.sel && map.hasLayer(highlight)) highlight.setLatLng(m.getLatLng());
+}
+cluster.on('spiderfied unspiderfied', () => {
+  const m = state.sel && markers.get(state.sel);
+  if (m && cluster.hasLayer(m)) ringMarker(m);
+});
+
+let flight = Promise.resolve(); // the latest flyTo, until its marker shows
+
 function flyTo(f) {
   const ll = pointOf(f);
   if (!ll) return;
+  let finish;
+  flight = new Promise((resolve) => {
+    finish = resolve;
+  });
+  setTimeout(finish, 5000); // a cluster that never opens holds no one for ever
   const reveal = () => {
     const m = markers.get(f.id);
-    if (m && cluster.hasLayer(m)) cluster.zoomToShowLayer(m, () => {});
+    if (!m || !cluster.hasLayer(m)) {
+      finish();
+      return;
+    }
+    cluster.zoomToShowLayer(m, () => {
+      ringMarker(m);
+      finish();
+    });
   };
   const zoom = Math.max(map.getZoom(), 11);
   if (map.getZoom() >= 11 && map.getBounds().pad(-0.1).contains(ll)) {
     reveal();
     return;
   }
-  map.once('moveend', () => idle().then(reveal));
+  map.once('moveend', () => loadsIdle().then(reveal));
   if (reducedMotion.matches) map.setView(ll, zoom);
   else map.flyTo(ll, zoom, { duration: 0.8 });
 }
@@ -899,8 +928,18 @@ async function loadView(gen, signal, full) {
 }
 
 // idle resolves when the page has started and the latest change has been
-// fetched and drawn.
+// fetched and drawn, and the map has flown to the incident it was sent to.
 async function idle() {
+  for (;;) {
+    const f = flight;
+    await loadsIdle();
+    await f;
+    if (f === flight) return loadsIdle();
+  }
+}
+
+// loadsIdle is idle but for a flight to an incident under way.
+async function loadsIdle() {
   await ready;
   for (;;) {
     const p = current;
@@ -978,6 +1017,7 @@ $('lang').addEventListener('click', () => {
   state.lang = state.lang === 'en' ? 'ko' : 'en';
   applyLang();
   writeURL();
+  for (const relabel of relabelers) relabel();
   if (bounds) {
     updateCount(matched);
     renderList(lastList.items, lastList.total);
@@ -1038,8 +1078,60 @@ async function start() {
   buildTimeline();
   syncControls();
   await refresh({ keepYears: true });
-  if (state.sel && $('details').hidden) select(state.sel);
+  if (state.sel) openFromURL(shareApi, state.sel);
 }
+
+// reload brings the dataset's total up to date, then redraws: after an
+// edit, or when live.js applies the changes of others.
+async function reload() {
+  const all = await getJSON('/api/years').catch(() => null);
+  if (bounds && all) {
+    bounds.total = all.total ?? bounds.total;
+    widenYears(all.first ?? bounds.first, all.last ?? bounds.last);
+  }
+  await refresh();
+  live.recheck();
+}
+
+// widenYears extends the slider and the timeline to an incident written
+// before the first year or after the last; a range that reached an end
+// keeps reaching it.
+function widenYears(first, last) {
+  if (first >= bounds.first && last <= bounds.last) return;
+  const { from, to } = yearRange(state, bounds);
+  if (from !== to && from === bounds.first) state.from = Math.min(first, bounds.first);
+  if (from !== to && to === bounds.last) state.to = Math.max(last, bounds.last);
+  bounds.first = Math.min(first, bounds.first);
+  bounds.last = Math.max(last, bounds.last);
+  slider?.updateOptions({ range: { min: bounds.first, max: Math.max(bounds.last, bounds.first + 1) } }, false);
+  buildTimeline();
+  syncControls();
+}
+
+// shareApi is what share.js, embed.js, live.js and print.js may use.
+const shareApi = {
+  map,
+  cluster,
+  feature: (id) => features.get(id) || listed.get(id),
+  lang: () => state.lang,
+  state: () => state,
+  bounds: () => bounds,
+  selected: () => state.sel,
+  matched: () => matched,
+  queryParams: (opts) => queryParams(state, bounds, opts),
+  pageQuery: () => pageQuery(state, bounds),
+  selectsNothing: () => selectsNothing(state),
+  holdsAll: () => mode === 'all',
+  printed: () => (mode === 'all'
+    ? { items: sorted.map(({ f }) => f), total: sorted.length, all: true }
+    : { items: lastList.items, total: lastList.total, all: false }),
+  select,
+  idle,
+  reload,
+};
+const live = initLive(shareApi);
+const relabelers = [initShare(shareApi).relabel, initEmbed(shareApi), live.relabel];
+initPrint(shareApi);
 
 const ready = start();
 
@@ -1075,13 +1167,11 @@ window.dmzmap = {
   setYears: (from, to) => slider.set([from, to]),
   selectYear,
   select,
+  preparePrint: () => preparePrint(shareApi),
+  reload: () => reload(),
 };
 
 initEditor({
   map, lang: () => state.lang, selected: () => state.sel, select, close: closeDetails,
-  refresh: async () => {
-    const all = await getJSON('/api/years').catch(() => null);
-    if (bounds && all) bounds.total = all.total ?? bounds.total;
-    return refresh();
-  },
+  refresh: reload,
 });

@@ -119,6 +119,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		"comma-separated CIDRs or addresses of the proxies whose X-Forwarded-For, -Host and -Proto are believed; none by default (env DMZMAP_TRUSTED_PROXY)")
 	publicURL := flags.String("public-url", env(getenv, "DMZMAP_PUBLIC_URL", ""),
 		"the scheme and host (and path prefix) every absolute link starts with, such as https://dmz.example.org; by default the request's (env DMZMAP_PUBLIC_URL)")
+	embedOrigins := flags.String("embed-origins", env(getenv, "DMZMAP_EMBED_ORIGINS", server.DefaultEmbedOrigins),
+		"origins whose pages may frame /embed, separated by spaces or commas: * (any), 'self', https://news.example (env DMZMAP_EMBED_ORIGINS)")
 	readToken := tokenFlag(flags, getenv)
 	followURL := flags.String("follow", getenv("DMZMAP_FOLLOW"), "run as a read-only replica of the dmzmap at this URL, keeping --db a copy of its database (fetched through its /api/backup with the --token-file token; env DMZMAP_FOLLOW)")
 	defInterval, err := time.ParseDuration(env(getenv, "DMZMAP_FOLLOW_INTERVAL", "5s"))
@@ -155,6 +157,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if *followInterval <= 0 {
 		return usagef("--follow-interval %v: want a positive duration", *followInterval)
 	}
+	if _, err := server.ParseEmbedOrigins(*embedOrigins); err != nil {
+		return usagef("--embed-origins: %v", err)
+	}
 
 	var handler slog.Handler
 	switch *logFormat {
@@ -172,7 +177,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		return err
 	}
 	cfg := server.Config{Assets: assets.FS, Token: token, WriteRateLimit: *writeRate,
-		TrustedProxies: proxies, PublicURL: strings.TrimSuffix(*publicURL, "/")}
+		TrustedProxies: proxies, PublicURL: strings.TrimSuffix(*publicURL, "/"), EmbedOrigins: *embedOrigins}
 	if *followURL != "" {
 		return serveReplica(ctx, *followURL, readToken, *followInterval, dbTimeout, mdl, logger, *addr, *db, cfg)
 	}

@@ -169,6 +169,8 @@ func TestRunErrors(t *testing.T) {
 		{"bad log format", []string{"--log-format", "xml"}, nil, "want text or json"},
 		{"bad timeout env", nil, map[string]string{"DMZMAP_DB_TIMEOUT": "soon"}, "DMZMAP_DB_TIMEOUT"},
 		{"negative write rate", []string{"--write-rate", "-1"}, nil, "--write-rate -1"},
+		{"bad embed origins", []string{"--embed-origins", "https://a.example;script-src *"}, nil, "--embed-origins"},
+		{"bad embed origins env", nil, map[string]string{"DMZMAP_EMBED_ORIGINS": "'none' https://a.example"}, "--embed-origins"},
 		{"bad write rate env", nil, map[string]string{"DMZMAP_WRITE_RATE": "lots"}, "DMZMAP_WRITE_RATE"},
 		{"bad address", []string{"--addr", "256.0.0.1:0", "--db", filepath.Join(dir, "a.db")}, nil, "256.0.0.1"},
 		{"database in a missing directory", []string{"--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "no", "such", "dir", "x.db")}, nil, "cannot open database"},

@@ -15,6 +15,10 @@ test: deps fuzz
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
 
+# The OpenAPI linters the tests run on the API documents (server/openapi_test.go).
+LINTDIR := .cache/openapi-lint
+LINTERS := @stoplight/spectral-cli@6.16.3 @redocly/cli@2.77.0
+
 # Chromium drives the browser tests; GDAL's ogrinfo and ogr2ogr read the API
 # as an independent client. Debian names the browser chromium; Ubuntu only
 # has chromium-browser.
@@ -27,6 +31,18 @@ deps:
 		$$sudo $(APT) update; \
 		browser=chromium; apt-cache show chromium >/dev/null 2>&1 || browser=chromium-browser; \
 		$$sudo env DEBIAN_FRONTEND=noninteractive $(APT) install -y $$browser gdal-bin; \
+	fi
+	@if [ -x $(LINTDIR)/node_modules/.bin/spectral ] && [ -x $(LINTDIR)/node_modules/.bin/redocly ]; then \
+		echo "deps: the OpenAPI linters are installed"; \
+	else \
+		set -e; \
+		if ! command -v npm >/dev/null 2>&1; then \
+			sudo=; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+			$$sudo $(APT) update; \
+			$$sudo env DEBIAN_FRONTEND=noninteractive $(APT) install -y nodejs npm; \
+		fi; \
+		mkdir -p $(LINTDIR); \
+		npm install --prefix $(LINTDIR) --no-save --no-audit --no-fund $(LINTERS); \
 	fi
 
 run:

@@ -97,6 +97,7 @@ func (s *Server) ogcRoutes() {
 	s.app.Get("/ogc/conformance", o.handleConformance)
 	s.app.Get("/ogc/api", o.handleAPI)
 	s.app.Get("/ogc/api.html", o.handleAPIPage)
+	s.app.Get("/api/openapi.json", o.handleServiceAPI)
 	s.app.Get("/ogc/collections", o.handleCollections)
 	s.app.Get("/ogc/collections/:collectionId", o.handleCollection)
 	s.app.Get("/ogc/collections/:collectionId/items", o.handleItems)

@@ -736,12 +736,12 @@ func TestOGCNegotiation(t *testing.T) {
 	}
 }
 
-// TestOpenAPI checks the OpenAPI document: the fields OpenAPI 3.0
-// requires, every $ref resolving, and every route of the app described
-// (and every operation described served).
+// TestOpenAPI checks the OpenAPI document of the whole service: the fields
+// OpenAPI 3.0 requires, every $ref resolving, and every route of the app
+// described (and every operation described served).
 func TestOpenAPI(t *testing.T) {
 	s, _, _ := newTestServer(t, nil)
-	r := get(t, s, "/ogc/api")
+	r := get(t, s, "/api/openapi.json")
 	if r.status != http.StatusOK || r.header.Get("Content-Type") != ContentTypeOpenAPI {
 		t.Fatalf("status %d, Content-Type %q; want 200, %s", r.status, r.header.Get("Content-Type"), ContentTypeOpenAPI)
 	}
@@ -909,7 +909,7 @@ func TestOpenAPI(t *testing.T) {
 		ms := New(s.store, s.mdl, nil, Config{MaxLimit: maxLimit})
 		var d map[string]any
 		json.Unmarshal(get(t, ms, "/ogc/api").body, &d)
-		limit := m(m(m(m(d["components"])["parameters"])["ogcLimit"])["schema"])
+		limit := m(m(m(m(d["components"])["parameters"])["limit"])["schema"])
 		want := cmp.Or(maxLimit, DefaultMaxLimit)
 		if limit["maximum"] != float64(want) || limit["default"] != float64(min(100, want)) || limit["minimum"] != float64(1) {
 			t.Errorf("MaxLimit %d: the items' limit is %v, want minimum 1, maximum %d, default %d", maxLimit, limit, want, min(100, want))

@@ -61,6 +61,10 @@ type Config struct {
 	// Token is the bearer token that writes, imports and backups must
 	// carry; empty switches them off (they answer 403).
 	Token string
+	// PublicURL is the URL clients reach the service at (scheme, host and
+	// any path prefix, e.g. https://example.org/dmzmap) when a proxy stands
+	// in front of it; empty uses the URL each request was sent to.
+	PublicURL string
 }
 
 // DefaultMaxLimit is Config.MaxLimit's default.

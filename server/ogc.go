@@ -468,18 +468,19 @@ func (o *ogcService) handleItems(c *fiber.Ctx) error {
 	}
 	stamp := o.now()
 	if wantsHTML(c, q) {
-		var features [][]byte
+		// The bytes the store hands on are valid only during the call
+		// (they live in a buffer reused for the next batch): decode each
+		// there.
+		var views []featureView
 		res, err := o.items(ci.id, q.filter, func(b []byte) error {
-			features = append(features, b)
-			return nil
+			fv, err := newItemView(ci, b)
+			views = append(views, fv)
+			return err
 		})
 		if err != nil {
 			return err
 		}
-		iv, err := newItemsView(ci, features, res.Matched, res.Returned, q.filter.Offset, stamp)
-		if err != nil {
-			return err
-		}
+		iv := newItemsView(views, res.Matched, res.Returned, q.filter.Offset, stamp)
 		return sendPage(c, page{Title: ci.title, Description: ci.description, Attribution: Attribution,
 			Links: itemsLinks(c, path, true, q.filter, res), Items: iv})
 	}
@@ -538,7 +539,7 @@ func (o *ogcService) feature(ci ogcCollectionInfo, featureID string) ([]byte, er
 				ID string `json:"id"`
 			}
 			if json.Unmarshal(b, &cf) == nil && cf.ID == featureID {
-				found = b
+				found = bytes.Clone(b) // b is valid only during the call
 			}
 			return nil
 		})

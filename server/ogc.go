@@ -55,10 +55,11 @@ var ogcCollections = []ogcCollectionInfo{
 	{"incidents", "DMZ incidents",
 		"Documented incidents along the Korean DMZ since the armistice of 1953: crossings of the Military Demarcation Line, " +
 			"incursions, infiltrations, shootings, tunnels, landmine blasts and abductions, each with the published sources it rests on. " +
-			"The geometry is the incident's location; a tracked route is the property path."},
+			"The geometry is the incident's location; a tracked route is the property path. " + datetimeRule},
 	{"crossings", "Crossing points",
 		"The points where incidents crossed the Military Demarcation Line: where a tracked route crosses it, or else the point " +
-			"of the line nearest the incident's location (estimated: true). The id is the incident's id with -x1, -x2, … appended."},
+			"of the line nearest the incident's location (estimated: true). The id is the incident's id with -x1, -x2, … appended. " +
+			"Each has its incident's date, and datetime selects them by it: " + datetimeRule},
 	{"mdl", "Military Demarcation Line",
 		"The Military Demarcation Line between the two Koreas as one LineString, west to east, derived from OpenStreetMap data. " +
 			"It has no date, type, direction or sector: only bbox, limit and offset select it."},
@@ -93,6 +94,7 @@ type ogcService struct {
 // ogcRoutes adds the routes of OGC API – Features under /ogc.
 func (s *Server) ogcRoutes() {
 	o := &ogcService{Server: s}
+	s.app.Use("/ogc", redirectSlashes)
 	s.app.Get("/ogc", o.handleLanding)
 	s.app.Get("/ogc/conformance", o.handleConformance)
 	s.app.Get("/ogc/api", o.handleAPI)
@@ -102,6 +104,22 @@ func (s *Server) ogcRoutes() {
 	s.app.Get("/ogc/collections/:collectionId", o.handleCollection)
 	s.app.Get("/ogc/collections/:collectionId/items", o.handleItems)
 	s.app.Get("/ogc/collections/:collectionId/items/:featureId", o.handleItem)
+}
+
+// redirectSlashes sends a path of /ogc with a trailing slash or an empty
+// segment (/ogc/collections/, /ogc//collections) to the path without them,
+// with its query: Fiber's routing would otherwise answer it as another
+// resource, or as the same one with wrong relative links.
+func redirectSlashes(c *fiber.Ctx) error {
+	p := c.Path()
+	if !strings.HasSuffix(p, "/") && !strings.Contains(p, "//") {
+		return c.Next()
+	}
+	clean := "/" + strings.Join(strings.FieldsFunc(p, func(r rune) bool { return r == '/' }), "/")
+	if q := c.Request().URI().QueryString(); len(q) > 0 {
+		clean += "?" + string(q)
+	}
+	return c.Redirect(clean, fiber.StatusMovedPermanently)
 }
 
 // spec is the query of every /ogc route: the items' parameters and f. The
@@ -347,24 +365,24 @@ func (o *ogcService) handleCollection(c *fiber.Ctx) error {
 
 // items calls visit with each feature of collection id that f selects, in
 // date order, within f's offset and limit.
-func (o *ogcService) items(id string, f data.Filter, visit func([]byte) error) (data.Result, error) {
+func (o *ogcService) items(id string, q query, visit func([]byte) error) (data.Result, error) {
 	switch id {
 	case "incidents":
-		return o.store.Query(f, visit)
+		return o.store.Query(q.filter, visit)
 	case "crossings":
-		return o.crossingItems(f, visit)
+		return o.crossingItems(q.filter, q.boxes, visit)
 	}
-	return o.mdlItems(f, visit)
+	return o.mdlItems(q.filter, q.boxes, visit)
 }
 
 // crossingItems selects crossing points by their own position, direction
 // and sector (a route may cross the line more than once, and not where the
 // incident is placed), and by the type and date of their incident.
-func (o *ogcService) crossingItems(f data.Filter, visit func([]byte) error) (data.Result, error) {
+func (o *ogcService) crossingItems(f data.Filter, boxes []orb.Bound, visit func([]byte) error) (data.Result, error) {
 	if f.BBox == nil && len(f.Directions) == 0 && len(f.Sectors) == 0 {
 		return o.store.Crossings(f, visit)
 	}
-	bbox, dirs, secs, limit, offset := f.BBox, f.Directions, f.Sectors, f.Limit, f.Offset
+	dirs, secs, limit, offset := f.Directions, f.Sectors, f.Limit, f.Offset
 	f.BBox, f.Directions, f.Sectors, f.Limit, f.Offset = nil, nil, nil, 0, 0
 	var res data.Result
 	_, err := o.store.Crossings(f, func(b []byte) error {
@@ -380,7 +398,7 @@ func (o *ogcService) crossingItems(f data.Filter, visit func([]byte) error) (dat
 		if err := json.Unmarshal(b, &cf); err != nil {
 			return fmt.Errorf("a stored crossing point: %w", err)
 		}
-		if (bbox != nil && !bbox.Contains(cf.Geometry.Coordinates)) ||
+		if (len(boxes) > 0 && !slices.ContainsFunc(boxes, func(b orb.Bound) bool { return b.Contains(cf.Geometry.Coordinates) })) ||
 			(len(dirs) > 0 && !slices.Contains(dirs, cf.Properties.Direction)) ||
 			(len(secs) > 0 && !slices.Contains(secs, cf.Properties.Sector)) {
 			return nil
@@ -395,10 +413,10 @@ func (o *ogcService) crossingItems(f data.Filter, visit func([]byte) error) (dat
 	return res, err
 }
 
-// mdlItems selects the MDL when f's bbox, if any, meets it.
-func (o *ogcService) mdlItems(f data.Filter, visit func([]byte) error) (data.Result, error) {
+// mdlItems selects the MDL when the bbox, if any, meets it.
+func (o *ogcService) mdlItems(f data.Filter, boxes []orb.Bound, visit func([]byte) error) (data.Result, error) {
 	var res data.Result
-	if f.BBox != nil && len(clip.LineString(*f.BBox, o.mdl.Line())) == 0 {
+	if len(boxes) > 0 && !slices.ContainsFunc(boxes, func(b orb.Bound) bool { return len(clip.LineString(b, o.mdl.Line())) > 0 }) {
 		return res, nil
 	}
 	res.Matched = 1
@@ -472,7 +490,7 @@ func (o *ogcService) handleItems(c *fiber.Ctx) error {
 		// (they live in a buffer reused for the next batch): decode each
 		// there.
 		var views []featureView
-		res, err := o.items(ci.id, q.filter, func(b []byte) error {
+		res, err := o.items(ci.id, q, func(b []byte) error {
 			fv, err := newItemView(ci, b)
 			views = append(views, fv)
 			return err
@@ -485,7 +503,7 @@ func (o *ogcService) handleItems(c *fiber.Ctx) error {
 			Links: itemsLinks(c, path, true, q.filter, res), Items: iv})
 	}
 	fc := newCollection(c)
-	res, err := o.items(ci.id, q.filter, fc.add)
+	res, err := o.items(ci.id, q, fc.add)
 	if err == nil {
 		err = fc.endItems(res, stamp, itemsLinks(c, path, false, q.filter, res))
 	}
@@ -701,9 +719,11 @@ func newExtent(b orb.Bound, first, last uint32) *ogcExtent {
 	return &e
 }
 
-// keyTime formats a date key as the RFC 3339 time of its first day: the
-// day datetime= matches a date known only to the month or year as.
+// keyTime formats a date key as the RFC 3339 time of its first day, the
+// start of the period a date known only to the month or the year names
+// (the temporal extent gives the last incident's so too).
 func keyTime(k uint32) string {
 	y, m, d := k/10000, max(k/100%100, 1), max(k%100, 1)
 	return fmt.Sprintf("%04d-%02d-%02dT00:00:00Z", y, m, d)
 }
+

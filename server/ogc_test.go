@@ -268,12 +268,17 @@ func TestOGCItems(t *testing.T) {
 		{"datetime=2017-11-13T23:30:00%2B09:00", []string{"2017-11-13-jsa"}},
 		{"datetime=2017-11-13T00:00:00Z", []string{"2017-11-13-jsa"}},
 		{"datetime=2017-11-12", []string{}},
-		// Partial dates match as the first day of their month or year.
+		// A partial date is the whole month or year it names (issue 14:
+		// datetime matches date_start/date_end): what meets it selects it.
 		{"datetime=1965-01-01/1965-12-31", []string{"1965-us-soldier"}},
 		{"datetime=1965-01-01", []string{"1965-us-soldier"}},
-		{"datetime=1965-06-01/1965-12-31", []string{}},
+		{"datetime=1965-06-01/1965-12-31", []string{"1965-us-soldier"}},
+		{"datetime=1965-12-31/1968-01-16", []string{"1965-us-soldier"}},
+		{"datetime=1966-01-01/1968-01-16", []string{}},
 		{"datetime=1969-12-01/1969-12-31", []string{"1969-12-shooting"}},
-		{"datetime=1969-12-05", []string{}},
+		{"datetime=1969-12-05", []string{"1969-12-shooting"}},
+		{"datetime=1969-12-31T23:59:59Z/..", []string{"1969-12-shooting", "1978-10-17-tunnel", "2017-06-13-central", "2017-11-13-jsa", "2025-07-guiding-operation"}},
+		{"datetime=1970-01-01/1978-10-16", []string{}},
 		{"datetime=1969-11-30/1969-12-01", []string{"1969-12-shooting"}},
 		{"datetime=../1965-01-01", []string{"1962-05-28-us-soldier", "1965-us-soldier"}},
 		{"datetime=../1964-12-31", []string{"1962-05-28-us-soldier"}},

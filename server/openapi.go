@@ -77,17 +77,20 @@ func oaMerge(a, b obj) obj {
 	return a
 }
 
+// datetimeRule is the rule for partial dates, in the API document and the
+// collections' descriptions.
+const datetimeRule = "datetime selects by the incident's date only (not created or updated). A date is the period it names: " +
+	"a day, or for a date known only to the month or the year (date_precision month or year) the whole month or year, " +
+	"from date_start to date_end (1965 is 1965-01-01 to 1965-12-31, 1969-12 is 1969-12-01 to 1969-12-31). " +
+	"datetime selects the incidents whose period meets the instant or the interval: 1965-06-01/1965-12-31 and the instant " +
+	"1965-06-15 hold an incident dated only 1965; ../1964-12-31 and 1966-01-01/.. do not."
+
 const datetimeDescription = "Selects the features of a date or a date range. An instant is a date (`2017-11-13`) or an RFC 3339 " +
 	"date-time (`2017-11-13T10:00:00Z`); an interval is `start/end`, closed (`1960-01-01/1969-12-31`) or open at one end " +
-	"with `..` (`2017-01-01/..`, `../1970-12-31`). Incidents have dates, not times: a date-time stands for its date as written, " +
-	"and an end bound takes in its whole day.\n\n" +
-	"Incidents known only to the month or the year match as the first day of that month or year. Their date key has `00` " +
-	"for the unknown parts, so `1965` sorts just before `1965-01-01` and `1969-12` just before `1969-12-01`; a range that " +
-	"starts on the first day of a month or a year therefore starts at the month's or the year's own key. So " +
-	"`1965-01-01/1965-12-31` holds every incident of 1965, the ones known only to the year included (as `year=1965` " +
-	"does on /api/incidents), `1969-12-01/1969-12-31` every incident of December 1969, while `1965-06-01/1965-12-31` and " +
-	"the instant `1965-06-15` leave out an incident dated only `1965`. Crossing points have their incident's date; the " +
-	"MDL has no date, and datetime does not select it."
+	"with `..` or nothing (`2017-01-01/..`, `../1970-12-31`, `2017-01-01T00:00:00Z/..`). A date with a bare `T` " +
+	"(`2017-01-01T/..`, as GDAL sends for `date >= '2017-01-01'`) is that date. Incidents have dates, not times: a date-time " +
+	"stands for its date as written, and an end bound takes in its whole day.\n\n" + datetimeRule + " Crossing points have " +
+	"their incident's date; the MDL has no date, and datetime does not select it."
 
 const ogcTag = "OGC API – Features"
 

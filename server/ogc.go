@@ -726,4 +726,3 @@ func keyTime(k uint32) string {
 	y, m, d := k/10000, max(k/100%100, 1), max(k%100, 1)
 	return fmt.Sprintf("%04d-%02d-%02dT00:00:00Z", y, m, d)
 }
-

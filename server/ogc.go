@@ -155,28 +155,45 @@ func href(c *fiber.Ctx, path, query string) string {
 }
 
 // queryWith returns the request's query without the parameters named in
-// drop and with add appended, keeping every other parameter as the client
-// wrote it: a client that adds its own parameters to every URL it gets
-// (GDAL does) finds them there and does not add them twice.
+// drop and with add appended, keeping every other parameter in its order:
+// a client that adds its own parameters to every URL it gets (GDAL does)
+// finds them there and does not add them twice. Each is written again
+// with only what must be escaped escaped (commas, colons and slashes
+// plain), so that a client that takes a link's values apart and encodes
+// them again (the OGC's conformance suite does) sends the same values.
 func queryWith(c *fiber.Ctx, drop []string, add ...string) string {
 	var parts []string
 	for _, p := range strings.Split(string(c.Request().URI().QueryString()), "&") {
 		if p == "" {
 			continue
 		}
-		k, _, _ := strings.Cut(p, "=")
-		if uk, err := url.QueryUnescape(k); err == nil {
+		k, v, hasValue := strings.Cut(p, "=")
+		uk, errK := url.QueryUnescape(k)
+		uv, errV := url.QueryUnescape(v)
+		if errK == nil {
 			k = uk
 		}
-		if !slices.Contains(drop, k) {
-			parts = append(parts, p)
+		if slices.Contains(drop, k) {
+			continue
 		}
+		if errK == nil && errV == nil && hasValue {
+			p = queryEscape(uk) + "=" + queryEscape(uv)
+		}
+		parts = append(parts, p)
 	}
 	parts = append(parts, add...)
 	if len(parts) == 0 {
 		return ""
 	}
 	return "?" + strings.Join(parts, "&")
+}
+
+var plainInQuery = strings.NewReplacer("%2C", ",", "%3A", ":", "%2F", "/")
+
+// queryEscape escapes s for a query, leaving commas, colons and slashes
+// plain (RFC 3986 allows them there).
+func queryEscape(s string) string {
+	return plainInQuery.Replace(url.QueryEscape(s))
 }
 
 // selfLinks returns the self and alternate links of the resource at path:

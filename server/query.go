@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -274,11 +275,17 @@ func parseDatetime(v string) (from, to, since uint32, e *paramError) {
 		return bad("%s has more than one '/': %s", quote(v), want)
 	}
 	var a, b time.Time
+	// One end may be an ISO 8601 duration from or to the other
+	// (2018-02-12/P2D, P1M/2018-03-01), as the OGC's conformance suite sends.
+	startDur, endDur := isDuration(start), isDuration(end)
+	if startDur && endDur {
+		return bad("%s has two durations: give a start or an end: %s", quote(v), want)
+	}
 	for _, part := range []struct {
 		s string
 		t *time.Time
 	}{{start, &a}, {end, &b}} {
-		if part.s == "" || part.s == ".." {
+		if part.s == "" || part.s == ".." || isDuration(part.s) {
 			continue
 		}
 		t, ok := date(part.s)
@@ -286,6 +293,23 @@ func parseDatetime(v string) (from, to, since uint32, e *paramError) {
 			return bad("%s is not a date, an RFC 3339 date-time or '..': %s", quote(part.s), want)
 		}
 		*part.t = t
+	}
+	if startDur || endDur {
+		d, ok := parseDuration(pick(start, end, startDur))
+		switch {
+		case !ok:
+			return bad("%s is not an ISO 8601 duration like P2D, P1M6D or PT12H: %s", quote(pick(start, end, startDur)), want)
+		case startDur && b.IsZero(), endDur && a.IsZero():
+			return bad("%s: a duration needs a date at the other end: %s", quote(v), want)
+		case startDur:
+			if a = d.before(b); a.Year() < 1 {
+				a = time.Time{} // before any date: open
+			}
+		default:
+			if b = d.after(a); b.Year() > 9999 {
+				b = time.Time{} // after any date: open
+			}
+		}
 	}
 	if !a.IsZero() {
 		from, since = yearKey(a), dayKey(a)
@@ -297,6 +321,55 @@ func parseDatetime(v string) (from, to, since uint32, e *paramError) {
 		return bad("the start %s is after the end %s: expected start <= end", quote(start), quote(end))
 	}
 	return from, to, since, nil
+}
+
+func pick(a, b string, first bool) string {
+	if first {
+		return a
+	}
+	return b
+}
+
+func isDuration(s string) bool { return strings.HasPrefix(strings.ToUpper(s), "P") }
+
+// duration is an ISO 8601 duration: years, months and days of the
+// calendar, and a time.
+type duration struct {
+	years, months, days int
+	clock               time.Duration
+}
+
+func (d duration) after(t time.Time) time.Time {
+	return t.AddDate(d.years, d.months, d.days).Add(d.clock)
+}
+
+func (d duration) before(t time.Time) time.Time {
+	return t.AddDate(-d.years, -d.months, -d.days).Add(-d.clock)
+}
+
+var durationRE = regexp.MustCompile(`^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$`)
+
+// parseDuration reads an ISO 8601 duration such as P2D, P1Y2M, P1M6DT12H31M12S.
+func parseDuration(s string) (duration, bool) {
+	s = strings.ToUpper(s)
+	m := durationRE.FindStringSubmatch(s)
+	if m == nil || s == "P" || strings.HasSuffix(s, "T") {
+		return duration{}, false
+	}
+	n := func(i int) int {
+		v, _ := parseDigits(m[i])
+		return min(v, 100000) // beyond any date: the range is then open in effect
+	}
+	d := duration{years: n(1), months: n(2), days: n(3)*7 + n(4)}
+	d.clock = time.Duration(n(5))*time.Hour + time.Duration(n(6))*time.Minute
+	if m[7] != "" {
+		sec, err := strconv.ParseFloat(strings.Replace(m[7], ",", ".", 1), 64)
+		if err != nil {
+			return duration{}, false
+		}
+		d.clock += time.Duration(min(sec, 1e9) * float64(time.Second))
+	}
+	return d, true
 }
 
 // dayKey is the date key of t's date as written.

@@ -380,9 +380,20 @@ func (o *ogcService) handleCollection(c *fiber.Ctx) error {
 	return sendJSON(c, contentTypeJSON, doc)
 }
 
-// items calls visit with each feature of collection id that f selects, in
-// date order, within f's offset and limit.
+// items calls visit with each feature of collection id that q selects, in
+// date order, within its offset and limit, with the fields of gisFields.
 func (o *ogcService) items(id string, q query, visit func([]byte) error) (data.Result, error) {
+	if id != "mdl" {
+		var buf []byte
+		inner := visit
+		visit = func(b []byte) error {
+			var err error
+			if buf, err = withGISFields(buf[:0], b); err != nil {
+				return err
+			}
+			return inner(buf)
+		}
+	}
 	switch id {
 	case "incidents":
 		return o.store.Query(q.filter, visit)
@@ -633,6 +644,9 @@ func (o *ogcService) handleItem(c *fiber.Ctx) error {
 	}
 	b, err := o.feature(ci, featureID)
 	if err != nil {
+		return err
+	}
+	if b, err = withGISFields(nil, b); err != nil {
 		return err
 	}
 	html := wantsHTML(c, q)

@@ -61,7 +61,7 @@ bench:
 # one package per run. A crasher is written under that package's
 # testdata/fuzz/, where plain go test replays it from then on.
 FUZZTIME ?= 10s
-FUZZ := data:FuzzDecodeFeature data:FuzzDecodeFeatureCollection data:FuzzDecodeCSV data:FuzzValidate \
+FUZZ := data:FuzzDecodeFeature data:FuzzParseCQL2 data:FuzzDecodeFeatureCollection data:FuzzDecodeCSV data:FuzzValidate \
 	server:FuzzParseQuery server:FuzzRequest
 
 fuzz:

@@ -50,15 +50,18 @@ type (
 		and  bool
 		args []node
 	}
-	notOp  struct{ arg node }
-	cmpOp  struct{ op string; l, r node } // = <> < <= > >=
-	likeOp struct{ l, pattern node }
+	notOp struct{ arg node }
+	cmpOp struct {
+		op   string
+		l, r node
+	} // = <> < <= > >=
+	likeOp    struct{ l, pattern node }
 	betweenOp struct{ x, lo, hi node }
 	inOp      struct {
 		x    node
 		list []node
 	}
-	isNullOp struct{ x node }
+	isNullOp  struct{ x node }
 	spatialOp struct {
 		op   string // s_intersects
 		l, r node

@@ -37,14 +37,16 @@ const (
 	trsGregorian = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
 )
 
+const relQueryables = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
+
 // conformanceClasses are the conformance classes of OGC API – Features the
 // service meets.
-var conformanceClasses = []string{
+var conformanceClasses = append([]string{
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
-}
+}, filterClasses...)
 
 // ogcCollectionInfo describes one collection.
 type ogcCollectionInfo struct {
@@ -103,6 +105,7 @@ func (s *Server) ogcRoutes() {
 	s.app.Get("/ogc/collections", o.handleCollections)
 	s.app.Get("/ogc/collections/:collectionId", o.handleCollection)
 	s.app.Get("/ogc/collections/:collectionId/items", o.handleItems)
+	s.app.Get("/ogc/collections/:collectionId/queryables", o.handleQueryables)
 	s.app.Get("/ogc/collections/:collectionId/items/:featureId", o.handleItem)
 }
 
@@ -315,6 +318,7 @@ func (o *ogcService) collectionDoc(c *fiber.Ctx, ci ogcCollectionInfo, ext *ogcE
 		Links: append(self,
 			link{Href: href(c, path+"/items", ""), Rel: "items", Type: data.ContentTypeGeoJSON, Title: ci.title + " as GeoJSON"},
 			link{Href: href(c, path+"/items", "?f=html"), Rel: "items", Type: mediaHTML, Title: ci.title + " as HTML"},
+			link{Href: href(c, path+"/queryables", ""), Rel: relQueryables, Type: contentTypeSchema, Title: "the properties a filter may name"},
 		),
 	}
 }
@@ -398,16 +402,16 @@ func (o *ogcService) items(id string, q query, visit func([]byte) error) (data.R
 	case "incidents":
 		return o.store.Query(q.filter, visit)
 	case "crossings":
-		return o.crossingItems(q.filter, q.boxes, visit)
+		return o.crossingItems(q.filter, q.boxes, q.cql, visit)
 	}
-	return o.mdlItems(q.filter, q.boxes, visit)
+	return o.mdlItems(q.filter, q.boxes, q.cql, visit)
 }
 
 // crossingItems selects crossing points by their own position, direction
 // and sector (a route may cross the line more than once, and not where the
 // incident is placed), and by the type and date of their incident.
-func (o *ogcService) crossingItems(f data.Filter, boxes []orb.Bound, visit func([]byte) error) (data.Result, error) {
-	if f.BBox == nil && len(f.Directions) == 0 && len(f.Sectors) == 0 {
+func (o *ogcService) crossingItems(f data.Filter, boxes []orb.Bound, cql *ogcFilter, visit func([]byte) error) (data.Result, error) {
+	if f.BBox == nil && len(f.Directions) == 0 && len(f.Sectors) == 0 && cql == nil {
 		return o.store.Crossings(f, visit)
 	}
 	dirs, secs, limit, offset := f.Directions, f.Sectors, f.Limit, f.Offset
@@ -428,7 +432,8 @@ func (o *ogcService) crossingItems(f data.Filter, boxes []orb.Bound, visit func(
 		}
 		if (len(boxes) > 0 && !slices.ContainsFunc(boxes, func(b orb.Bound) bool { return b.Contains(cf.Geometry.Coordinates) })) ||
 			(len(dirs) > 0 && !slices.Contains(dirs, cf.Properties.Direction)) ||
-			(len(secs) > 0 && !slices.Contains(secs, cf.Properties.Sector)) {
+			(len(secs) > 0 && !slices.Contains(secs, cf.Properties.Sector)) ||
+			(cql != nil && !cql.match(b)) {
 			return nil
 		}
 		res.Matched++
@@ -442,9 +447,10 @@ func (o *ogcService) crossingItems(f data.Filter, boxes []orb.Bound, visit func(
 }
 
 // mdlItems selects the MDL when the bbox, if any, meets it.
-func (o *ogcService) mdlItems(f data.Filter, boxes []orb.Bound, visit func([]byte) error) (data.Result, error) {
+func (o *ogcService) mdlItems(f data.Filter, boxes []orb.Bound, cql *ogcFilter, visit func([]byte) error) (data.Result, error) {
 	var res data.Result
-	if len(boxes) > 0 && !slices.ContainsFunc(boxes, func(b orb.Bound) bool { return len(clip.LineString(b, o.mdl.Line())) > 0 }) {
+	if (len(boxes) > 0 && !slices.ContainsFunc(boxes, func(b orb.Bound) bool { return len(clip.LineString(b, o.mdl.Line())) > 0 })) ||
+		(cql != nil && !cql.match(o.mdlFeature)) {
 		return res, nil
 	}
 	res.Matched = 1
@@ -510,6 +516,9 @@ func (o *ogcService) handleItems(c *fiber.Ctx) error {
 	path := "/ogc/collections/" + ci.id + "/items"
 	q, err := o.parse(c, path)
 	if err != nil {
+		return err
+	}
+	if err := applyFilter(&q, ci.id); err != nil {
 		return err
 	}
 	stamp := o.now()

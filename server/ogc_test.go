@@ -139,6 +139,16 @@ func TestOGCConformance(t *testing.T) {
 		"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
 		"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
 		"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+		// Part 3 and CQL2 (ogc_filter.go).
+		"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+		"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+		"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+		"http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+		"http://www.opengis.net/spec/cql2/1.0/conf/cql2-json",
+		"http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+		"http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
+		"http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
+		"http://www.opengis.net/spec/cql2/1.0/conf/temporal-functions",
 	}
 	if !slices.Equal(doc.ConformsTo, want) {
 		t.Errorf("conformsTo\n got %v\nwant %v", doc.ConformsTo, want)

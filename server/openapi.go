@@ -133,6 +133,22 @@ func openAPIDocument(maxLimit int) obj {
 			"A larger limit is clamped to %d; 0, a negative number or anything but a whole number is a 400. "+
 			"Follow the `next` link for the next page.", defLimit, maxLimit, maxLimit),
 			obj{"type": "integer", "minimum": 1, "maximum": maxLimit, "default": defLimit})),
+		"filter": queryParam("filter", "Selects the features a CQL2 filter (OGC Common Query Language) holds true for, in the language filter-lang says: "+
+			"the text encoding (`type = 'crossing' AND date >= '2017-01-01'`) or the JSON one. Comparisons, AND, OR, NOT, LIKE, BETWEEN, IN, IS NULL "+
+			"on the collection's queryables (/ogc/collections/{collectionId}/queryables), S_INTERSECTS of `geometry` with POINT, LINESTRING, POLYGON, "+
+			"their MULTI forms and BBOX, and the temporal functions (T_INTERSECTS, T_BEFORE, T_AFTER, …) of `date` with DATE, TIMESTAMP and INTERVAL. "+
+			"A date compares with a string as its text, which orders as the date does (1965 < 1965-06 < 1965-06-15); the temporal functions take it as "+
+			"the period it names (date_start to date_end). What maps onto the index (type, direction, sector, date, a box) is selected there; the rest "+
+			"is evaluated on each candidate. A malformed filter is a 400 whose message gives the position of the error.",
+			obj{"type": "string"}),
+		"filter-lang": queryParam("filter-lang", "The language of filter.", obj{"type": "string", "enum": []string{"cql2-text", "cql2-json"}, "default": "cql2-text"}),
+		"filter-crs":  queryParam("filter-crs", "The CRS of the geometries in filter: CRS84 only.", obj{"type": "string", "enum": []string{crs84}, "default": crs84}),
+		"sortby": oaMerge(obj{"style": "form", "explode": false}, queryParam("sortby", "Sorts the features by these queryables, comma-separated, "+
+			"each ascending or, with a leading `-`, descending (`+` or nothing for ascending), e.g. `-date` or `mdl_km,date`; the queryables "+
+			"marked x-ogc-sortable can be. Without sortby, the features come in date order (as sortby=date). Features with no value sort last.",
+			obj{"type": "array", "items": obj{"type": "string", "pattern": "^[+-]?[a-z_]+$"}})),
+		"properties": oaMerge(obj{"style": "form", "explode": false}, queryParam("properties", "Keeps only these properties of each feature, "+
+			"comma-separated (e.g. `title,date`); the id and the geometry stay.", obj{"type": "array", "items": obj{"type": "string"}})),
 		"offset": queryParam("offset", "How many matching features to skip before the page starts; the `next` and `prev` links set it.",
 			obj{"type": "integer", "minimum": 0, "default": 0}),
 		"f": queryParam("f", "The format of the answer: `json` (GeoJSON for features) or `html`. "+
@@ -190,7 +206,7 @@ func openAPIDocument(maxLimit int) obj {
 	ogcJSON := func(description, schema string) obj {
 		return oaResponse(description, oaMerge(oaContent(oaRef("schemas", schema), contentTypeJSON), oaContent(obj{"type": "string"}, "text/html")))
 	}
-	ogcParams := []string{"bbox", "datetime", "type", "direction", "sector", "limit", "offset", "f"}
+	ogcParams := []string{"bbox", "datetime", "type", "direction", "sector", "filter", "filter-lang", "filter-crs", "sortby", "properties", "limit", "offset", "f"}
 	const ignored = " It accepts the items' parameters too, and ignores them, so that a client may send its filter with every request " +
 		"(GDAL's OAPIF driver does, for a connection URL with a query)."
 	ogcGet := func(id, summary, description string, ok obj, extra ...string) obj {
@@ -345,6 +361,9 @@ func openAPIDocument(maxLimit int) obj {
 				"until there is none. incidents and crossings take every filter; mdl has one feature, selected by bbox only.",
 			oaResponse("A page of features.", oaMerge(oaContent(oaRef("schemas", "FeatureCollection"), data.ContentTypeGeoJSON), oaContent(obj{"type": "string"}, "text/html"))),
 			"collectionId")},
+		"/ogc/collections/{collectionId}/queryables": obj{"get": ogcGet("getQueryables", "The properties a filter may name.",
+			"A JSON Schema of the properties filter may name and sortby may sort by (x-ogc-sortable)."+ignored,
+			oaResponse("The queryables.", oaContent(obj{"type": "object"}, contentTypeSchema)), "collectionId")},
 		"/ogc/collections/{collectionId}/items/{featureId}": obj{"get": ogcGet("getFeature", "One feature.",
 			"The feature with its links."+ignored,
 			oaResponse("The feature.", oaMerge(oaContent(oaRef("schemas", "Feature"), data.ContentTypeGeoJSON), oaContent(obj{"type": "string"}, "text/html"))),

@@ -30,7 +30,7 @@ const maxUnknown = 20
 
 var (
 	filterParams = []string{"year", "from", "to", "type", "direction", "sector", "bbox", "q"}
-	ogcParams    = []string{"bbox", "datetime", "type", "direction", "sector"}
+	ogcParams    = []string{"bbox", "datetime", "type", "direction", "sector", "filter", "filter-lang", "filter-crs", "sortby", "properties"}
 	pageParams   = []string{"limit", "offset"}
 	sectors      = []geo.Sector{geo.Western, geo.Central, geo.Eastern, geo.JSA}
 )
@@ -74,6 +74,11 @@ type query struct {
 	// (then filter.BBox is the band of its latitudes and filter.Match
 	// checks each point against both).
 	boxes []orb.Bound
+	// The OGC filter (Part 3) as given, and parsed for a collection by
+	// applyFilter; sortby and properties as given.
+	filterText, filterLang, filterCRS string
+	cql                               *ogcFilter
+	sortby, properties                string
 }
 
 // parseQuery reads the filter of every incident route from args: year=YYYY,
@@ -175,6 +180,9 @@ func parseQuery(args *fasthttp.Args, sp querySpec, thisYear int) (query, error) 
 		q.filter.BBox = &orb.Bound{Min: orb.Point{-180, q.boxes[0].Min[1]}, Max: orb.Point{180, q.boxes[0].Max[1]}}
 		q.filter.Match = inBoxes(q.boxes)
 	}
+
+	q.filterText, q.filterLang, q.filterCRS = vals["filter"], vals["filter-lang"], vals["filter-crs"]
+	q.sortby, q.properties = vals["sortby"], vals["properties"]
 
 	if v := vals["q"]; v != "" {
 		switch n := utf8.RuneCountInString(v); {

@@ -387,6 +387,25 @@ func (o *ogcService) handleCollection(c *fiber.Ctx) error {
 // items calls visit with each feature of collection id that q selects, in
 // date order, within its offset and limit, with the fields of gisFields.
 func (o *ogcService) items(id string, q query, visit func([]byte) error) (data.Result, error) {
+	if q.keep != nil {
+		var buf []byte
+		inner := visit
+		visit = func(b []byte) error {
+			var err error
+			if buf, err = keepProperties(buf[:0], b, q.keep); err != nil {
+				return err
+			}
+			return inner(buf)
+		}
+	}
+	if !natural(q.sortKeys) {
+		return o.sortedItems(id, q, q.sortKeys, visit)
+	}
+	return o.unsortedItems(id, q, visit)
+}
+
+// unsortedItems is items in the store's order.
+func (o *ogcService) unsortedItems(id string, q query, visit func([]byte) error) (data.Result, error) {
 	if id != "mdl" {
 		var buf []byte
 		inner := visit
@@ -519,6 +538,12 @@ func (o *ogcService) handleItems(c *fiber.Ctx) error {
 		return err
 	}
 	if err := applyFilter(&q, ci.id); err != nil {
+		return err
+	}
+	if q.sortKeys, err = parseSortby(q.sortby, ci.id); err != nil {
+		return err
+	}
+	if q.keep, err = parseProperties(q.properties, ci.id); err != nil {
 		return err
 	}
 	stamp := o.now()
@@ -657,6 +682,13 @@ func (o *ogcService) handleItem(c *fiber.Ctx) error {
 	}
 	if b, err = withGISFields(nil, b); err != nil {
 		return err
+	}
+	if keep, err := parseProperties(q.properties, ci.id); err != nil {
+		return err
+	} else if keep != nil {
+		if b, err = keepProperties(nil, b, keep); err != nil {
+			return err
+		}
 	}
 	html := wantsHTML(c, q)
 	links := append(selfLinks(c, path, html, data.ContentTypeGeoJSON),

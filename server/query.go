@@ -79,6 +79,8 @@ type query struct {
 	filterText, filterLang, filterCRS string
 	cql                               *ogcFilter
 	sortby, properties                string
+	sortKeys                          []sortKey // sortby, parsed for the collection
+	keep                              []string  // properties, parsed for the collection
 }
 
 // parseQuery reads the filter of every incident route from args: year=YYYY,

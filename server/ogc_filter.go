@@ -152,8 +152,10 @@ const contentTypeSchema = "application/schema+json"
 
 // ogcFilter is a parsed filter= with what it needs to be evaluated.
 type ogcFilter struct {
-	x       *data.CQL2
-	derived bool // reads date_start, date_end or sources_text
+	x        *data.CQL2
+	names    []string // the properties it reads, geometry aside
+	geometry bool     // it reads the geometry
+	derived  bool     // it reads date_start, date_end or sources_text
 }
 
 // parseFilter reads q's filter, filter-lang and filter-crs for collection
@@ -194,8 +196,16 @@ func parseFilter(q query, id string) (*ogcFilter, error) {
 		switch {
 		case !slices.Contains(names, p):
 			unknown = append(unknown, quote(p))
-		case p == "date_start" || p == "date_end" || p == "sources_text":
+		case p == "geometry":
+			f.geometry = true
+		case p == "date_start" || p == "date_end":
 			f.derived = true
+			f.names = append(f.names, "date")
+		case p == "sources_text":
+			f.derived = true
+			f.names = append(f.names, "sources")
+		default:
+			f.names = append(f.names, p)
 		}
 	}
 	if len(unknown) > 0 {
@@ -205,37 +215,50 @@ func parseFilter(q query, id string) (*ogcFilter, error) {
 	return f, nil
 }
 
-// match evaluates the filter on an encoded Feature.
+// match evaluates the filter on an encoded Feature, decoding only the
+// properties it reads.
 func (f *ogcFilter) match(b []byte) bool {
 	var ft struct {
-		Geometry *struct {
-			Type        string          `json:"type"`
-			Coordinates json.RawMessage `json:"coordinates"`
-		} `json:"geometry"`
-		Properties map[string]any `json:"properties"`
+		Geometry   json.RawMessage            `json:"geometry"`
+		Properties map[string]json.RawMessage `json:"properties"`
 	}
 	if json.Unmarshal(b, &ft) != nil {
 		return false
 	}
-	var g orb.Geometry
-	if ft.Geometry != nil {
-		switch ft.Geometry.Type {
-		case "Point":
-			var p orb.Point
-			if json.Unmarshal(ft.Geometry.Coordinates, &p) == nil {
-				g = p
-			}
-		case "LineString":
-			var l orb.LineString
-			if json.Unmarshal(ft.Geometry.Coordinates, &l) == nil {
-				g = l
+	props := make(map[string]any, len(f.names)+3)
+	for _, n := range f.names {
+		if raw, ok := ft.Properties[n]; ok {
+			var v any
+			if json.Unmarshal(raw, &v) == nil {
+				props[n] = v
 			}
 		}
 	}
-	if f.derived && ft.Properties != nil {
-		addDerived(ft.Properties)
+	var g orb.Geometry
+	if f.geometry && len(ft.Geometry) > 0 {
+		var geom struct {
+			Type        string          `json:"type"`
+			Coordinates json.RawMessage `json:"coordinates"`
+		}
+		if json.Unmarshal(ft.Geometry, &geom) == nil {
+			switch geom.Type {
+			case "Point":
+				var p orb.Point
+				if json.Unmarshal(geom.Coordinates, &p) == nil {
+					g = p
+				}
+			case "LineString":
+				var l orb.LineString
+				if json.Unmarshal(geom.Coordinates, &l) == nil {
+					g = l
+				}
+			}
+		}
 	}
-	return f.x.Match(data.CQL2Feature{Geometry: g, Properties: ft.Properties})
+	if f.derived {
+		addDerived(props)
+	}
+	return f.x.Match(data.CQL2Feature{Geometry: g, Properties: props})
 }
 
 // addDerived adds the fields of gisFields to decoded properties.

@@ -116,14 +116,16 @@ func (o *ogcService) sortedItems(id string, q query, keys []sortKey, visit func(
 			return queryError{{"sortby", fmt.Sprintf("sorts at most %d features by anything but date; narrow the selection with bbox, datetime or filter", maxSorted)}}
 		}
 		var f struct {
-			Properties map[string]any `json:"properties"`
+			Properties map[string]json.RawMessage `json:"properties"`
 		}
 		if err := json.Unmarshal(b, &f); err != nil {
 			return fmt.Errorf("a stored feature: %w", err)
 		}
 		r := row{values: make([]any, len(keys)), feature: bytes.Clone(b)}
 		for i, k := range keys {
-			r.values[i] = f.Properties[k.name]
+			if raw, ok := f.Properties[k.name]; ok {
+				json.Unmarshal(raw, &r.values[i])
+			}
 		}
 		rows = append(rows, r)
 		return nil

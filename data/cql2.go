@@ -397,7 +397,6 @@ func (p *textParser) boolFactor(depth int) (node, error) {
 }
 
 func (p *textParser) predicate(depth int) (node, error) {
-	start := p.peek()
 	x, err := p.operand(depth + 1)
 	if err != nil {
 		return nil, err
@@ -473,9 +472,6 @@ func (p *textParser) predicate(depth int) (node, error) {
 			return notOp{isNullOp{x}}, nil
 		}
 		return isNullOp{x}, nil
-	}
-	if _, isProp := x.(property); !isProp && start.kind == tIdent && t.kind == tEOF {
-		return nil, p.errAt(start, "%s is not a predicate", start.show())
 	}
 	return nil, p.errAt(t, "expected a comparison (=, <>, <, <=, >, >=), LIKE, BETWEEN, IN or IS NULL, found %s", t.show())
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -540,7 +541,7 @@ func ogcDocument(doc obj, base string) obj {
 	paths := obj{}
 	for p, item := range doc["paths"].(obj) {
 		if rest, ok := strings.CutPrefix(p, "/ogc"); ok && (rest == "" || rest[0] == '/') {
-			paths[cmpOr(rest, "/")] = item
+			paths[cmp.Or(rest, "/")] = item
 		}
 	}
 	info := oaMerge(obj{}, doc["info"].(obj))
@@ -594,13 +595,6 @@ func ogcDocument(doc obj, base string) obj {
 		"paths":      paths,
 		"components": used,
 	}
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 // serverBase is the base URL of the service for its API documents: the

@@ -19,18 +19,20 @@ test: deps fuzz
 LINTDIR := .cache/openapi-lint
 LINTERS := @stoplight/spectral-cli@6.16.3 @redocly/cli@2.77.0
 
-# Chromium drives the browser tests; GDAL's ogrinfo and ogr2ogr, and owslib
-# (Debian's python3-owslib), read the API as independent clients. Debian
+# Chromium drives the browser tests; GDAL's ogrinfo and ogr2ogr, owslib
+# (Debian's python3-owslib) and QGIS through PyQGIS (python3-qgis, about 220
+# packages without recommends) read the API as independent clients. Debian
 # names the browser chromium; Ubuntu only has chromium-browser.
 deps:
-	@if command -v chromium >/dev/null 2>&1 && command -v ogrinfo >/dev/null 2>&1 && /usr/bin/python3 -c 'import owslib' >/dev/null 2>&1; then \
-		echo "deps: chromium, ogrinfo and owslib are installed"; \
+	@if command -v chromium >/dev/null 2>&1 && command -v ogrinfo >/dev/null 2>&1 && /usr/bin/python3 -c 'import owslib, qgis.core' >/dev/null 2>&1; then \
+		echo "deps: chromium, ogrinfo, owslib and PyQGIS are installed"; \
 	else \
 		set -e; \
 		sudo=; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
 		$$sudo $(APT) update; \
 		browser=chromium; apt-cache show chromium >/dev/null 2>&1 || browser=chromium-browser; \
 		$$sudo env DEBIAN_FRONTEND=noninteractive $(APT) install -y $$browser gdal-bin python3-owslib; \
+		$$sudo env DEBIAN_FRONTEND=noninteractive $(APT) install -y --no-install-recommends python3-qgis; \
 	fi
 	@if [ -x $(LINTDIR)/node_modules/.bin/spectral ] && [ -x $(LINTDIR)/node_modules/.bin/redocly ]; then \
 		echo "deps: the OpenAPI linters are installed"; \

@@ -19,8 +19,33 @@ type Filter struct {
 	Sectors    []geo.Sector
 	BBox       *orb.Bound
 	Text       string // words that must all appear in the title or summary
-	Limit      int    // at most this many; 0 for no limit
-	Offset     int    // skip this many matches first
+	// Since is a day key (YYYYMMDD): only incidents whose date, as the
+	// period it names (1965 is all of 1965, 1969-12 all of December 1969),
+	// ends on that day or later; 0 for any. From stays the first key of the
+	// range walked: set it to Since's year (YYYY0000) to take in the
+	// incidents known only to the month or the year that end after Since.
+	Since uint32
+	// Match, when set, is called by Query with the Feature bytes of each
+	// incident the other criteria select, inside a read transaction (it
+	// must not keep them): false leaves the incident out before offset and
+	// limit count it. Crossings and Years ignore it.
+	Match  func(feature []byte) bool
+	Limit  int // at most this many; 0 for no limit
+	Offset int // skip this many matches first
+}
+
+// PeriodEnd is the last day key of the period a date key names: the key
+// itself for a day, the 31st of the month for a month (19691200 ends
+// 19691231; a shorter month's 31st still sorts before the next month),
+// 31 December for a year.
+func PeriodEnd(key uint32) uint32 {
+	switch {
+	case key%10000 == 0:
+		return key + 1231
+	case key%100 == 0:
+		return key + 31
+	}
+	return key
 }
 
 // YearRange returns the date keys spanning the years from and to,
@@ -39,6 +64,7 @@ func YearRange(from, to int) (uint32, uint32) {
 // matcher is a Filter's criteria but text, as sets of codes.
 type matcher struct {
 	from, to        uint32
+	since           uint32
 	types, dirs, sc uint32 // bit sets of codes; 0 for any
 	bbox            *orb.Bound
 }
@@ -52,12 +78,12 @@ func bits[T comparable](list []T, values []T) uint32 {
 }
 
 func compile(f *Filter) matcher {
-	return matcher{from: f.From, to: f.To, types: bits(Types, f.Types), dirs: bits(Directions, f.Directions),
+	return matcher{from: f.From, to: f.To, since: f.Since, types: bits(Types, f.Types), dirs: bits(Directions, f.Directions),
 		sc: bits(sectors, f.Sectors), bbox: f.BBox}
 }
 
 func (m *matcher) match(e *entry) bool {
-	if e.date < m.from || (m.to != 0 && e.date > m.to) {
+	if e.date < m.from || (m.to != 0 && e.date > m.to) || (m.since != 0 && PeriodEnd(e.date) < m.since) {
 		return false
 	}
 	if (m.types != 0 && m.types&(1<<e.typ) == 0) || (m.dirs != 0 && m.dirs&(1<<e.dir) == 0) || (m.sc != 0 && m.sc&(1<<e.sector) == 0) {
@@ -198,8 +224,8 @@ func words(text string) []string {
 
 // Query calls visit with the Feature bytes of each incident that f selects,
 // in date order, within f's offset and limit. The bytes are valid only
-// during the call. Without a text filter it reads from the database only
-// the Features it returns.
+// during the call. Without a text filter or Match it reads from the
+// database only the Features it returns.
 func (s *Store) Query(f Filter, visit func(feature []byte) error) (Result, error) {
 	var res Result
 	ws := words(f.Text)
@@ -211,15 +237,18 @@ func (s *Store) Query(f Filter, visit func(feature []byte) error) (Result, error
 		res.Returned++
 		return true
 	}
+	// With words or Match, an incident counts once its Feature is read.
+	late := ws != nil || f.Match != nil
 	fe := &fetcher{s: s, bucket: bucketByDate, visit: visit, keep: func(_ string, v []byte) []byte {
-		if ws != nil && (!textMatch(v[recordLen:], ws) || !window()) {
+		feature := v[recordLen:]
+		if late && ((ws != nil && !textMatch(feature, ws)) || (f.Match != nil && !f.Match(feature)) || !window()) {
 			return nil
 		}
-		return v[recordLen:]
+		return feature
 	}}
 	var err error
 	s.index.each(&f, func(e entry) bool {
-		if ws == nil && !window() {
+		if !late && !window() {
 			return true // counted, not returned
 		}
 		err = fe.add(e.key)

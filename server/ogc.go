@@ -37,14 +37,16 @@ const (
 	trsGregorian = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
 )
 
+const relQueryables = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
+
 // conformanceClasses are the conformance classes of OGC API – Features the
 // service meets.
-var conformanceClasses = []string{
+var conformanceClasses = append([]string{
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
-}
+}, filterClasses...)
 
 // ogcCollectionInfo describes one collection.
 type ogcCollectionInfo struct {
@@ -55,10 +57,11 @@ var ogcCollections = []ogcCollectionInfo{
 	{"incidents", "DMZ incidents",
 		"Documented incidents along the Korean DMZ since the armistice of 1953: crossings of the Military Demarcation Line, " +
 			"incursions, infiltrations, shootings, tunnels, landmine blasts and abductions, each with the published sources it rests on. " +
-			"The geometry is the incident's location; a tracked route is the property path."},
+			"The geometry is the incident's location; a tracked route is the property path. " + datetimeRule},
 	{"crossings", "Crossing points",
 		"The points where incidents crossed the Military Demarcation Line: where a tracked route crosses it, or else the point " +
-			"of the line nearest the incident's location (estimated: true). The id is the incident's id with -x1, -x2, … appended."},
+			"of the line nearest the incident's location (estimated: true). The id is the incident's id with -x1, -x2, … appended. " +
+			"Each has its incident's date, and datetime selects them by it: " + datetimeRule},
 	{"mdl", "Military Demarcation Line",
 		"The Military Demarcation Line between the two Koreas as one LineString, west to east, derived from OpenStreetMap data. " +
 			"It has no date, type, direction or sector: only bbox, limit and offset select it."},
@@ -93,14 +96,33 @@ type ogcService struct {
 // ogcRoutes adds the routes of OGC API – Features under /ogc.
 func (s *Server) ogcRoutes() {
 	o := &ogcService{Server: s}
+	s.app.Use("/ogc", redirectSlashes)
 	s.app.Get("/ogc", o.handleLanding)
 	s.app.Get("/ogc/conformance", o.handleConformance)
 	s.app.Get("/ogc/api", o.handleAPI)
 	s.app.Get("/ogc/api.html", o.handleAPIPage)
+	s.app.Get("/api/openapi.json", o.handleServiceAPI)
 	s.app.Get("/ogc/collections", o.handleCollections)
 	s.app.Get("/ogc/collections/:collectionId", o.handleCollection)
 	s.app.Get("/ogc/collections/:collectionId/items", o.handleItems)
+	s.app.Get("/ogc/collections/:collectionId/queryables", o.handleQueryables)
 	s.app.Get("/ogc/collections/:collectionId/items/:featureId", o.handleItem)
+}
+
+// redirectSlashes sends a path of /ogc with a trailing slash or an empty
+// segment (/ogc/collections/, /ogc//collections) to the path without them,
+// with its query: Fiber's routing would otherwise answer it as another
+// resource, or as the same one with wrong relative links.
+func redirectSlashes(c *fiber.Ctx) error {
+	p := c.Path()
+	if !strings.HasSuffix(p, "/") && !strings.Contains(p, "//") {
+		return c.Next()
+	}
+	clean := "/" + strings.Join(strings.FieldsFunc(p, func(r rune) bool { return r == '/' }), "/")
+	if q := c.Request().URI().QueryString(); len(q) > 0 {
+		clean += "?" + string(q)
+	}
+	return c.Redirect(clean, fiber.StatusMovedPermanently)
 }
 
 // spec is the query of every /ogc route: the items' parameters and f. The
@@ -140,28 +162,45 @@ func href(c *fiber.Ctx, path, query string) string {
 }
 
 // queryWith returns the request's query without the parameters named in
-// drop and with add appended, keeping every other parameter as the client
-// wrote it: a client that adds its own parameters to every URL it gets
-// (GDAL does) finds them there and does not add them twice.
+// drop and with add appended, keeping every other parameter in its order:
+// a client that adds its own parameters to every URL it gets (GDAL does)
+// finds them there and does not add them twice. Each is written again
+// with only what must be escaped escaped (commas, colons and slashes
+// plain), so that a client that takes a link's values apart and encodes
+// them again (the OGC's conformance suite does) sends the same values.
 func queryWith(c *fiber.Ctx, drop []string, add ...string) string {
 	var parts []string
 	for _, p := range strings.Split(string(c.Request().URI().QueryString()), "&") {
 		if p == "" {
 			continue
 		}
-		k, _, _ := strings.Cut(p, "=")
-		if uk, err := url.QueryUnescape(k); err == nil {
+		k, v, hasValue := strings.Cut(p, "=")
+		uk, errK := url.QueryUnescape(k)
+		uv, errV := url.QueryUnescape(v)
+		if errK == nil {
 			k = uk
 		}
-		if !slices.Contains(drop, k) {
-			parts = append(parts, p)
+		if slices.Contains(drop, k) {
+			continue
 		}
+		if errK == nil && errV == nil && hasValue {
+			p = queryEscape(uk) + "=" + queryEscape(uv)
+		}
+		parts = append(parts, p)
 	}
 	parts = append(parts, add...)
 	if len(parts) == 0 {
 		return ""
 	}
 	return "?" + strings.Join(parts, "&")
+}
+
+var plainInQuery = strings.NewReplacer("%2C", ",", "%3A", ":", "%2F", "/")
+
+// queryEscape escapes s for a query, leaving commas, colons and slashes
+// plain (RFC 3986 allows them there).
+func queryEscape(s string) string {
+	return plainInQuery.Replace(url.QueryEscape(s))
 }
 
 // selfLinks returns the self and alternate links of the resource at path:
@@ -283,6 +322,7 @@ func (o *ogcService) collectionDoc(c *fiber.Ctx, ci ogcCollectionInfo, ext *ogcE
 		Links: append(self,
 			link{Href: href(c, path+"/items", ""), Rel: "items", Type: data.ContentTypeGeoJSON, Title: ci.title + " as GeoJSON"},
 			link{Href: href(c, path+"/items", "?f=html"), Rel: "items", Type: mediaHTML, Title: ci.title + " as HTML"},
+			link{Href: href(c, path+"/queryables", ""), Rel: relQueryables, Type: contentTypeSchema, Title: "the properties a filter may name"},
 		),
 	}
 }
@@ -348,26 +388,56 @@ func (o *ogcService) handleCollection(c *fiber.Ctx) error {
 	return sendJSON(c, contentTypeJSON, doc)
 }
 
-// items calls visit with each feature of collection id that f selects, in
-// date order, within f's offset and limit.
-func (o *ogcService) items(id string, f data.Filter, visit func([]byte) error) (data.Result, error) {
+// items calls visit with each feature of collection id that q selects, in
+// date order, within its offset and limit, with the fields of gisFields.
+func (o *ogcService) items(id string, q query, visit func([]byte) error) (data.Result, error) {
+	if q.keep != nil {
+		var buf []byte
+		inner := visit
+		visit = func(b []byte) error {
+			var err error
+			if buf, err = keepProperties(buf[:0], b, q.keep); err != nil {
+				return err
+			}
+			return inner(buf)
+		}
+	}
+	if !natural(q.sortKeys) {
+		return o.sortedItems(id, q, q.sortKeys, visit)
+	}
+	return o.unsortedItems(id, q, visit)
+}
+
+// unsortedItems is items in the store's order.
+func (o *ogcService) unsortedItems(id string, q query, visit func([]byte) error) (data.Result, error) {
+	if id != "mdl" {
+		var buf []byte
+		inner := visit
+		visit = func(b []byte) error {
+			var err error
+			if buf, err = withGISFields(buf[:0], b); err != nil {
+				return err
+			}
+			return inner(buf)
+		}
+	}
 	switch id {
 	case "incidents":
-		return o.store.Query(f, visit)
+		return o.store.Query(q.filter, visit)
 	case "crossings":
-		return o.crossingItems(f, visit)
+		return o.crossingItems(q.filter, q.boxes, q.cql, visit)
 	}
-	return o.mdlItems(f, visit)
+	return o.mdlItems(q.filter, q.boxes, q.cql, visit)
 }
 
 // crossingItems selects crossing points by their own position, direction
 // and sector (a route may cross the line more than once, and not where the
 // incident is placed), and by the type and date of their incident.
-func (o *ogcService) crossingItems(f data.Filter, visit func([]byte) error) (data.Result, error) {
-	if f.BBox == nil && len(f.Directions) == 0 && len(f.Sectors) == 0 {
+func (o *ogcService) crossingItems(f data.Filter, boxes []orb.Bound, cql *ogcFilter, visit func([]byte) error) (data.Result, error) {
+	if f.BBox == nil && len(f.Directions) == 0 && len(f.Sectors) == 0 && cql == nil {
 		return o.store.Crossings(f, visit)
 	}
-	bbox, dirs, secs, limit, offset := f.BBox, f.Directions, f.Sectors, f.Limit, f.Offset
+	dirs, secs, limit, offset := f.Directions, f.Sectors, f.Limit, f.Offset
 	f.BBox, f.Directions, f.Sectors, f.Limit, f.Offset = nil, nil, nil, 0, 0
 	var res data.Result
 	_, err := o.store.Crossings(f, func(b []byte) error {
@@ -383,9 +453,10 @@ func (o *ogcService) crossingItems(f data.Filter, visit func([]byte) error) (dat
 		if err := json.Unmarshal(b, &cf); err != nil {
 			return fmt.Errorf("a stored crossing point: %w", err)
 		}
-		if (bbox != nil && !bbox.Contains(cf.Geometry.Coordinates)) ||
+		if (len(boxes) > 0 && !slices.ContainsFunc(boxes, func(b orb.Bound) bool { return b.Contains(cf.Geometry.Coordinates) })) ||
 			(len(dirs) > 0 && !slices.Contains(dirs, cf.Properties.Direction)) ||
-			(len(secs) > 0 && !slices.Contains(secs, cf.Properties.Sector)) {
+			(len(secs) > 0 && !slices.Contains(secs, cf.Properties.Sector)) ||
+			(cql != nil && !cql.match(b)) {
 			return nil
 		}
 		res.Matched++
@@ -398,10 +469,11 @@ func (o *ogcService) crossingItems(f data.Filter, visit func([]byte) error) (dat
 	return res, err
 }
 
-// mdlItems selects the MDL when f's bbox, if any, meets it.
-func (o *ogcService) mdlItems(f data.Filter, visit func([]byte) error) (data.Result, error) {
+// mdlItems selects the MDL when the bbox, if any, meets it.
+func (o *ogcService) mdlItems(f data.Filter, boxes []orb.Bound, cql *ogcFilter, visit func([]byte) error) (data.Result, error) {
 	var res data.Result
-	if f.BBox != nil && len(clip.LineString(*f.BBox, o.mdl.Line())) == 0 {
+	if (len(boxes) > 0 && !slices.ContainsFunc(boxes, func(b orb.Bound) bool { return len(clip.LineString(b, o.mdl.Line())) > 0 })) ||
+		(cql != nil && !cql.match(o.mdlFeature)) {
 		return res, nil
 	}
 	res.Matched = 1
@@ -469,25 +541,35 @@ func (o *ogcService) handleItems(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if err := applyFilter(&q, ci.id); err != nil {
+		return err
+	}
+	if q.sortKeys, err = parseSortby(q.sortby, ci.id); err != nil {
+		return err
+	}
+	if q.keep, err = parseProperties(q.properties, ci.id); err != nil {
+		return err
+	}
 	stamp := o.now()
 	if wantsHTML(c, q) {
-		var features [][]byte
-		res, err := o.items(ci.id, q.filter, func(b []byte) error {
-			features = append(features, b)
-			return nil
+		// The bytes the store hands on are valid only during the call
+		// (they live in a buffer reused for the next batch): decode each
+		// there.
+		var views []featureView
+		res, err := o.items(ci.id, q, func(b []byte) error {
+			fv, err := newItemView(ci, b)
+			views = append(views, fv)
+			return err
 		})
 		if err != nil {
 			return err
 		}
-		iv, err := newItemsView(ci, features, res.Matched, res.Returned, q.filter.Offset, stamp)
-		if err != nil {
-			return err
-		}
+		iv := newItemsView(views, res.Matched, res.Returned, q.filter.Offset, stamp)
 		return sendPage(c, page{Title: ci.title, Description: ci.description, Attribution: Attribution,
 			Links: itemsLinks(c, path, true, q.filter, res), Items: iv})
 	}
 	fc := newCollection(c)
-	res, err := o.items(ci.id, q.filter, fc.add)
+	res, err := o.items(ci.id, q, fc.add)
 	if err == nil {
 		err = fc.endItems(res, stamp, itemsLinks(c, path, false, q.filter, res))
 	}
@@ -541,7 +623,7 @@ func (o *ogcService) feature(ci ogcCollectionInfo, featureID string) ([]byte, er
 				ID string `json:"id"`
 			}
 			if json.Unmarshal(b, &cf) == nil && cf.ID == featureID {
-				found = b
+				found = bytes.Clone(b) // b is valid only during the call
 			}
 			return nil
 		})
@@ -601,6 +683,16 @@ func (o *ogcService) handleItem(c *fiber.Ctx) error {
 	b, err := o.feature(ci, featureID)
 	if err != nil {
 		return err
+	}
+	if b, err = withGISFields(nil, b); err != nil {
+		return err
+	}
+	if keep, err := parseProperties(q.properties, ci.id); err != nil {
+		return err
+	} else if keep != nil {
+		if b, err = keepProperties(nil, b, keep); err != nil {
+			return err
+		}
 	}
 	html := wantsHTML(c, q)
 	links := append(selfLinks(c, path, html, data.ContentTypeGeoJSON),
@@ -703,8 +795,9 @@ func newExtent(b orb.Bound, first, last uint32) *ogcExtent {
 	return &e
 }
 
-// keyTime formats a date key as the RFC 3339 time of its first day: the
-// day datetime= matches a date known only to the month or year as.
+// keyTime formats a date key as the RFC 3339 time of its first day, the
+// start of the period a date known only to the month or the year names
+// (the temporal extent gives the last incident's so too).
 func keyTime(k uint32) string {
 	y, m, d := k/10000, max(k/100%100, 1), max(k%100, 1)
 	return fmt.Sprintf("%04d-%02d-%02dT00:00:00Z", y, m, d)

@@ -52,18 +52,17 @@ type itemsView struct {
 	Features    []featureView
 }
 
-func newItemsView(ci ogcCollectionInfo, features [][]byte, matched, returned, offset int, stamp time.Time) (*itemsView, error) {
-	iv := &itemsView{Matched: matched, Returned: returned,
+func newItemsView(features []featureView, matched, returned, offset int, stamp time.Time) *itemsView {
+	return &itemsView{Matched: matched, Returned: returned, Features: features,
 		First: offset + 1, Last: offset + returned, TimeStamp: stamp.UTC().Format(time.RFC3339)}
-	for _, b := range features {
-		fv, err := newFeatureView(b)
-		if err != nil {
-			return nil, err
-		}
-		fv.Href = "/ogc/collections/" + ci.id + "/items/" + fv.ID + "?f=html"
-		iv.Features = append(iv.Features, fv)
-	}
-	return iv, nil
+}
+
+// newItemView reads the feature b of collection ci for an items page,
+// linking to its own page.
+func newItemView(ci ogcCollectionInfo, b []byte) (featureView, error) {
+	fv, err := newFeatureView(b)
+	fv.Href = "/ogc/collections/" + ci.id + "/items/" + fv.ID + "?f=html"
+	return fv, err
 }
 
 // featureView is a Feature shown as text: its properties in their order,

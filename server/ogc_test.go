@@ -139,6 +139,16 @@ func TestOGCConformance(t *testing.T) {
 		"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
 		"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
 		"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+		// Part 3 and CQL2 (ogc_filter.go).
+		"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+		"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+		"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+		"http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+		"http://www.opengis.net/spec/cql2/1.0/conf/cql2-json",
+		"http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+		"http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
+		"http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
+		"http://www.opengis.net/spec/cql2/1.0/conf/temporal-functions",
 	}
 	if !slices.Equal(doc.ConformsTo, want) {
 		t.Errorf("conformsTo\n got %v\nwant %v", doc.ConformsTo, want)
@@ -268,12 +278,17 @@ func TestOGCItems(t *testing.T) {
 		{"datetime=2017-11-13T23:30:00%2B09:00", []string{"2017-11-13-jsa"}},
 		{"datetime=2017-11-13T00:00:00Z", []string{"2017-11-13-jsa"}},
 		{"datetime=2017-11-12", []string{}},
-		// Partial dates match as the first day of their month or year.
+		// A partial date is the whole month or year it names (issue 14:
+		// datetime matches date_start/date_end): what meets it selects it.
 		{"datetime=1965-01-01/1965-12-31", []string{"1965-us-soldier"}},
 		{"datetime=1965-01-01", []string{"1965-us-soldier"}},
-		{"datetime=1965-06-01/1965-12-31", []string{}},
+		{"datetime=1965-06-01/1965-12-31", []string{"1965-us-soldier"}},
+		{"datetime=1965-12-31/1968-01-16", []string{"1965-us-soldier"}},
+		{"datetime=1966-01-01/1968-01-16", []string{}},
 		{"datetime=1969-12-01/1969-12-31", []string{"1969-12-shooting"}},
-		{"datetime=1969-12-05", []string{}},
+		{"datetime=1969-12-05", []string{"1969-12-shooting"}},
+		{"datetime=1969-12-31T23:59:59Z/..", []string{"1969-12-shooting", "1978-10-17-tunnel", "2017-06-13-central", "2017-11-13-jsa", "2025-07-guiding-operation"}},
+		{"datetime=1970-01-01/1978-10-16", []string{}},
 		{"datetime=1969-11-30/1969-12-01", []string{"1969-12-shooting"}},
 		{"datetime=../1965-01-01", []string{"1962-05-28-us-soldier", "1965-us-soldier"}},
 		{"datetime=../1964-12-31", []string{"1962-05-28-us-soldier"}},
@@ -503,12 +518,16 @@ func TestOGCFeature(t *testing.T) {
 	if !slices.Equal(rels, []string{"self", "alternate", "collection"}) {
 		t.Errorf("links %v, want self, alternate, collection", rels)
 	}
-	// The feature is the stored one, with the links added.
+	// The feature is the stored one, with the links and the GIS fields
+	// (ogc_fields.go) added.
 	stored := get(t, s, "/api/incidents/2017-11-13-jsa").body
 	var a, b map[string]any
 	json.Unmarshal(stored, &a)
 	json.Unmarshal(r.body, &b)
 	delete(b, "links")
+	for _, k := range []string{"date_start", "date_end", "sources_text"} {
+		delete(b["properties"].(map[string]any), k)
+	}
 	if fmt.Sprint(a) != fmt.Sprint(b) {
 		t.Errorf("the OGC feature differs from /api/incidents/{id}:\n%v\n%v", a, b)
 	}
@@ -736,12 +755,12 @@ func TestOGCNegotiation(t *testing.T) {
 	}
 }
 
-// TestOpenAPI checks the OpenAPI document: the fields OpenAPI 3.0
-// requires, every $ref resolving, and every route of the app described
-// (and every operation described served).
+// TestOpenAPI checks the OpenAPI document of the whole service: the fields
+// OpenAPI 3.0 requires, every $ref resolving, and every route of the app
+// described (and every operation described served).
 func TestOpenAPI(t *testing.T) {
 	s, _, _ := newTestServer(t, nil)
-	r := get(t, s, "/ogc/api")
+	r := get(t, s, "/api/openapi.json")
 	if r.status != http.StatusOK || r.header.Get("Content-Type") != ContentTypeOpenAPI {
 		t.Fatalf("status %d, Content-Type %q; want 200, %s", r.status, r.header.Get("Content-Type"), ContentTypeOpenAPI)
 	}
@@ -909,7 +928,7 @@ func TestOpenAPI(t *testing.T) {
 		ms := New(s.store, s.mdl, nil, Config{MaxLimit: maxLimit})
 		var d map[string]any
 		json.Unmarshal(get(t, ms, "/ogc/api").body, &d)
-		limit := m(m(m(m(d["components"])["parameters"])["ogcLimit"])["schema"])
+		limit := m(m(m(m(d["components"])["parameters"])["limit"])["schema"])
 		want := cmp.Or(maxLimit, DefaultMaxLimit)
 		if limit["maximum"] != float64(want) || limit["default"] != float64(min(100, want)) || limit["minimum"] != float64(1) {
 			t.Errorf("MaxLimit %d: the items' limit is %v, want minimum 1, maximum %d, default %d", maxLimit, limit, want, min(100, want))

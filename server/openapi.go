@@ -1,6 +1,8 @@
 package server
 
 import (
+	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -76,17 +78,22 @@ func oaMerge(a, b obj) obj {
 	return a
 }
 
+// datetimeRule is the rule for partial dates, in the API document and the
+// collections' descriptions.
+const datetimeRule = "datetime selects by the incident's date only (not created or updated). A date is the period it names: " +
+	"a day, or for a date known only to the month or the year (date_precision month or year) the whole month or year, " +
+	"from date_start to date_end (1965 is 1965-01-01 to 1965-12-31, 1969-12 is 1969-12-01 to 1969-12-31). " +
+	"datetime selects the incidents whose period meets the instant or the interval: 1965-06-01/1965-12-31 and the instant " +
+	"1965-06-15 hold an incident dated only 1965; ../1964-12-31 and 1966-01-01/.. do not."
+
 const datetimeDescription = "Selects the features of a date or a date range. An instant is a date (`2017-11-13`) or an RFC 3339 " +
 	"date-time (`2017-11-13T10:00:00Z`); an interval is `start/end`, closed (`1960-01-01/1969-12-31`) or open at one end " +
-	"with `..` (`2017-01-01/..`, `../1970-12-31`). Incidents have dates, not times: a date-time stands for its date as written, " +
-	"and an end bound takes in its whole day.\n\n" +
-	"Incidents known only to the month or the year match as the first day of that month or year. Their date key has `00` " +
-	"for the unknown parts, so `1965` sorts just before `1965-01-01` and `1969-12` just before `1969-12-01`; a range that " +
-	"starts on the first day of a month or a year therefore starts at the month's or the year's own key. So " +
-	"`1965-01-01/1965-12-31` holds every incident of 1965, the ones known only to the year included (as `year=1965` " +
-	"does on /api/incidents), `1969-12-01/1969-12-31` every incident of December 1969, while `1965-06-01/1965-12-31` and " +
-	"the instant `1965-06-15` leave out an incident dated only `1965`. Crossing points have their incident's date; the " +
-	"MDL has no date, and datetime does not select it."
+	"with `..` or nothing (`2017-01-01/..`, `../1970-12-31`, `2017-01-01T00:00:00Z/..`). A date with a bare `T` " +
+	"(`2017-01-01T/..`, as GDAL sends for `date >= '2017-01-01'`) is that date. Incidents have dates, not times: a date-time " +
+	"stands for its date as written, and an end bound takes in its whole day.\n\n" + datetimeRule + " Crossing points have " +
+	"their incident's date; the MDL has no date, and datetime does not select it."
+
+const ogcTag = "OGC API – Features"
 
 // openAPIDocument builds the OpenAPI 3.0 document of the whole service;
 // maxLimit is the largest page size of the paged routes.
@@ -109,20 +116,40 @@ func openAPIDocument(maxLimit int) obj {
 			"schema": obj{"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{2,79}$"}},
 		"bbox": obj{"name": "bbox", "in": "query", "required": false, "style": "form", "explode": false,
 			"description": "Selects the features inside a box: `minLon,minLat,maxLon,maxLat` in degrees, WGS 84 longitude and latitude " +
-				"(CRS84), edges included, e.g. `126.5,37.7,127.5,38.4`. Exactly 4 numbers; a box across the antimeridian is refused. " +
+				"(CRS84), edges included, e.g. `126.5,37.7,127.5,38.4`; or 6 numbers `minLon,minLat,minHeight,maxLon,maxLat,maxHeight`, " +
+				"whose heights are ignored (the features have none). A box whose west edge is east of its east edge crosses the " +
+				"antimeridian (`177,65,-177,70`) and selects on both sides of it. " +
 				"`bbox-crs` is not implemented: giving it is a 400. On /api/crossings the box selects by the incident's location; " +
 				"on the OGC crossings collection by the crossing point itself; the MDL is selected when the box meets the line.",
-			"schema": obj{"type": "array", "minItems": 4, "maxItems": 4, "items": obj{"type": "number"}}},
-		"datetime": queryParam("datetime", datetimeDescription, obj{"type": "string"}),
+			"schema": obj{"type": "array", "minItems": 4, "maxItems": 6,
+				"oneOf": []obj{{"minItems": 4, "maxItems": 4}, {"minItems": 6, "maxItems": 6}},
+				"items": obj{"type": "number"}}},
+		"datetime": oaMerge(queryParam("datetime", datetimeDescription, obj{"type": "string"}), obj{"style": "form", "explode": false}),
 		"type":     listParam("type", "Selects incidents (and their crossing points) of these types, comma-separated, e.g. `crossing,shooting`.", types),
 		"direction": listParam("direction", "Selects incidents of these directions over the MDL, comma-separated. "+
 			"On the OGC crossings collection, the direction of each crossing point.", directions),
 		"sector": listParam("sector", "Selects incidents placed in these sectors of the MDL, comma-separated. "+
 			"On the OGC crossings collection, the sector of each crossing point.", sectorNames),
-		"ogcLimit": queryParam("limit", fmt.Sprintf("The most features in one page: %d unless given, at most %d. "+
+		"limit": oaMerge(obj{"style": "form", "explode": false}, queryParam("limit", fmt.Sprintf("The most features in one page: %d unless given, at most %d. "+
 			"A larger limit is clamped to %d; 0, a negative number or anything but a whole number is a 400. "+
 			"Follow the `next` link for the next page.", defLimit, maxLimit, maxLimit),
-			obj{"type": "integer", "minimum": 1, "maximum": maxLimit, "default": defLimit}),
+			obj{"type": "integer", "minimum": 1, "maximum": maxLimit, "default": defLimit})),
+		"filter": queryParam("filter", "Selects the features a CQL2 filter (OGC Common Query Language) holds true for, in the language filter-lang says: "+
+			"the text encoding (`type = 'crossing' AND date >= '2017-01-01'`) or the JSON one. Comparisons, AND, OR, NOT, LIKE, BETWEEN, IN, IS NULL "+
+			"on the collection's queryables (/ogc/collections/{collectionId}/queryables), S_INTERSECTS of `geometry` with POINT, LINESTRING, POLYGON, "+
+			"their MULTI forms and BBOX, and the temporal functions (T_INTERSECTS, T_BEFORE, T_AFTER, …) of `date` with DATE, TIMESTAMP and INTERVAL. "+
+			"A date compares with a string as its text, which orders as the date does (1965 < 1965-06 < 1965-06-15); the temporal functions take it as "+
+			"the period it names (date_start to date_end). What maps onto the index (type, direction, sector, date, a box) is selected there; the rest "+
+			"is evaluated on each candidate. A malformed filter is a 400 whose message gives the position of the error.",
+			obj{"type": "string"}),
+		"filter-lang": queryParam("filter-lang", "The language of filter.", obj{"type": "string", "enum": []string{"cql2-text", "cql2-json"}, "default": "cql2-text"}),
+		"filter-crs":  queryParam("filter-crs", "The CRS of the geometries in filter: CRS84 only.", obj{"type": "string", "enum": []string{crs84}, "default": crs84}),
+		"sortby": oaMerge(obj{"style": "form", "explode": false}, queryParam("sortby", "Sorts the features by these queryables, comma-separated, "+
+			"each ascending or, with a leading `-`, descending (`+` or nothing for ascending), e.g. `-date` or `mdl_km,date`; the queryables "+
+			"marked x-ogc-sortable can be. Without sortby, the features come in date order (as sortby=date). Features with no value sort last.",
+			obj{"type": "array", "items": obj{"type": "string", "pattern": "^[+-]?[a-z_]+$"}})),
+		"properties": oaMerge(obj{"style": "form", "explode": false}, queryParam("properties", "Keeps only these properties of each feature, "+
+			"comma-separated (e.g. `title,date`); the id and the geometry stay.", obj{"type": "array", "items": obj{"type": "string"}})),
 		"offset": queryParam("offset", "How many matching features to skip before the page starts; the `next` and `prev` links set it.",
 			obj{"type": "integer", "minimum": 0, "default": 0}),
 		"f": queryParam("f", "The format of the answer: `json` (GeoJSON for features) or `html`. "+
@@ -180,11 +207,11 @@ func openAPIDocument(maxLimit int) obj {
 	ogcJSON := func(description, schema string) obj {
 		return oaResponse(description, oaMerge(oaContent(oaRef("schemas", schema), contentTypeJSON), oaContent(obj{"type": "string"}, "text/html")))
 	}
-	ogcParams := []string{"bbox", "datetime", "type", "direction", "sector", "ogcLimit", "offset", "f"}
+	ogcParams := []string{"bbox", "datetime", "type", "direction", "sector", "filter", "filter-lang", "filter-crs", "sortby", "properties", "limit", "offset", "f"}
 	const ignored = " It accepts the items' parameters too, and ignores them, so that a client may send its filter with every request " +
 		"(GDAL's OAPIF driver does, for a connection URL with a query)."
 	ogcGet := func(id, summary, description string, ok obj, extra ...string) obj {
-		return obj{"tags": []string{"OGC API – Features"}, "operationId": id, "summary": summary, "description": description,
+		return obj{"tags": []string{ogcTag}, "operationId": id, "summary": summary, "description": description,
 			"parameters": oaParams(append(extra, ogcParams...)...),
 			"responses":  oaMerge(obj{"200": ok}, problems("400", "404", "500", "503"))}
 	}
@@ -225,21 +252,26 @@ func openAPIDocument(maxLimit int) obj {
 
 	paths := obj{
 		"/": obj{"get": obj{"tags": []string{"Service"}, "operationId": "getPage", "summary": "The web page: the map.",
-			"responses": obj{"200": oaResponse("The page.", oaContent(obj{"type": "string"}, "text/html")), "404": oaRef("responses", "Problem404")}}},
+			"description": "The map of the incidents with its filters, list and counts; the page reads /api.",
+			"responses":   obj{"200": oaResponse("The page.", oaContent(obj{"type": "string"}, "text/html")), "404": oaRef("responses", "Problem404")}}},
 		"/embed": obj{"get": obj{"tags": []string{"Service"}, "operationId": "getEmbed", "summary": "The embeddable map: the page's map, legend and count alone, for an <iframe>.",
 			"description": "Takes the page's query string (the filters of the API, z, lat, lon, sel, lang). The one answer that other sites may frame: its Content-Security-Policy frame-ancestors is --embed-origins, and it has no X-Frame-Options.",
 			"responses":   obj{"200": oaResponse("The embedded page.", oaContent(obj{"type": "string"}, "text/html")), "404": oaRef("responses", "Problem404")}}},
 		"/static/{path}": obj{"get": obj{"tags": []string{"Service"}, "operationId": "getStatic", "summary": "The web page's files.",
-			"parameters": []obj{{"name": "path", "in": "path", "required": true, "schema": obj{"type": "string"}}},
-			"responses":  obj{"200": oaResponse("The file, of the media type of its extension.", nil), "404": oaRef("responses", "Problem404")}}},
+			"description": "The page's scripts, style sheets, images and vendored Leaflet.",
+			"parameters":  []obj{{"name": "path", "in": "path", "required": true, "schema": obj{"type": "string"}}},
+			"responses":   obj{"200": oaResponse("The file, of the media type of its extension.", nil), "404": oaRef("responses", "Problem404")}}},
 		"/healthz": obj{"get": obj{"tags": []string{"Service"}, "operationId": "getHealth", "summary": "Whether the server is up.",
+			"description": "200 while the process serves; it does not read the database (see /readyz).",
 			"responses": obj{"200": oaResponse("It is.", oaContent(obj{"type": "object", "required": []string{"status"},
 				"properties": obj{"status": obj{"type": "string", "enum": []string{"ok"}}}}, contentTypeJSON))}}},
 		"/readyz": obj{"get": obj{"tags": []string{"Service"}, "operationId": "getReady", "summary": "Whether the server can answer from its database.",
+			"description": "200 when a read transaction succeeds, 503 otherwise.",
 			"responses": oaMerge(obj{"200": oaResponse("It can.", oaContent(obj{"type": "object", "required": []string{"status"},
 				"properties": obj{"status": obj{"type": "string", "enum": []string{"ready"}}}}, contentTypeJSON))}, problems("503"))}},
 		"/metrics": obj{"get": obj{"tags": []string{"Service"}, "operationId": "getMetrics", "summary": "Request counts and latencies, and the database's size, for Prometheus.",
-			"responses": obj{"200": oaResponse("The metrics in the Prometheus text format.", oaContent(obj{"type": "string"}, "text/plain"))}}},
+			"description": "The Prometheus text exposition format.",
+			"responses":   obj{"200": oaResponse("The metrics in the Prometheus text format.", oaContent(obj{"type": "string"}, "text/plain"))}}},
 
 		"/api/incidents": obj{
 			"get": apiGet("Incidents", "getIncidents", "The incidents the filter selects.",
@@ -303,6 +335,9 @@ func openAPIDocument(maxLimit int) obj {
 			[]string{"400", "401", "403", "409", "413", "415", "422", "429", "500", "503"}, "dryRun", "mode", "changeReason"),
 			obj{"requestBody": obj{"required": true, "content": oaMerge(oaContent(oaRef("schemas", "FeatureCollection"), data.ContentTypeGeoJSON, contentTypeJSON),
 				oaContent(obj{"type": "string"}, "text/csv"))}})},
+		"/api/openapi.json": obj{"get": obj{"tags": []string{"Service"}, "operationId": "getServiceAPI", "summary": "The OpenAPI 3.0 document of the whole service.",
+			"description": "Every route: the JSON API, downloads, writes and OGC API – Features. /ogc/api describes OGC API – Features alone, relative to its base …/ogc.",
+			"responses":   oaMerge(obj{"200": oaResponse("The API definition.", oaContent(obj{"type": "object"}, ContentTypeOpenAPI))}, problems("400"))}},
 		"/api/backup": obj{"get": write("backup", "A consistent copy of the database.",
 			"A hot copy of the bbolt file, taken in one read transaction while the server runs.",
 			obj{"200": oaMerge(oaResponse("The database file.", oaContent(obj{"type": "string", "format": "binary"}, "application/octet-stream")),
@@ -330,6 +365,9 @@ func openAPIDocument(maxLimit int) obj {
 				"until there is none. incidents and crossings take every filter; mdl has one feature, selected by bbox only.",
 			oaResponse("A page of features.", oaMerge(oaContent(oaRef("schemas", "FeatureCollection"), data.ContentTypeGeoJSON), oaContent(obj{"type": "string"}, "text/html"))),
 			"collectionId")},
+		"/ogc/collections/{collectionId}/queryables": obj{"get": ogcGet("getQueryables", "The properties a filter may name.",
+			"A JSON Schema of the properties filter may name and sortby may sort by (x-ogc-sortable)."+ignored,
+			oaResponse("The queryables.", oaContent(obj{"type": "object"}, contentTypeSchema)), "collectionId")},
 		"/ogc/collections/{collectionId}/items/{featureId}": obj{"get": ogcGet("getFeature", "One feature.",
 			"The feature with its links."+ignored,
 			oaResponse("The feature.", oaMerge(oaContent(oaRef("schemas", "Feature"), data.ContentTypeGeoJSON), oaContent(obj{"type": "string"}, "text/html"))),
@@ -369,7 +407,7 @@ func openAPIDocument(maxLimit int) obj {
 			"properties": obj{"type": obj{"type": "string", "enum": []string{"Point", "LineString", "Polygon"}}, "coordinates": obj{"type": "array", "items": obj{}}}},
 		"Feature": obj{"type": "object", "required": []string{"type", "geometry", "properties"},
 			"properties": obj{"type": obj{"type": "string", "enum": []string{"Feature"}}, "id": str,
-				"geometry":   obj{"nullable": true, "allOf": []obj{oaRef("schemas", "Geometry")}},
+				"geometry":   obj{"type": "object", "nullable": true, "allOf": []obj{oaRef("schemas", "Geometry")}},
 				"properties": obj{"type": "object", "nullable": true},
 				"links":      obj{"type": "array", "items": oaRef("schemas", "Link")}}},
 		"IncidentFeature": obj{"allOf": []obj{oaRef("schemas", "Feature"),
@@ -377,12 +415,18 @@ func openAPIDocument(maxLimit int) obj {
 		"IncidentProperties": obj{"type": "object", "required": []string{"title", "type", "date", "location_precision_m", "summary", "sources", "confidence"},
 			"properties": obj{
 				"title": str, "type": obj{"type": "string", "enum": types},
-				"date":                 obj{"type": "string", "description": "YYYY-MM-DD, YYYY-MM or YYYY, as date_precision says."},
-				"date_precision":       obj{"type": "string", "enum": []string{"day", "month", "year"}},
+				"date":           obj{"type": "string", "description": "YYYY-MM-DD, YYYY-MM or YYYY, as date_precision says."},
+				"date_precision": obj{"type": "string", "enum": []string{"day", "month", "year"}},
+				"date_start": obj{"type": "string", "format": "date", "readOnly": true,
+					"description": "Under /ogc only: the first day of the period date names (1965-01-01 for 1965), a full date GIS clients can type."},
+				"date_end": obj{"type": "string", "format": "date", "readOnly": true,
+					"description": "Under /ogc only: the last day of the period date names (1965-12-31 for 1965). datetime selects the incidents whose date_start to date_end meets it."},
+				"sources_text": obj{"type": "string", "readOnly": true,
+					"description": "Under /ogc only: the sources as one line, each `title (publisher, published) url`, joined by ` | `."},
 				"year":                 obj{"type": "integer", "readOnly": true},
 				"location_precision_m": obj{"type": "number", "description": "The radius within which the true place lies, in metres."},
 				"location_note":        str, "place": str,
-				"path":      obj{"nullable": true, "allOf": []obj{oaRef("schemas", "Geometry")}, "description": "The tracked route, a LineString, if known."},
+				"path":      obj{"type": "object", "nullable": true, "allOf": []obj{oaRef("schemas", "Geometry")}, "description": "The tracked route, a LineString, if known."},
 				"direction": obj{"type": "string", "enum": directions},
 				"persons":   str, "persons_count": nullableInt,
 				"casualties": obj{"type": "object", "properties": obj{"killed": nullableInt, "wounded": nullableInt, "note": str}},
@@ -417,6 +461,14 @@ func openAPIDocument(maxLimit int) obj {
 		"ImportResult": obj{"type": "object", "properties": obj{"created": integer, "updated": integer, "dry_run": obj{"type": "boolean"}}},
 	}
 
+	// Every operation states its security: the bearer token, or none.
+	for _, item := range paths {
+		for _, op := range item.(obj) {
+			if op := op.(obj); op["security"] == nil {
+				op["security"] = []obj{}
+			}
+		}
+	}
 	return obj{
 		"openapi": "3.0.3",
 		"info": obj{
@@ -428,11 +480,11 @@ func openAPIDocument(maxLimit int) obj {
 				fmt.Sprintf("Pages: /ogc items return %d features unless limit says otherwise, at most %d; /api/incidents and /api/crossings at most %d. ", defLimit, maxLimit, maxLimit) +
 				"Unknown or repeated query parameters are a 400. Errors are RFC 9457 problem details (application/problem+json). " +
 				"Coordinates are longitude, latitude in WGS 84.\n\n" + Attribution + ".",
-			"license": obj{"name": "Incidents CC BY 4.0; MDL ODbL (© OpenStreetMap contributors)"},
+			"contact": obj{"name": "dmzmap"},
+			"license": obj{"name": "Incidents CC BY 4.0; MDL ODbL (© OpenStreetMap contributors)", "url": "https://creativecommons.org/licenses/by/4.0/"},
 		},
-		"servers": []obj{{"url": "/", "description": "this server"}},
 		"tags": []obj{
-			{"name": "OGC API – Features", "description": "The collections incidents, crossings and mdl, for GIS tools."},
+			{"name": ogcTag, "description": "The collections incidents, crossings and mdl, for GIS tools."},
 			{"name": "Incidents", "description": "The JSON and GeoJSON API the web page uses."},
 			{"name": "Export", "description": "Downloads."},
 			{"name": "Editing", "description": "Writes, with the bearer token the server is started with (--token-file or DMZMAP_TOKEN); without one, writes are a 403."},
@@ -455,26 +507,120 @@ func openAPIDocument(maxLimit int) obj {
 	}
 }
 
-// apiDocs caches the encoded document by the largest page size.
+// apiDocs caches the encoded documents by the largest page size.
 var apiDocs sync.Map
 
-func apiDocument(maxLimit int) ([]byte, obj, error) {
-	if v, ok := apiDocs.Load(maxLimit); ok {
-		e := v.(encodedDoc)
-		return e.b, e.doc, nil
-	}
-	doc := openAPIDocument(maxLimit)
-	b, err := json.Marshal(doc)
-	if err != nil {
-		return nil, nil, err
-	}
-	apiDocs.Store(maxLimit, encodedDoc{b, doc})
-	return b, doc, nil
-}
+// serverPlaceholder stands for the server's base URL in a cached document;
+// each answer puts the base in its place.
+const serverPlaceholder = "\x00server\x00"
 
 type encodedDoc struct {
-	b   []byte
-	doc obj
+	service, ogc []byte // JSON, with serverPlaceholder for the base URL
+	doc          obj    // the service's document
+}
+
+func apiDocument(maxLimit int) (encodedDoc, error) {
+	if v, ok := apiDocs.Load(maxLimit); ok {
+		return v.(encodedDoc), nil
+	}
+	doc := openAPIDocument(maxLimit)
+	service, err := json.Marshal(oaMerge(obj{"servers": []obj{{"url": serverPlaceholder, "description": "this server"}}}, doc))
+	if err != nil {
+		return encodedDoc{}, err
+	}
+	ogc, err := json.Marshal(ogcDocument(doc, serverPlaceholder+"/ogc"))
+	if err != nil {
+		return encodedDoc{}, err
+	}
+	e := encodedDoc{service, ogc, doc}
+	apiDocs.Store(maxLimit, e)
+	return e, nil
+}
+
+// ogcDocument is the OpenAPI document of the OGC API – Features service
+// alone, as the OGC's conformance suite and GDAL read it: the /ogc paths of
+// the service's document doc relative to the server base (…/ogc), and the
+// components they refer to.
+func ogcDocument(doc obj, base string) obj {
+	paths := obj{}
+	for p, item := range doc["paths"].(obj) {
+		if rest, ok := strings.CutPrefix(p, "/ogc"); ok && (rest == "" || rest[0] == '/') {
+			paths[cmp.Or(rest, "/")] = item
+		}
+	}
+	info := oaMerge(obj{}, doc["info"].(obj))
+	info["description"] = "OGC API – Features (Part 1: Core, with GeoJSON, HTML and OpenAPI 3.0) of dmzmap: " +
+		"the documented incidents along the Korean DMZ since 1953, the points where they crossed the Military Demarcation Line, " +
+		"and the line itself. The whole service, its JSON API and downloads included, is described at /api/openapi.json.\n\n" +
+		fmt.Sprint(doc["info"].(obj)["description"])
+	// The components the paths refer to, and those they refer to in turn.
+	all := doc["components"].(obj)
+	used := obj{}
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case obj:
+			if ref, ok := x["$ref"].(string); ok {
+				kind, name, _ := strings.Cut(strings.TrimPrefix(ref, "#/components/"), "/")
+				if used[kind] == nil {
+					used[kind] = obj{}
+				}
+				if _, ok := used[kind].(obj)[name]; !ok {
+					def := all[kind].(obj)[name]
+					used[kind].(obj)[name] = def
+					walk(def)
+				}
+			}
+			for _, e := range x {
+				walk(e)
+			}
+		case []obj:
+			for _, e := range x {
+				walk(e)
+			}
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		}
+	}
+	walk(paths)
+	var tags []obj
+	for _, t := range doc["tags"].([]obj) {
+		if t["name"] == ogcTag {
+			tags = append(tags, t)
+		}
+	}
+	return obj{
+		"openapi":    doc["openapi"],
+		"info":       info,
+		"servers":    []obj{{"url": base, "description": "the OGC API – Features service of this server"}},
+		"tags":       tags,
+		"paths":      paths,
+		"components": used,
+	}
+}
+
+// serverBase is the base URL of the service for its API documents: the
+// configured public URL, or else the one the request was sent to.
+func (o *ogcService) serverBase(c *fiber.Ctx) string {
+	if o.cfg.PublicURL != "" {
+		return strings.TrimRight(o.cfg.PublicURL, "/")
+	}
+	return c.BaseURL()
+}
+
+// sendDocument answers with the encoded document b, the server's base URL
+// in place of serverPlaceholder.
+func (o *ogcService) sendDocument(c *fiber.Ctx, b []byte) error {
+	base, err := json.Marshal(o.serverBase(c))
+	if err != nil {
+		return err
+	}
+	ph, _ := json.Marshal(serverPlaceholder)
+	quoted := base[1 : len(base)-1]
+	c.Set(fiber.HeaderContentType, ContentTypeOpenAPI)
+	return c.Send(bytes.ReplaceAll(b, ph[1:len(ph)-1], quoted))
 }
 
 // GET /ogc/api
@@ -486,12 +632,23 @@ func (o *ogcService) handleAPI(c *fiber.Ctx) error {
 	if q.format == "html" {
 		return o.sendAPIPage(c)
 	}
-	b, _, err := apiDocument(o.cfg.MaxLimit)
+	e, err := apiDocument(o.cfg.MaxLimit)
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, ContentTypeOpenAPI)
-	return c.Send(b)
+	return o.sendDocument(c, e.ogc)
+}
+
+// GET /api/openapi.json
+func (o *ogcService) handleServiceAPI(c *fiber.Ctx) error {
+	if _, err := parseQuery(c.Context().QueryArgs(), querySpec{route: "/api/openapi.json"}, o.now().Year()); err != nil {
+		return err
+	}
+	e, err := apiDocument(o.cfg.MaxLimit)
+	if err != nil {
+		return err
+	}
+	return o.sendDocument(c, e.service)
 }
 
 // GET /ogc/api.html
@@ -503,16 +660,18 @@ func (o *ogcService) handleAPIPage(c *fiber.Ctx) error {
 }
 
 func (o *ogcService) sendAPIPage(c *fiber.Ctx) error {
-	_, doc, err := apiDocument(o.cfg.MaxLimit)
+	e, err := apiDocument(o.cfg.MaxLimit)
 	if err != nil {
 		return err
 	}
+	doc := e.doc
 	info := doc["info"].(obj)
 	return sendPage(c, page{
 		Title: fmt.Sprint(info["title"]) + " API " + fmt.Sprint(info["version"]),
 		Links: []link{
 			{Href: href(c, "/ogc/api.html", ""), Rel: "self", Type: mediaHTML, Title: "this page"},
-			{Href: href(c, "/ogc/api", ""), Rel: "service-desc", Type: ContentTypeOpenAPI, Title: "the OpenAPI 3.0 document"},
+			{Href: href(c, "/ogc/api", ""), Rel: "service-desc", Type: ContentTypeOpenAPI, Title: "the OpenAPI 3.0 document of OGC API – Features"},
+			{Href: href(c, "/api/openapi.json", ""), Rel: "describedby", Type: ContentTypeOpenAPI, Title: "the OpenAPI 3.0 document of the whole service"},
 			{Href: href(c, "/ogc", ""), Rel: "service", Type: contentTypeJSON, Title: "the landing page"},
 		},
 		API: newAPIView(doc),
@@ -581,7 +740,10 @@ func newAPIView(doc obj) *apiView {
 				continue
 			}
 			ov := opView{Method: strings.ToUpper(m), Path: p, Anchor: fmt.Sprint(op["operationId"]),
-				Summary: fmt.Sprint(op["summary"]), Description: oaText(op["description"]), Secured: op["security"] != nil}
+				Summary: fmt.Sprint(op["summary"]), Description: oaText(op["description"])}
+			if sec, ok := op["security"].([]obj); ok && len(sec) > 0 {
+				ov.Secured = true
+			}
 			if tags, ok := op["tags"].([]string); ok && len(tags) > 0 {
 				ov.Tag = tags[0]
 			}

@@ -1,8 +1,10 @@
 package server
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -28,7 +30,7 @@ const maxUnknown = 20
 
 var (
 	filterParams = []string{"year", "from", "to", "type", "direction", "sector", "bbox", "q"}
-	ogcParams    = []string{"bbox", "datetime", "type", "direction", "sector"}
+	ogcParams    = []string{"bbox", "datetime", "type", "direction", "sector", "filter", "filter-lang", "filter-crs", "sortby", "properties"}
 	pageParams   = []string{"limit", "offset"}
 	sectors      = []geo.Sector{geo.Western, geo.Central, geo.Eastern, geo.JSA}
 )
@@ -68,6 +70,17 @@ type query struct {
 	fromYear, toYear int    // the years asked for, 0 where open
 	paged            bool   // limit or offset was given
 	format           string // the format asked for, or "" where none was
+	// boxes is the bbox: one box, or two for one across the antimeridian
+	// (then filter.BBox is the band of its latitudes and filter.Match
+	// checks each point against both).
+	boxes []orb.Bound
+	// The OGC filter (Part 3) as given, and parsed for a collection by
+	// applyFilter; sortby and properties as given.
+	filterText, filterLang, filterCRS string
+	cql                               *ogcFilter
+	sortby, properties                string
+	sortKeys                          []sortKey // sortby, parsed for the collection
+	keep                              []string  // properties, parsed for the collection
 }
 
 // parseQuery reads the filter of every incident route from args: year=YYYY,
@@ -142,7 +155,7 @@ func parseQuery(args *fasthttp.Args, sp querySpec, thisYear int) (query, error) 
 	q.filter.From, q.filter.To = data.YearRange(q.fromYear, q.toYear)
 	if v := vals["datetime"]; v != "" {
 		var e *paramError
-		if q.filter.From, q.filter.To, e = parseDatetime(v); e != nil {
+		if q.filter.From, q.filter.To, q.filter.Since, e = parseDatetime(v); e != nil {
 			errs = append(errs, *e)
 		}
 	}
@@ -157,9 +170,21 @@ func parseQuery(args *fasthttp.Args, sp querySpec, thisYear int) (query, error) 
 	if q.filter.Sectors, e = parseList("sector", vals["sector"], sectors); e != nil {
 		errs = append(errs, *e)
 	}
-	if q.filter.BBox, e = parseBBox(vals["bbox"]); e != nil {
+	if q.boxes, e = parseBBox(vals["bbox"], sp.ogc); e != nil {
 		errs = append(errs, *e)
 	}
+	switch len(q.boxes) {
+	case 1:
+		q.filter.BBox = &q.boxes[0]
+	case 2:
+		// Across the antimeridian: the band of its latitudes on the
+		// index, and each incident's point against the two boxes.
+		q.filter.BBox = &orb.Bound{Min: orb.Point{-180, q.boxes[0].Min[1]}, Max: orb.Point{180, q.boxes[0].Max[1]}}
+		q.filter.Match = inBoxes(q.boxes)
+	}
+
+	q.filterText, q.filterLang, q.filterCRS = vals["filter"], vals["filter-lang"], vals["filter-crs"]
+	q.sortby, q.properties = vals["sortby"], vals["properties"]
 
 	if v := vals["q"]; v != "" {
 		switch n := utf8.RuneCountInString(v); {
@@ -222,28 +247,31 @@ func parseQuery(args *fasthttp.Args, sp querySpec, thisYear int) (query, error) 
 
 // parseDatetime reads the datetime= of OGC API – Features: an instant, a
 // date (2017-11-13) or an RFC 3339 date-time (2017-11-13T10:00:00Z), or an
-// interval start/end where either end may be ".." or empty to leave it open.
-// Incidents have dates, not times: a date-time stands for its date as
-// written. It returns the date keys of the range, 0 where open.
+// interval start/end where either end may be ".." or empty to leave it
+// open. A date followed by a bare T (2017-01-01T, as GDAL 3.6 sends) is that
+// date. Incidents have dates, not times: a date-time stands for its date as
+// written. It returns the date keys of the range, 0 where open, and the day
+// Since of data.Filter.
 //
-// An incident known only to the month or the year has a date key with 00
-// for the unknown parts, which sorts before the first day of that month or
-// year (1965 before 1965-01-01). It matches as that first day: a range that
-// starts on the first day of a month or a year starts at the month's or the
-// year's own key, so 1965-01-01/1965-12-31 holds the incidents of 1965 known
-// only to the year, and 1969-12-01/1969-12-31 those of December 1969 known
-// only to the month, as year=1965 and the page's year range do.
-func parseDatetime(v string) (from, to uint32, e *paramError) {
+// An incident's date is the period it names: a day, or for a date known
+// only to the month or the year the whole month or year (1965 is
+// 1965-01-01/1965-12-31, as its date_start and date_end say). datetime
+// selects the incidents whose period meets the instant or the interval:
+// 1965-06-01/1965-12-31 and the instant 1965-06-15 hold an incident dated
+// only 1965, ../1964-12-31 and 1966-01-01/.. do not.
+func parseDatetime(v string) (from, to, since uint32, e *paramError) {
 	const want = "expected an instant like 2017-11-13 or 2017-11-13T10:00:00Z, or an interval like 1960-01-01/1969-12-31, 2017-01-01/.. or ../1970-12-31"
-	bad := func(format string, a ...any) (uint32, uint32, *paramError) {
-		return 0, 0, &paramError{"datetime", fmt.Sprintf(format, a...)}
+	bad := func(format string, a ...any) (uint32, uint32, uint32, *paramError) {
+		return 0, 0, 0, &paramError{"datetime", fmt.Sprintf(format, a...)}
 	}
 	date := func(s string) (time.Time, bool) {
-		if t, err := time.Parse(time.DateOnly, s); err == nil {
-			return t, true
+		s = strings.ToUpper(s) // RFC 3339 allows t and z
+		for _, layout := range []string{time.DateOnly, "2006-01-02T", time.RFC3339Nano, "2006-01-02T15:04:05.999999999"} {
+			if t, err := time.Parse(layout, s); err == nil {
+				return t, true
+			}
 		}
-		t, err := time.Parse(time.RFC3339Nano, s)
-		return t, err == nil
+		return time.Time{}, false
 	}
 	start, end, interval := strings.Cut(v, "/")
 	if !interval {
@@ -251,17 +279,23 @@ func parseDatetime(v string) (from, to uint32, e *paramError) {
 		if !ok {
 			return bad("%s is not a date or an RFC 3339 date-time: %s", quote(v), want)
 		}
-		return firstKey(t), dayKey(t), nil
+		return yearKey(t), dayKey(t), dayKey(t), nil
 	}
 	if strings.Contains(end, "/") {
 		return bad("%s has more than one '/': %s", quote(v), want)
 	}
 	var a, b time.Time
+	// One end may be an ISO 8601 duration from or to the other
+	// (2018-02-12/P2D, P1M/2018-03-01), as the OGC's conformance suite sends.
+	startDur, endDur := isDuration(start), isDuration(end)
+	if startDur && endDur {
+		return bad("%s has two durations: give a start or an end: %s", quote(v), want)
+	}
 	for _, part := range []struct {
 		s string
 		t *time.Time
 	}{{start, &a}, {end, &b}} {
-		if part.s == "" || part.s == ".." {
+		if part.s == "" || part.s == ".." || isDuration(part.s) {
 			continue
 		}
 		t, ok := date(part.s)
@@ -270,16 +304,82 @@ func parseDatetime(v string) (from, to uint32, e *paramError) {
 		}
 		*part.t = t
 	}
+	if startDur || endDur {
+		d, ok := parseDuration(pick(start, end, startDur))
+		switch {
+		case !ok:
+			return bad("%s is not an ISO 8601 duration like P2D, P1M6D or PT12H: %s", quote(pick(start, end, startDur)), want)
+		case startDur && b.IsZero(), endDur && a.IsZero():
+			return bad("%s: a duration needs a date at the other end: %s", quote(v), want)
+		case startDur:
+			if a = d.before(b); a.Year() < 1 {
+				a = time.Time{} // before any date: open
+			}
+		default:
+			if b = d.after(a); b.Year() > 9999 {
+				b = time.Time{} // after any date: open
+			}
+		}
+	}
 	if !a.IsZero() {
-		from = firstKey(a)
+		from, since = yearKey(a), dayKey(a)
 	}
 	if !b.IsZero() {
 		to = dayKey(b)
 	}
-	if !a.IsZero() && !b.IsZero() && dayKey(a) > to {
+	if !a.IsZero() && !b.IsZero() && since > to {
 		return bad("the start %s is after the end %s: expected start <= end", quote(start), quote(end))
 	}
-	return from, to, nil
+	return from, to, since, nil
+}
+
+func pick(a, b string, first bool) string {
+	if first {
+		return a
+	}
+	return b
+}
+
+func isDuration(s string) bool { return strings.HasPrefix(strings.ToUpper(s), "P") }
+
+// duration is an ISO 8601 duration: years, months and days of the
+// calendar, and a time.
+type duration struct {
+	years, months, days int
+	clock               time.Duration
+}
+
+func (d duration) after(t time.Time) time.Time {
+	return t.AddDate(d.years, d.months, d.days).Add(d.clock)
+}
+
+func (d duration) before(t time.Time) time.Time {
+	return t.AddDate(-d.years, -d.months, -d.days).Add(-d.clock)
+}
+
+var durationRE = regexp.MustCompile(`^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$`)
+
+// parseDuration reads an ISO 8601 duration such as P2D, P1Y2M, P1M6DT12H31M12S.
+func parseDuration(s string) (duration, bool) {
+	s = strings.ToUpper(s)
+	m := durationRE.FindStringSubmatch(s)
+	if m == nil || s == "P" || strings.HasSuffix(s, "T") {
+		return duration{}, false
+	}
+	n := func(i int) int {
+		v, _ := parseDigits(m[i])
+		return min(v, 100000) // beyond any date: the range is then open in effect
+	}
+	d := duration{years: n(1), months: n(2), days: n(3)*7 + n(4)}
+	d.clock = time.Duration(n(5))*time.Hour + time.Duration(n(6))*time.Minute
+	if m[7] != "" {
+		sec, err := strconv.ParseFloat(strings.Replace(m[7], ",", ".", 1), 64)
+		if err != nil {
+			return duration{}, false
+		}
+		d.clock += time.Duration(min(sec, 1e9) * float64(time.Second))
+	}
+	return d, true
 }
 
 // dayKey is the date key of t's date as written.
@@ -288,18 +388,10 @@ func dayKey(t time.Time) uint32 {
 	return uint32(y*10000 + int(m)*100 + d)
 }
 
-// firstKey is the smallest date key that parseDatetime's start at t takes
-// in: the year's key on 1 January, the month's key on the first of a
-// month, the day's key otherwise.
-func firstKey(t time.Time) uint32 {
-	y, m, d := t.Date()
-	switch {
-	case m == time.January && d == 1:
-		return uint32(y * 10000)
-	case d == 1:
-		return uint32(y*10000 + int(m)*100)
-	}
-	return dayKey(t)
+// yearKey is the date key of t's year, the first key of that year: the
+// start of the range that holds every incident whose period can meet t.
+func yearKey(t time.Time) uint32 {
+	return uint32(t.Year() * 10000)
 }
 
 // parseDigits reads a whole number written with the digits 0-9 only;
@@ -361,20 +453,28 @@ func parseList[T ~string](name, v string, valid []T) ([]T, *paramError) {
 	return out, nil
 }
 
-// parseBBox reads minLon,minLat,maxLon,maxLat in degrees.
-func parseBBox(v string) (*orb.Bound, *paramError) {
+// parseBBox reads minLon,minLat,maxLon,maxLat in degrees. With ogc (OGC API
+// – Features), it also takes 6 numbers minLon,minLat,minHeight,maxLon,
+// maxLat,maxHeight (the heights are ignored: incidents have none), and a
+// box whose west edge is east of its east edge, which crosses the
+// antimeridian: it returns that one as two boxes, west and east of it.
+func parseBBox(v string, ogc bool) ([]orb.Bound, *paramError) {
 	if v == "" {
 		return nil, nil
 	}
-	const want = "expected 4 comma-separated numbers minLon,minLat,maxLon,maxLat, e.g. bbox=126.5,37.7,127.5,38.4"
-	bad := func(format string, a ...any) (*orb.Bound, *paramError) {
+	want := "expected 4 comma-separated numbers minLon,minLat,maxLon,maxLat, e.g. bbox=126.5,37.7,127.5,38.4"
+	if ogc {
+		want = "expected 4 comma-separated numbers minLon,minLat,maxLon,maxLat (e.g. bbox=126.5,37.7,127.5,38.4) " +
+			"or 6 with heights minLon,minLat,minHeight,maxLon,maxLat,maxHeight"
+	}
+	bad := func(format string, a ...any) ([]orb.Bound, *paramError) {
 		return nil, &paramError{"bbox", fmt.Sprintf(format, a...)}
 	}
 	parts := strings.Split(v, ",")
-	if len(parts) != 4 {
+	if len(parts) != 4 && !(ogc && len(parts) == 6) {
 		return bad("has %d numbers: %s", len(parts), want)
 	}
-	var c [4]float64
+	c := make([]float64, len(parts))
 	for i, p := range parts {
 		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
 		if err != nil {
@@ -384,6 +484,12 @@ func parseBBox(v string) (*orb.Bound, *paramError) {
 			return bad("%s is not a finite number: %s", quote(p), want)
 		}
 		c[i] = f
+	}
+	if len(c) == 6 {
+		if c[2] > c[5] {
+			return bad("minHeight %g is above maxHeight %g: %s", c[2], c[5], want)
+		}
+		c = []float64{c[0], c[1], c[3], c[4]}
 	}
 	minLon, minLat, maxLon, maxLat := c[0], c[1], c[2], c[3]
 	for _, lon := range []float64{minLon, maxLon} {
@@ -399,10 +505,32 @@ func parseBBox(v string) (*orb.Bound, *paramError) {
 	if minLat > maxLat {
 		return bad("minLat %g is above maxLat %g: %s", minLat, maxLat, want)
 	}
-	if minLon > maxLon {
-		return bad("minLon %g is east of maxLon %g: antimeridian-crossing boxes are not supported; give the west edge first", minLon, maxLon)
+	box := func(w, e float64) orb.Bound {
+		return orb.Bound{Min: orb.Point{w, minLat}, Max: orb.Point{e, maxLat}}
 	}
-	return &orb.Bound{Min: orb.Point{minLon, minLat}, Max: orb.Point{maxLon, maxLat}}, nil
+	if minLon > maxLon {
+		if !ogc {
+			return bad("minLon %g is east of maxLon %g: antimeridian-crossing boxes are not supported; give the west edge first", minLon, maxLon)
+		}
+		return []orb.Bound{box(minLon, 180), box(-180, maxLon)}, nil
+	}
+	return []orb.Bound{box(minLon, maxLon)}, nil
+}
+
+// inBoxes returns a data.Filter Match that keeps the Features whose point
+// lies in one of boxes.
+func inBoxes(boxes []orb.Bound) func([]byte) bool {
+	return func(feature []byte) bool {
+		var f struct {
+			Geometry struct {
+				Coordinates orb.Point `json:"coordinates"`
+			} `json:"geometry"`
+		}
+		if json.Unmarshal(feature, &f) != nil {
+			return false
+		}
+		return slices.ContainsFunc(boxes, func(b orb.Bound) bool { return b.Contains(f.Geometry.Coordinates) })
+	}
 }
 
 // quote shows a value from a request in a message: quoted, printable and

@@ -16,8 +16,10 @@ import (
 // The event stream's settings.
 const (
 	// maxStreamsPerClient bounds the open event streams of one client
-	// address; more get a 429.
-	maxStreamsPerClient = 4
+	// address; more get a 429. A newsroom behind one address opens many
+	// pages; a stream closed by its reader is noticed at the next
+	// heartbeat.
+	maxStreamsPerClient = 32
 	// maxStreams bounds the open event streams of the whole server.
 	maxStreams = 2000
 	// maxBacklog is the most past changes a resumed stream is sent; a
@@ -27,7 +29,7 @@ const (
 	eventPoll = 500 * time.Millisecond
 	// heartbeat is how often an idle stream gets a comment, so that
 	// proxies and clients see it alive.
-	heartbeat = 15 * time.Second
+	heartbeat = 10 * time.Second
 	// ContentTypeEventStream is the media type of Server-Sent Events.
 	ContentTypeEventStream = "text/event-stream; charset=utf-8"
 )

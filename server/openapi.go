@@ -461,6 +461,7 @@ func openAPIDocument(maxLimit int) obj {
 		"ImportResult": obj{"type": "object", "properties": obj{"created": integer, "updated": integer, "dry_run": obj{"type": "boolean"}}},
 	}
 
+	paths = oaMerge(paths, publishPaths(apiFilters))
 	// Every operation states its security: the bearer token, or none.
 	for _, item := range paths {
 		for _, op := range item.(obj) {
@@ -491,7 +492,7 @@ func openAPIDocument(maxLimit int) obj {
 			{"name": "Service", "description": "The page and the health check."},
 			{"name": "Publishing", "description": "Pages, map images, citations, feeds and live events, for sharing and embedding."},
 		},
-		"paths": oaMerge(paths, publishPaths(apiFilters)),
+		"paths": paths,
 		"components": obj{
 			"parameters": parameters,
 			"responses":  responses,

@@ -39,7 +39,7 @@ func publishPaths(filters []string) obj {
 			oaResponse("The feed.", oaContent(obj{"type": "object"}, "application/feed+json")), oaParams(filters...), "400", "500"),
 		"/api/events": get("Publishing", "getEvents", "Server-Sent Events of every change.",
 			"Each created, updated or deleted incident as an event `change` whose id is the change log's sequence number; "+
-				"Last-Event-ID resumes; a comment every 15 s; at most 4 streams a client (429 past that).",
+				"Last-Event-ID resumes; a comment every 10 s; at most 32 streams a client address (429 past that).",
 			oaResponse("The stream.", oaContent(str, "text/event-stream")),
 			[]obj{{"name": "Last-Event-ID", "in": "header", "required": false, "schema": str,
 				"description": "The id of the last event received, to get the ones missed."}}, "400", "429", "503"),

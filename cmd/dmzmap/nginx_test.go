@@ -356,6 +356,56 @@ func TestNginxCachesASpike(t *testing.T) {
 		t.Logf("the write was visible through the cache %v after it was acknowledged", time.Since(written).Round(time.Millisecond))
 	})
 
+	t.Run("the event stream passes through at once", func(t *testing.T) {
+		streams := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+		var lines []*bufio.Scanner
+		for range 2 { // two readers at once: neither waits for the other
+			res, err := streams.Get("http://" + front.addr + "/api/events")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/event-stream") {
+				t.Fatalf("GET /api/events through nginx: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+			}
+			lines = append(lines, bufio.NewScanner(res.Body))
+		}
+		body := `{"type":"Feature","id":"2026-11-29-nginx-event","geometry":{"type":"Point","coordinates":[126.9,38.0]},
+			"properties":{"title":"Streamed through nginx","type":"other","date":"2026-11-29","date_precision":"day",
+			"location_precision_m":1000,"place":"Test","direction":"none","summary":"A test incident.",
+			"sources":[{"title":"Test","url":"https://example.org/a","publisher":"Test"}],"confidence":"low","tags":[]}}`
+		req, _ := http.NewRequest(http.MethodPost, "http://"+front.addr+"/api/incidents", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer nginx-token")
+		req.Header.Set("Content-Type", "application/geo+json")
+		res, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		written := time.Now()
+		for i, sc := range lines {
+			got := make(chan bool, 1)
+			go func() {
+				for sc.Scan() {
+					if strings.Contains(sc.Text(), "2026-11-29-nginx-event") {
+						got <- true
+						return
+					}
+				}
+				got <- false
+			}()
+			select {
+			case ok := <-got:
+				if !ok {
+					t.Fatalf("reader %d: the stream ended before the event", i)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatalf("reader %d: no event through nginx within 5 s of the write", i)
+			}
+		}
+		t.Logf("both readers had the event %v after the write", time.Since(written).Round(time.Millisecond))
+	})
+
 	t.Run("answers to requests with credentials are never cached", func(t *testing.T) {
 		u := "http://" + front.addr + "/api/incidents?year=1999&limit=3"
 		for range 2 {

@@ -16,17 +16,18 @@ test: deps fuzz
 	$(GO) test -count=1 ./...
 
 # Chromium drives the browser tests; GDAL's ogrinfo and ogr2ogr read the API
-# as an independent client. Debian names the browser chromium; Ubuntu only
+# as an independent client; python3's csv and xml.etree read the exports.
+# The disk-full tests mount a small tmpfs, so make test runs as root. Debian names the browser chromium; Ubuntu only
 # has chromium-browser.
 deps:
-	@if command -v chromium >/dev/null 2>&1 && command -v ogrinfo >/dev/null 2>&1; then \
-		echo "deps: chromium and ogrinfo are installed"; \
+	@if command -v chromium >/dev/null 2>&1 && command -v ogrinfo >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1; then \
+		echo "deps: chromium, ogrinfo and python3 are installed"; \
 	else \
 		set -e; \
 		sudo=; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
 		$$sudo $(APT) update; \
 		browser=chromium; apt-cache show chromium >/dev/null 2>&1 || browser=chromium-browser; \
-		$$sudo env DEBIAN_FRONTEND=noninteractive $(APT) install -y $$browser gdal-bin; \
+		$$sudo env DEBIAN_FRONTEND=noninteractive $(APT) install -y $$browser gdal-bin python3; \
 	fi
 
 run:

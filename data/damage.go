@@ -221,11 +221,10 @@ func Preflight(path string) error {
 		}
 	}
 	if best == nil {
-		why := m0.problem
-		if bytes.Equal(head[:min(n, 4)], []byte("SQLi")) {
-			why = "it is an SQLite file"
+		if hasMagic(head[:n]) || looksLikeBolt(f) {
+			return damagedError(path, fmt.Sprintf("neither meta page is whole (page 0: %s)", m0.problem))
 		}
-		return damagedError(path, fmt.Sprintf("neither meta page is whole (page 0: %s)", why))
+		return &Error{Kind: KindInternal, Message: fmt.Sprintf("%s is not a dmzmap database: it is not a bbolt file", path)}
 	}
 	need := int64(best.pgid) * int64(best.pageSize)
 	if size < need {
@@ -233,6 +232,25 @@ func Preflight(path string) error {
 			size, best.pgid, best.pageSize, need))
 	}
 	return nil
+}
+
+// hasMagic says whether the first page begins as a bbolt meta page does.
+func hasMagic(b []byte) bool {
+	return len(b) >= pageHeaderSize+4 && binary.LittleEndian.Uint32(b[pageHeaderSize:]) == boltMagic
+}
+
+// looksLikeBolt says whether a file whose meta pages are not bbolt's has
+// the pages of a bbolt file after them: page 2, at 4 KiB pages, says it is
+// page 2 and of a kind bbolt writes. Then its meta pages were damaged;
+// otherwise it is some other file.
+func looksLikeBolt(f *os.File) bool {
+	const ps = 4096
+	b := make([]byte, pageHeaderSize)
+	if n, _ := f.ReadAt(b, 2*ps); n < len(b) {
+		return false
+	}
+	flags := binary.LittleEndian.Uint16(b[8:])
+	return binary.LittleEndian.Uint64(b) == 2 && (flags == 0x01 || flags == 0x02 || flags == 0x10)
 }
 
 // quickSample is how many incidents Open's bounded check reads.

@@ -26,7 +26,8 @@ LINTERS := @stoplight/spectral-cli@6.16.3 @redocly/cli@2.77.0
 # deploy/dmzmap.service; podman (and busybox, for its build stage) builds
 # the Dockerfile; poppler's pdfinfo, pdftotext and pdftoppm read the page
 # printed to PDF, with a Korean font for the Korean page; python3-feedparser
-# reads the feeds. Debian names the browser chromium; Ubuntu only has
+# reads the feeds; python3's csv and xml.etree read the exports. The
+# disk-full tests mount a small tmpfs, so make test runs as root. Debian names the browser chromium; Ubuntu only has
 # chromium-browser. DEPS_CMDS are the commands that must be there,
 # DEPS_PY the Python modules, DEPS_PKGS the packages that bring them.
 DEPS_CMDS := chromium ogrinfo pdftoppm nginx systemd-analyze podman busybox

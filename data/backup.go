@@ -23,8 +23,9 @@ func (s *Store) Backup(w io.Writer) (int64, error) {
 	return n, err
 }
 
-// Check runs bbolt's consistency check over every page of the database;
-// what it finds is an error of ErrDamaged.
+// Check runs bbolt's consistency check over every page of the database,
+// after walkTree has made sure that it ends; what they find is an error of
+// ErrDamaged.
 // On a writable store it holds the write lock while it runs.
 func (s *Store) Check() error {
 	run := s.updateTx
@@ -32,6 +33,9 @@ func (s *Store) Check() error {
 		run = s.view
 	}
 	return run(func(tx *bolt.Tx) error {
+		if err := walkTree(s.db.Path()); err != nil {
+			return s.corrupt(err)
+		}
 		var errs []error
 		for err := range tx.Check() {
 			errs = append(errs, err)
@@ -39,10 +43,7 @@ func (s *Store) Check() error {
 		if len(errs) == 0 {
 			return nil
 		}
-		de := damagedError(s.db.Path(), errors.Join(errs...))
-		msg := de.Message
-		s.damage.CompareAndSwap(nil, &msg)
-		return de
+		return s.corrupt(errors.Join(errs...))
 	})
 }
 

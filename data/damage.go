@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
-	"io"
 	"os"
 	"runtime/debug"
 	"strings"
@@ -76,12 +75,18 @@ func isDamage(v any, stack []byte) bool {
 func (s *Store) guard(op func() error) error {
 	err, fault := protect(op)
 	if fault != nil {
-		de := damagedError(s.db.Path(), fault)
-		msg := de.Message
-		s.damage.CompareAndSwap(nil, &msg)
-		return de
+		return s.corrupt(fmt.Errorf("%v", fault))
 	}
 	return err
+}
+
+// corrupt notes a stored value that cannot be read, which only damage to
+// the file makes, and returns it as an error of ErrDamaged.
+func (s *Store) corrupt(err error) error {
+	de := damagedError(s.db.Path(), err)
+	msg := de.Message
+	s.damage.CompareAndSwap(nil, &msg)
+	return de
 }
 
 // view and updateTx are bbolt's View and Update under guard.
@@ -193,9 +198,70 @@ func Preflight(path string) error {
 	if size == 0 {
 		return nil
 	}
+	best, head := newestMeta(f)
+	if best == nil {
+		if hasMagic(head) || looksLikeBolt(f) {
+			return damagedError(path, fmt.Sprintf("neither meta page is whole (page 0: %s)", readMeta(head).problem))
+		}
+		return &Error{Kind: KindInternal, Message: fmt.Sprintf("%s is not a dmzmap database: it is not a bbolt file", path)}
+	}
+	need := int64(best.pgid) * int64(best.pageSize)
+	if size < need {
+		return damagedError(path, fmt.Sprintf("the file is truncated: it is %d bytes, and its pages (%d of %d bytes) need %d",
+			size, best.pgid, best.pageSize, need))
+	}
+	if err := checkFreelist(f, best); err != nil {
+		return damagedError(path, err)
+	}
+	return nil
+}
+
+// checkFreelist checks the freelist page that a writable bbolt Open reads
+// first (and panics on, or allocates its count for): a freelist page that
+// says its own number, whose ids fit in it and its overflow, each a page in
+// use.
+func checkFreelist(f *os.File, m *boltMeta) error {
+	if m.freelist == pgidNoFreelist {
+		return nil
+	}
+	ps := int64(m.pageSize)
+	hdr := make([]byte, pageHeaderSize+8)
+	if n, _ := f.ReadAt(hdr, int64(m.freelist)*ps); n < len(hdr) {
+		return fmt.Errorf("the freelist page %d is past the end of the file", m.freelist)
+	}
+	le := binary.LittleEndian
+	id, flags, count, overflow := le.Uint64(hdr), le.Uint16(hdr[8:]), uint64(le.Uint16(hdr[10:])), uint64(le.Uint32(hdr[12:]))
+	first := int64(pageHeaderSize)
+	if count == 0xFFFF {
+		count, first = le.Uint64(hdr[16:]), pageHeaderSize+8
+	}
+	switch {
+	case id != m.freelist || flags != 0x10:
+		return fmt.Errorf("page %d is not the freelist page the meta page names", m.freelist)
+	case m.freelist+overflow >= m.pgid:
+		return fmt.Errorf("the freelist page %d runs past the pages in use", m.freelist)
+	case count > m.pgid || first+int64(count)*8 > int64(overflow+1)*ps:
+		return fmt.Errorf("the freelist page %d lists %d pages, more than it holds", m.freelist, count)
+	}
+	ids := make([]byte, count*8)
+	if n, _ := f.ReadAt(ids, int64(m.freelist)*ps+first); n < len(ids) {
+		return fmt.Errorf("the freelist page %d is past the end of the file", m.freelist)
+	}
+	for i := 0; i < len(ids); i += 8 {
+		if p := le.Uint64(ids[i:]); p < 2 || p >= m.pgid {
+			return fmt.Errorf("the freelist lists page %d, outside the pages in use", p)
+		}
+	}
+	return nil
+}
+
+// newestMeta reads both meta pages of the bbolt file f and returns the
+// newest whole one (nil if neither is), and the start of the first page.
+func newestMeta(f *os.File) (*boltMeta, []byte) {
 	head := make([]byte, pageHeaderSize+metaSize)
-	n, _ := io.ReadFull(f, head)
-	m0 := readMeta(head[:n])
+	n, _ := f.ReadAt(head, 0)
+	head = head[:n]
+	m0 := readMeta(head)
 	metas := []boltMeta{m0}
 	// The second meta page is at the page size; a damaged first page does
 	// not say it, so try each size bbolt may use.
@@ -220,19 +286,26 @@ func Preflight(path string) error {
 			best = m
 		}
 	}
-	if best == nil {
-		why := m0.problem
-		if bytes.Equal(head[:min(n, 4)], []byte("SQLi")) {
-			why = "it is an SQLite file"
-		}
-		return damagedError(path, fmt.Sprintf("neither meta page is whole (page 0: %s)", why))
+	return best, head
+}
+
+// hasMagic says whether the first page begins as a bbolt meta page does.
+func hasMagic(b []byte) bool {
+	return len(b) >= pageHeaderSize+4 && binary.LittleEndian.Uint32(b[pageHeaderSize:]) == boltMagic
+}
+
+// looksLikeBolt says whether a file whose meta pages are not bbolt's has
+// the pages of a bbolt file after them: page 2, at 4 KiB pages, says it is
+// page 2 and of a kind bbolt writes. Then its meta pages were damaged;
+// otherwise it is some other file.
+func looksLikeBolt(f *os.File) bool {
+	const ps = 4096
+	b := make([]byte, pageHeaderSize)
+	if n, _ := f.ReadAt(b, 2*ps); n < len(b) {
+		return false
 	}
-	need := int64(best.pgid) * int64(best.pageSize)
-	if size < need {
-		return damagedError(path, fmt.Sprintf("the file is truncated: it is %d bytes, and its pages (%d of %d bytes) need %d",
-			size, best.pgid, best.pageSize, need))
-	}
-	return nil
+	flags := binary.LittleEndian.Uint16(b[8:])
+	return binary.LittleEndian.Uint64(b) == 2 && (flags == 0x01 || flags == 0x02 || flags == 0x10)
 }
 
 // quickSample is how many incidents Open's bounded check reads.
@@ -308,4 +381,131 @@ func CheckFile(path string, opt Options) (int, error) {
 	}
 	n, _ := s.Count()
 	return n, nil
+}
+
+// walkTree reads the B+tree of the database at path from the file itself
+// (not the map) under its newest whole meta page, before bbolt's Tx.Check:
+// every page it reaches must be a branch or leaf page that says its own
+// number, lie with its overflow below the high water mark, hold its
+// elements inside itself, and be reached once. Tx.Check trusts a page's
+// overflow count and would loop over billions of pages for a damaged one;
+// a cycle would make a cursor descend for ever.
+func walkTree(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	best, _ := newestMeta(f)
+	if best == nil {
+		return fmt.Errorf("neither meta page is whole")
+	}
+	w := &treeWalk{f: f, ps: int64(best.pageSize), hwm: best.pgid, seen: map[uint64]bool{}}
+	return w.page(best.root, 0)
+}
+
+type treeWalk struct {
+	f    *os.File
+	ps   int64
+	hwm  uint64
+	seen map[uint64]bool
+}
+
+const (
+	branchPageFlag = 0x01
+	leafPageFlag   = 0x02
+	bucketLeafFlag = 0x01
+	elementSize    = 16
+	maxTreeDepth   = 64
+)
+
+func (w *treeWalk) page(id uint64, depth int) error {
+	switch {
+	case id < 2 || id >= w.hwm:
+		return fmt.Errorf("a branch points at page %d, outside the pages 2 to %d in use", id, w.hwm-1)
+	case w.seen[id]:
+		return fmt.Errorf("page %d is reached twice", id)
+	case depth > maxTreeDepth:
+		return fmt.Errorf("the tree is deeper than %d pages at page %d", maxTreeDepth, id)
+	}
+	w.seen[id] = true
+	hdr := make([]byte, pageHeaderSize)
+	if n, _ := w.f.ReadAt(hdr, int64(id)*w.ps); n < pageHeaderSize {
+		return fmt.Errorf("page %d is past the end of the file", id)
+	}
+	le := binary.LittleEndian
+	overflow := uint64(le.Uint32(hdr[12:]))
+	switch {
+	case le.Uint64(hdr) != id:
+		return fmt.Errorf("page %d says it is page %d", id, le.Uint64(hdr))
+	case id+overflow >= w.hwm:
+		return fmt.Errorf("page %d runs over %d more pages, past the pages in use", id, overflow)
+	}
+	for i := uint64(1); i <= overflow; i++ {
+		if w.seen[id+i] {
+			return fmt.Errorf("page %d is reached twice", id+i)
+		}
+		w.seen[id+i] = true
+	}
+	b := make([]byte, int64(overflow+1)*w.ps)
+	if n, _ := w.f.ReadAt(b, int64(id)*w.ps); n < len(b) {
+		return fmt.Errorf("page %d is past the end of the file", id)
+	}
+	return w.node(id, b, depth)
+}
+
+// node checks the page b (a page of the file, or an inline bucket's page)
+// and walks what it points at.
+func (w *treeWalk) node(id uint64, b []byte, depth int) error {
+	le := binary.LittleEndian
+	flags, count := le.Uint16(b[8:]), int(le.Uint16(b[10:]))
+	if pageHeaderSize+count*elementSize > len(b) {
+		return fmt.Errorf("page %d has %d elements, more than it holds", id, count)
+	}
+	switch flags {
+	case branchPageFlag:
+		for i := range count {
+			e := b[pageHeaderSize+i*elementSize:]
+			pos, ksize := int(le.Uint32(e)), int(le.Uint32(e[4:]))
+			if off := pageHeaderSize + i*elementSize + pos; off+ksize > len(b) || off < 0 {
+				return fmt.Errorf("page %d: key %d lies outside the page", id, i)
+			}
+			if err := w.page(le.Uint64(e[8:]), depth+1); err != nil {
+				return err
+			}
+		}
+	case leafPageFlag:
+		for i := range count {
+			e := b[pageHeaderSize+i*elementSize:]
+			eflags, pos, ksize, vsize := le.Uint32(e), int(le.Uint32(e[4:])), int(le.Uint32(e[8:])), int(le.Uint32(e[12:]))
+			off := pageHeaderSize + i*elementSize + pos
+			if off < 0 || off+ksize+vsize > len(b) {
+				return fmt.Errorf("page %d: element %d lies outside the page", id, i)
+			}
+			if eflags&bucketLeafFlag == 0 {
+				continue
+			}
+			v := b[off+ksize : off+ksize+vsize]
+			if len(v) < 16 {
+				return fmt.Errorf("page %d: bucket %d is too short", id, i)
+			}
+			root := le.Uint64(v)
+			if root != 0 {
+				if err := w.page(root, depth+1); err != nil {
+					return err
+				}
+				continue
+			}
+			inline := v[16:]
+			if len(inline) < pageHeaderSize || le.Uint16(inline[8:]) != leafPageFlag {
+				return fmt.Errorf("page %d: the inline bucket %d is not a leaf", id, i)
+			}
+			if err := w.node(id, inline, depth+1); err != nil {
+				return err
+			}
+		}
+	default:
+		return fmt.Errorf("page %d is neither a branch nor a leaf page (flags %#x)", id, flags)
+	}
+	return nil
 }

@@ -1,12 +1,14 @@
 package data
 
 import (
+	"encoding/binary"
 	"errors"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // seededFile writes a database holding the seed and returns its path and
@@ -76,12 +78,11 @@ func TestDamagedFileRefusedAtOpen(t *testing.T) {
 			return b[:int(last)*pageSize]
 		}, "truncated"},
 		{"truncated inside the meta pages", func(b []byte) []byte { return b[:100] }, "truncated"},
-		{"truncated to one byte", func(b []byte) []byte { return b[:1] }, "meta page"},
+
 		{"both meta pages zeroed", func(b []byte) []byte {
 			clear(b[:2*pageSize])
 			return b
 		}, "meta page"},
-		{"not a database", func([]byte) []byte { return []byte(strings.Repeat("SQLite format 3\x00", 512)) }, "meta page"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -99,6 +100,13 @@ func TestDamagedFileRefusedAtOpen(t *testing.T) {
 				t.Errorf("CheckFile = %v, want an error of ErrDamaged", err)
 			}
 		})
+	}
+	// A file that is no bbolt file at all is not called damaged.
+	for _, junk := range []string{"x", strings.Repeat("SQLite format 3\x00", 1024)} {
+		os.WriteFile(path, []byte(junk), 0o600)
+		if _, err := Open(path, mdl(t), Options{}); err == nil || errors.Is(err, ErrDamaged) || !strings.Contains(err.Error(), "not a dmzmap database") {
+			t.Errorf("Open of a %d-byte file that is no database = %v, want \"not a dmzmap database\"", len(junk), err)
+		}
 	}
 	// One meta page damaged: bbolt uses the other, and so does Preflight.
 	b := append([]byte(nil), orig...)
@@ -164,5 +172,61 @@ func TestDamagedPagesNeverPanic(t *testing.T) {
 	t.Logf("120 rounds: %d refused at open, %d failed in use (%d named as damage)", refused, failed, found)
 	if refused == 0 {
 		t.Errorf("no damaged file was refused at open")
+	}
+}
+
+// TestDamageThatWouldNotEnd: page headers whose overflow counts or
+// freelist count claim billions of pages are refused at once, where
+// bbolt's Tx.Check or its freelist load would loop or allocate for them.
+func TestDamageThatWouldNotEnd(t *testing.T) {
+	path, orig := seededFile(t)
+	const ps = 4096
+	le := binary.LittleEndian
+	m0, m1 := readMeta(orig), readMeta(orig[ps:])
+	best := m0
+	if m1.txid > m0.txid {
+		best = m1
+	}
+	cases := []struct {
+		name   string
+		damage func(b []byte)
+	}{
+		{"every tree page overflows by 2^31", func(b []byte) {
+			for p := 2; p < int(best.pgid); p++ {
+				h := b[p*ps:]
+				if le.Uint64(h) == uint64(p) && (le.Uint16(h[8:]) == branchPageFlag || le.Uint16(h[8:]) == leafPageFlag) {
+					le.PutUint32(h[12:], 1<<31)
+				}
+			}
+		}},
+		{"the freelist counts 2^62 pages", func(b []byte) {
+			h := b[int(best.freelist)*ps:]
+			le.PutUint16(h[10:], 0xFFFF)
+			le.PutUint64(h[16:], 1<<62)
+		}},
+		{"the freelist page is a leaf", func(b []byte) { le.PutUint16(b[int(best.freelist)*ps+8:], leafPageFlag) }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			b := append([]byte(nil), orig...)
+			tc.damage(b)
+			os.WriteFile(path, b, 0o600)
+			began := time.Now()
+			if _, err := CheckFile(path, Options{}); !errors.Is(err, ErrDamaged) {
+				t.Errorf("CheckFile = %v, want an error of ErrDamaged", err)
+			}
+			s, err := Open(path, mdl(t), Options{})
+			if err == nil {
+				if err := s.Check(); !errors.Is(err, ErrDamaged) {
+					t.Errorf("Check = %v, want an error of ErrDamaged", err)
+				}
+				s.Close()
+			} else if !errors.Is(err, ErrDamaged) {
+				t.Errorf("Open = %v, want nil or an error of ErrDamaged", err)
+			}
+			if took := time.Since(began); took > 5*time.Second {
+				t.Errorf("took %v", took)
+			}
+		})
 	}
 }

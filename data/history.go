@@ -141,7 +141,7 @@ func (s *Store) History(id string) ([]Revision, error) {
 			}
 			var r Revision
 			if err := json.Unmarshal(v, &r); err != nil {
-				return fmt.Errorf("history of %s: %w", id, err)
+				return s.corrupt(fmt.Errorf("a revision of %s in the history is not JSON: %w", id, err))
 			}
 			out = append(out, r)
 		}

@@ -346,7 +346,7 @@ func (s *Store) quickCheck(tx *bolt.Tx) error {
 		id := e.key[4:]
 		rv, v := records.Get(k), byDate.Get(k)
 		switch {
-		case len(v) < recordLen || !bytes.Equal(v[:recordLen], rv[:recordLen]):
+		case len(v) < recordLen || len(rv) < recordLen || !bytes.Equal(v[:recordLen], rv[:recordLen]):
 			bad = fmt.Errorf("incident %q: its stored value does not match its record", id)
 		case !bytes.Equal(ids.Get([]byte(id)), k[:4]):
 			bad = fmt.Errorf("incident %q: the id index does not point at it", id)

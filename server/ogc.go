@@ -49,11 +49,14 @@ type ogcService struct {
 	mu       sync.Mutex
 	extents  map[string]*ogcExtent // by collection id
 	computed data.Version          // the store's version the extents are of
+
+	apiDocs func() (encodedDoc, error) // the API documents, encoded once on first use
 }
 
 // ogcRoutes adds the routes of OGC API – Features under /ogc.
 func (s *Server) ogcRoutes() {
 	o := &ogcService{Server: s}
+	o.apiDocs = sync.OnceValues(func() (encodedDoc, error) { return encodeAPIDocuments(s.cfg.MaxLimit) })
 	s.app.Use("/ogc", redirectSlashes)
 	s.app.Get("/ogc", o.handleLanding)
 	s.app.Get("/ogc/conformance", o.handleConformance)

@@ -1,22 +1,16 @@
 package server
 
 import (
-	"bytes"
 	"encoding/json"
-	"fmt"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/dmzmap/dmzmap/data"
-	"github.com/dmzmap/dmzmap/geo"
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
-	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/clip"
 )
 
 // The OGC API – Features service (Part 1: Core) under /ogc: the incidents,
@@ -48,42 +42,6 @@ var conformanceClasses = append([]string{
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
 }, filterClasses...)
 
-// ogcCollectionInfo describes one collection.
-type ogcCollectionInfo struct {
-	id, title, description string
-}
-
-var ogcCollections = []ogcCollectionInfo{
-	{"incidents", "DMZ incidents",
-		"Documented incidents along the Korean DMZ since the armistice of 1953: crossings of the Military Demarcation Line, " +
-			"incursions, infiltrations, shootings, tunnels, landmine blasts and abductions, each with the published sources it rests on. " +
-			"The geometry is the incident's location; a tracked route is the property path. " + datetimeRule},
-	{"crossings", "Crossing points",
-		"The points where incidents crossed the Military Demarcation Line: where a tracked route crosses it, or else the point " +
-			"of the line nearest the incident's location (estimated: true). The id is the incident's id with -x1, -x2, … appended. " +
-			"Each has its incident's date, and datetime selects them by it: " + datetimeRule},
-	{"mdl", "Military Demarcation Line",
-		"The Military Demarcation Line between the two Koreas as one LineString, west to east, derived from OpenStreetMap data. " +
-			"It has no date, type, direction or sector: only bbox, limit and offset select it."},
-}
-
-func ogcCollection(id string) (ogcCollectionInfo, bool) {
-	for _, ci := range ogcCollections {
-		if ci.id == id {
-			return ci, true
-		}
-	}
-	return ogcCollectionInfo{}, false
-}
-
-// link is a web link of OGC API – Features.
-type link struct {
-	Href  string `json:"href"`
-	Rel   string `json:"rel"`
-	Type  string `json:"type,omitempty"`
-	Title string `json:"title,omitempty"`
-}
-
 // ogcService answers the /ogc routes of a Server.
 type ogcService struct {
 	*Server
@@ -91,11 +49,14 @@ type ogcService struct {
 	mu       sync.Mutex
 	extents  map[string]*ogcExtent // by collection id
 	computed data.Version          // the store's version the extents are of
+
+	apiDocs func() (encodedDoc, error) // the API documents, encoded once on first use
 }
 
 // ogcRoutes adds the routes of OGC API – Features under /ogc.
 func (s *Server) ogcRoutes() {
 	o := &ogcService{Server: s}
+	o.apiDocs = sync.OnceValues(func() (encodedDoc, error) { return encodeAPIDocuments(s.cfg.MaxLimit) })
 	s.app.Use("/ogc", redirectSlashes)
 	s.app.Get("/ogc", o.handleLanding)
 	s.app.Get("/ogc/conformance", o.handleConformance)
@@ -149,70 +110,6 @@ func wantsHTML(c *fiber.Ctx, q query) bool {
 		return q.format == "html"
 	}
 	return c.Accepts(data.ContentTypeGeoJSON, contentTypeJSON, "text/html") == "text/html"
-}
-
-// href returns the absolute URL of path on this server with the query
-// query, which is empty or starts with '?': under Config.PublicURL when it
-// is set.
-func href(c *fiber.Ctx, path, query string) string {
-	if base, ok := c.Locals(publicURLKey).(string); ok {
-		return base + path + query
-	}
-	return c.BaseURL() + path + query
-}
-
-// queryWith returns the request's query without the parameters named in
-// drop and with add appended, keeping every other parameter in its order:
-// a client that adds its own parameters to every URL it gets (GDAL does)
-// finds them there and does not add them twice. Each is written again
-// with only what must be escaped escaped (commas, colons and slashes
-// plain), so that a client that takes a link's values apart and encodes
-// them again (the OGC's conformance suite does) sends the same values.
-func queryWith(c *fiber.Ctx, drop []string, add ...string) string {
-	var parts []string
-	for _, p := range strings.Split(string(c.Request().URI().QueryString()), "&") {
-		if p == "" {
-			continue
-		}
-		k, v, hasValue := strings.Cut(p, "=")
-		uk, errK := url.QueryUnescape(k)
-		uv, errV := url.QueryUnescape(v)
-		if errK == nil {
-			k = uk
-		}
-		if slices.Contains(drop, k) {
-			continue
-		}
-		if errK == nil && errV == nil && hasValue {
-			p = queryEscape(uk) + "=" + queryEscape(uv)
-		}
-		parts = append(parts, p)
-	}
-	parts = append(parts, add...)
-	if len(parts) == 0 {
-		return ""
-	}
-	return "?" + strings.Join(parts, "&")
-}
-
-var plainInQuery = strings.NewReplacer("%2C", ",", "%3A", ":", "%2F", "/")
-
-// queryEscape escapes s for a query, leaving commas, colons and slashes
-// plain (RFC 3986 allows them there).
-func queryEscape(s string) string {
-	return plainInQuery.Replace(url.QueryEscape(s))
-}
-
-// selfLinks returns the self and alternate links of the resource at path:
-// the request's query as it is for self, with f set for the alternate.
-func selfLinks(c *fiber.Ctx, path string, html bool, jsonType string) []link {
-	self := link{Href: href(c, path, queryWith(c, nil)), Rel: "self", Type: jsonType, Title: "this document"}
-	alt := link{Href: href(c, path, queryWith(c, []string{"f"}, "f=html")), Rel: "alternate", Type: mediaHTML, Title: "this document as HTML"}
-	if html {
-		self.Type, self.Title = mediaHTML, "this document"
-		alt = link{Href: href(c, path, queryWith(c, []string{"f"}, "f=json")), Rel: "alternate", Type: jsonType, Title: "this document as JSON"}
-	}
-	return []link{self, alt}
 }
 
 // sendJSON answers with v as JSON of the media type contentType.
@@ -274,216 +171,6 @@ func (o *ogcService) handleConformance(c *fiber.Ctx) error {
 	}{conformanceClasses, links})
 }
 
-// collectionDoc is a collection's description.
-type collectionDoc struct {
-	ID          string     `json:"id"`
-	Title       string     `json:"title"`
-	Description string     `json:"description"`
-	Attribution string     `json:"attribution"`
-	ItemType    string     `json:"itemType"`
-	CRS         []string   `json:"crs"`
-	Extent      *ogcExtent `json:"extent,omitempty"`
-	Links       []link     `json:"links"`
-}
-
-// ogcExtent is a collection's extent in space and time.
-type ogcExtent struct {
-	Spatial  *spatialExtent  `json:"spatial,omitempty"`
-	Temporal *temporalExtent `json:"temporal,omitempty"`
-}
-
-type spatialExtent struct {
-	BBox [][4]float64 `json:"bbox"`
-	CRS  string       `json:"crs"`
-}
-
-type temporalExtent struct {
-	Interval [][2]*string `json:"interval"`
-	TRS      string       `json:"trs"`
-}
-
-// collectionDoc describes collection ci; self are its self and alternate
-// links, or nil for the links of the collection's own page.
-func (o *ogcService) collectionDoc(c *fiber.Ctx, ci ogcCollectionInfo, ext *ogcExtent, self []link) collectionDoc {
-	path := "/ogc/collections/" + ci.id
-	if self == nil {
-		self = []link{
-			{Href: href(c, path, ""), Rel: "self", Type: contentTypeJSON, Title: "this collection"},
-			{Href: href(c, path, "?f=html"), Rel: "alternate", Type: mediaHTML, Title: "this collection as HTML"},
-		}
-	}
-	attribution := Attribution
-	if ci.id == "mdl" {
-		attribution = osmAttribution + " (" + osmLicense + ")"
-	}
-	return collectionDoc{
-		ID: ci.id, Title: ci.title, Description: ci.description, Attribution: attribution,
-		ItemType: "feature", CRS: []string{crs84}, Extent: ext,
-		Links: append(self,
-			link{Href: href(c, path+"/items", ""), Rel: "items", Type: data.ContentTypeGeoJSON, Title: ci.title + " as GeoJSON"},
-			link{Href: href(c, path+"/items", "?f=html"), Rel: "items", Type: mediaHTML, Title: ci.title + " as HTML"},
-			link{Href: href(c, path+"/queryables", ""), Rel: relQueryables, Type: contentTypeSchema, Title: "the properties a filter may name"},
-		),
-	}
-}
-
-// GET /ogc/collections
-func (o *ogcService) handleCollections(c *fiber.Ctx) error {
-	q, err := o.parse(c, "/ogc/collections")
-	if err != nil {
-		return err
-	}
-	exts, err := o.extentsNow()
-	if err != nil {
-		return err
-	}
-	html := wantsHTML(c, q)
-	doc := struct {
-		Links       []link          `json:"links"`
-		Collections []collectionDoc `json:"collections"`
-	}{Links: selfLinks(c, "/ogc/collections", html, contentTypeJSON)}
-	for _, ci := range ogcCollections {
-		doc.Collections = append(doc.Collections, o.collectionDoc(c, ci, exts[ci.id], nil))
-	}
-	if html {
-		return sendPage(c, page{Title: "Collections", Links: doc.Links, Collections: doc.Collections})
-	}
-	return sendJSON(c, contentTypeJSON, doc)
-}
-
-// collectionParam returns the collection the path names, or a 404 error.
-func collectionParam(c *fiber.Ctx) (ogcCollectionInfo, error) {
-	id := c.Params("collectionId")
-	ci, ok := ogcCollection(id)
-	if !ok {
-		names := make([]string, len(ogcCollections))
-		for i, ci := range ogcCollections {
-			names[i] = ci.id
-		}
-		return ci, &notFoundError{Parameter: "collectionId",
-			Message: fmt.Sprintf("there is no collection %s: the collections are %s", quote(id), strings.Join(names, ", "))}
-	}
-	return ci, nil
-}
-
-// GET /ogc/collections/{collectionId}
-func (o *ogcService) handleCollection(c *fiber.Ctx) error {
-	ci, err := collectionParam(c)
-	if err != nil {
-		return err
-	}
-	q, err := o.parse(c, "/ogc/collections/"+ci.id)
-	if err != nil {
-		return err
-	}
-	exts, err := o.extentsNow()
-	if err != nil {
-		return err
-	}
-	html := wantsHTML(c, q)
-	doc := o.collectionDoc(c, ci, exts[ci.id], selfLinks(c, "/ogc/collections/"+ci.id, html, contentTypeJSON))
-	if html {
-		return sendPage(c, page{Title: ci.title, Description: ci.description, Attribution: doc.Attribution, Links: doc.Links, Collections: []collectionDoc{doc}})
-	}
-	return sendJSON(c, contentTypeJSON, doc)
-}
-
-// items calls visit with each feature of collection id that q selects, in
-// date order, within its offset and limit, with the fields of gisFields.
-func (o *ogcService) items(id string, q query, visit func([]byte) error) (data.Result, error) {
-	if q.keep != nil {
-		var buf []byte
-		inner := visit
-		visit = func(b []byte) error {
-			var err error
-			if buf, err = keepProperties(buf[:0], b, q.keep); err != nil {
-				return err
-			}
-			return inner(buf)
-		}
-	}
-	if !natural(q.sortKeys) {
-		return o.sortedItems(id, q, q.sortKeys, visit)
-	}
-	return o.unsortedItems(id, q, visit)
-}
-
-// unsortedItems is items in the store's order.
-func (o *ogcService) unsortedItems(id string, q query, visit func([]byte) error) (data.Result, error) {
-	if id != "mdl" {
-		var buf []byte
-		inner := visit
-		visit = func(b []byte) error {
-			var err error
-			if buf, err = withGISFields(buf[:0], b); err != nil {
-				return err
-			}
-			return inner(buf)
-		}
-	}
-	switch id {
-	case "incidents":
-		return o.store.Query(q.filter, visit)
-	case "crossings":
-		return o.crossingItems(q.filter, q.boxes, q.cql, visit)
-	}
-	return o.mdlItems(q.filter, q.boxes, q.cql, visit)
-}
-
-// crossingItems selects crossing points by their own position, direction
-// and sector (a route may cross the line more than once, and not where the
-// incident is placed), and by the type and date of their incident.
-func (o *ogcService) crossingItems(f data.Filter, boxes []orb.Bound, cql *ogcFilter, visit func([]byte) error) (data.Result, error) {
-	if f.BBox == nil && len(f.Directions) == 0 && len(f.Sectors) == 0 && cql == nil {
-		return o.store.Crossings(f, visit)
-	}
-	dirs, secs, limit, offset := f.Directions, f.Sectors, f.Limit, f.Offset
-	f.BBox, f.Directions, f.Sectors, f.Limit, f.Offset = nil, nil, nil, 0, 0
-	var res data.Result
-	_, err := o.store.Crossings(f, func(b []byte) error {
-		var cf struct {
-			Geometry struct {
-				Coordinates orb.Point `json:"coordinates"`
-			} `json:"geometry"`
-			Properties struct {
-				Direction data.Direction `json:"direction"`
-				Sector    geo.Sector     `json:"sector"`
-			} `json:"properties"`
-		}
-		if err := json.Unmarshal(b, &cf); err != nil {
-			return fmt.Errorf("a stored crossing point: %w", err)
-		}
-		if (len(boxes) > 0 && !slices.ContainsFunc(boxes, func(b orb.Bound) bool { return b.Contains(cf.Geometry.Coordinates) })) ||
-			(len(dirs) > 0 && !slices.Contains(dirs, cf.Properties.Direction)) ||
-			(len(secs) > 0 && !slices.Contains(secs, cf.Properties.Sector)) ||
-			(cql != nil && !cql.match(b)) {
-			return nil
-		}
-		res.Matched++
-		if res.Matched <= offset || (limit > 0 && res.Returned >= limit) {
-			return nil
-		}
-		res.Returned++
-		return visit(b)
-	})
-	return res, err
-}
-
-// mdlItems selects the MDL when the bbox, if any, meets it.
-func (o *ogcService) mdlItems(f data.Filter, boxes []orb.Bound, cql *ogcFilter, visit func([]byte) error) (data.Result, error) {
-	var res data.Result
-	if (len(boxes) > 0 && !slices.ContainsFunc(boxes, func(b orb.Bound) bool { return len(clip.LineString(b, o.mdl.Line())) > 0 })) ||
-		(cql != nil && !cql.match(o.mdlFeature)) {
-		return res, nil
-	}
-	res.Matched = 1
-	if f.Offset > 0 {
-		return res, nil
-	}
-	res.Returned = 1
-	return res, visit(o.mdlFeature)
-}
-
 // endItems ends an items FeatureCollection with the counts, the time stamp,
 // the links and the attribution.
 func (fc *collection) endItems(res data.Result, stamp time.Time, links []link) error {
@@ -506,28 +193,6 @@ func (fc *collection) endItems(res data.Result, stamp time.Time, links []link) e
 	b = append(b, attributionKey...)
 	_, fc.err = fc.w.Write(b)
 	return fc.err
-}
-
-// itemsLinks returns the links of an items page: self, alternate, the
-// collection, and next and prev where there are such pages. Next and prev
-// keep every other parameter as the client wrote it.
-func itemsLinks(c *fiber.Ctx, path string, html bool, f data.Filter, res data.Result) []link {
-	links := selfLinks(c, path, html, data.ContentTypeGeoJSON)
-	typ := data.ContentTypeGeoJSON
-	if html {
-		typ = mediaHTML
-	}
-	collection := strings.TrimSuffix(path, "/items")
-	links = append(links, link{Href: href(c, collection, ""), Rel: "collection", Type: contentTypeJSON, Title: "the collection"})
-	if f.Limit > 0 && f.Offset+f.Limit < res.Matched {
-		links = append(links, link{Href: href(c, path, queryWith(c, []string{"offset"}, "offset="+strconv.Itoa(f.Offset+f.Limit))),
-			Rel: "next", Type: typ, Title: "the next page"})
-	}
-	if f.Offset > 0 {
-		links = append(links, link{Href: href(c, path, queryWith(c, []string{"offset"}, "offset="+strconv.Itoa(max(0, f.Offset-f.Limit)))),
-			Rel: "prev", Type: typ, Title: "the previous page"})
-	}
-	return links
 }
 
 // GET /ogc/collections/{collectionId}/items
@@ -581,93 +246,6 @@ func (o *ogcService) handleItems(c *fiber.Ctx) error {
 	return nil
 }
 
-// feature returns the stored Feature featureID of collection ci, or a 404 error.
-func (o *ogcService) feature(ci ogcCollectionInfo, featureID string) ([]byte, error) {
-	notFound := &notFoundError{Parameter: "featureId", Message: fmt.Sprintf("the collection %s has no feature %s", ci.id, quote(featureID))}
-	switch ci.id {
-	case "mdl":
-		if featureID != "mdl" {
-			notFound.Message += `: its one feature is "mdl"`
-			return nil, notFound
-		}
-		return o.mdlFeature, nil
-	case "crossings":
-		i := strings.LastIndex(featureID, "-x")
-		if i < 0 || !data.ValidID(featureID[:i]) || !isDigits(featureID[i+2:]) {
-			notFound.Message += ": a crossing point's id is its incident's id and -x1, -x2, …"
-			return nil, notFound
-		}
-		incident := featureID[:i]
-		b, err := o.store.Feature(incident)
-		if data.ErrorKind(err) == data.KindNotFound {
-			return nil, notFound
-		}
-		if err != nil {
-			return nil, err
-		}
-		var f struct {
-			Properties struct {
-				Date string `json:"date"`
-			} `json:"properties"`
-		}
-		if err := json.Unmarshal(b, &f); err != nil {
-			return nil, fmt.Errorf("stored incident %s: %w", incident, err)
-		}
-		d, err := data.ParseDate(f.Properties.Date)
-		if err != nil {
-			return nil, fmt.Errorf("stored incident %s: %w", incident, err)
-		}
-		var found []byte
-		_, err = o.store.Crossings(data.Filter{From: d.Key(), To: d.Key()}, func(b []byte) error {
-			var cf struct {
-				ID string `json:"id"`
-			}
-			if json.Unmarshal(b, &cf) == nil && cf.ID == featureID {
-				found = bytes.Clone(b) // b is valid only during the call
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-		if found == nil {
-			return nil, notFound
-		}
-		return found, nil
-	}
-	if !data.ValidID(featureID) {
-		notFound.Message += ": an id is 3 to 80 characters of a-z, 0-9 and '-', like 2017-11-13-jsa-defection"
-		return nil, notFound
-	}
-	b, err := o.store.Feature(featureID)
-	if data.ErrorKind(err) == data.KindNotFound {
-		return nil, notFound
-	}
-	return b, err
-}
-
-func isDigits(s string) bool {
-	_, ok := parseDigits(s)
-	return ok
-}
-
-// withLinks adds links to an encoded Feature.
-func withLinks(feature []byte, links []link) ([]byte, error) {
-	b := bytes.TrimRight(feature, " \t\r\n")
-	if len(b) < 2 || b[len(b)-1] != '}' {
-		return nil, fmt.Errorf("a stored feature is not a JSON object")
-	}
-	lj, err := json.Marshal(links)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]byte, 0, len(b)+len(lj)+12)
-	out = append(out, b[:len(b)-1]...)
-	out = append(out, `,"links":`...)
-	out = append(out, lj...)
-	return append(out, '}'), nil
-}
-
 // GET /ogc/collections/{collectionId}/items/{featureId}
 func (o *ogcService) handleItem(c *fiber.Ctx) error {
 	ci, err := collectionParam(c)
@@ -710,95 +288,4 @@ func (o *ogcService) handleItem(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderContentType, data.ContentTypeGeoJSON)
 	return c.Send(out)
-}
-
-// extentsNow returns the extent of each collection, computed from the
-// store again only when it has changed.
-func (o *ogcService) extentsNow() (map[string]*ogcExtent, error) {
-	ver, err := o.store.Version()
-	if err != nil {
-		return nil, err
-	}
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if o.extents != nil && ver == o.computed {
-		return o.extents, nil
-	}
-	exts := map[string]*ogcExtent{}
-	for _, id := range []string{"incidents", "crossings"} {
-		var sc extentScan
-		var err error
-		if id == "incidents" {
-			_, err = o.store.Query(data.Filter{}, sc.add)
-		} else {
-			_, err = o.store.Crossings(data.Filter{}, sc.add)
-		}
-		if err != nil {
-			return nil, err
-		}
-		exts[id] = sc.extent()
-	}
-	exts["mdl"] = newExtent(o.mdl.Line().Bound(), 0, 0)
-	o.extents, o.computed = exts, ver
-	return exts, nil
-}
-
-// extentScan gathers the extent of stored Features: the bound of their
-// points and their first and last date keys.
-type extentScan struct {
-	n           int
-	bound       orb.Bound
-	first, last uint32
-}
-
-func (sc *extentScan) add(b []byte) error {
-	var f struct {
-		Geometry struct {
-			Coordinates orb.Point `json:"coordinates"`
-		} `json:"geometry"`
-		Properties struct {
-			Date string `json:"date"`
-		} `json:"properties"`
-	}
-	if err := json.Unmarshal(b, &f); err != nil {
-		return fmt.Errorf("a stored feature: %w", err)
-	}
-	d, err := data.ParseDate(f.Properties.Date)
-	if err != nil {
-		return fmt.Errorf("a stored feature: %w", err)
-	}
-	p, k := f.Geometry.Coordinates, d.Key()
-	if sc.n == 0 {
-		sc.bound, sc.first, sc.last = p.Bound(), k, k
-	}
-	sc.n++
-	sc.bound = sc.bound.Extend(p)
-	sc.first, sc.last = min(sc.first, k), max(sc.last, k)
-	return nil
-}
-
-func (sc *extentScan) extent() *ogcExtent {
-	if sc.n == 0 {
-		return nil
-	}
-	return newExtent(sc.bound, sc.first, sc.last)
-}
-
-// newExtent returns the extent of bound b and the date keys first to last,
-// with no temporal extent when first is 0.
-func newExtent(b orb.Bound, first, last uint32) *ogcExtent {
-	e := ogcExtent{Spatial: &spatialExtent{[][4]float64{{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}}, crs84}}
-	if first != 0 {
-		a, z := keyTime(first), keyTime(last)
-		e.Temporal = &temporalExtent{[][2]*string{{&a, &z}}, trsGregorian}
-	}
-	return &e
-}
-
-// keyTime formats a date key as the RFC 3339 time of its first day, the
-// start of the period a date known only to the month or the year names
-// (the temporal extent gives the last incident's so too).
-func keyTime(k uint32) string {
-	y, m, d := k/10000, max(k/100%100, 1), max(k%100, 1)
-	return fmt.Sprintf("%04d-%02d-%02dT00:00:00Z", y, m, d)
 }

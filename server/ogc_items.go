@@ -1,0 +1,180 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/dmzmap/dmzmap/data"
+	"github.com/dmzmap/dmzmap/geo"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/clip"
+)
+
+// items calls visit with each feature of collection id that q selects, in
+// date order, within its offset and limit, with the fields of gisFields.
+func (o *ogcService) items(id string, q query, visit func([]byte) error) (data.Result, error) {
+	if q.keep != nil {
+		var buf []byte
+		inner := visit
+		visit = func(b []byte) error {
+			var err error
+			if buf, err = keepProperties(buf[:0], b, q.keep); err != nil {
+				return err
+			}
+			return inner(buf)
+		}
+	}
+	if !natural(q.sortKeys) {
+		return o.sortedItems(id, q, q.sortKeys, visit)
+	}
+	return o.unsortedItems(id, q, visit)
+}
+
+// unsortedItems is items in the store's order.
+func (o *ogcService) unsortedItems(id string, q query, visit func([]byte) error) (data.Result, error) {
+	if id != "mdl" {
+		var buf []byte
+		inner := visit
+		visit = func(b []byte) error {
+			var err error
+			if buf, err = withGISFields(buf[:0], b); err != nil {
+				return err
+			}
+			return inner(buf)
+		}
+	}
+	switch id {
+	case "incidents":
+		return o.store.Query(q.filter, visit)
+	case "crossings":
+		return o.crossingItems(q.filter, q.boxes, q.cql, visit)
+	}
+	return o.mdlItems(q.filter, q.boxes, q.cql, visit)
+}
+
+// crossingItems selects crossing points by their own position, direction
+// and sector (a route may cross the line more than once, and not where the
+// incident is placed), and by the type and date of their incident.
+func (o *ogcService) crossingItems(f data.Filter, boxes []orb.Bound, cql *ogcFilter, visit func([]byte) error) (data.Result, error) {
+	if f.BBox == nil && len(f.Directions) == 0 && len(f.Sectors) == 0 && cql == nil {
+		return o.store.Crossings(f, visit)
+	}
+	dirs, secs, limit, offset := f.Directions, f.Sectors, f.Limit, f.Offset
+	f.BBox, f.Directions, f.Sectors, f.Limit, f.Offset = nil, nil, nil, 0, 0
+	var res data.Result
+	_, err := o.store.Crossings(f, func(b []byte) error {
+		var cf struct {
+			Geometry struct {
+				Coordinates orb.Point `json:"coordinates"`
+			} `json:"geometry"`
+			Properties struct {
+				Direction data.Direction `json:"direction"`
+				Sector    geo.Sector     `json:"sector"`
+			} `json:"properties"`
+		}
+		if err := json.Unmarshal(b, &cf); err != nil {
+			return fmt.Errorf("a stored crossing point: %w", err)
+		}
+		if (len(boxes) > 0 && !slices.ContainsFunc(boxes, func(b orb.Bound) bool { return b.Contains(cf.Geometry.Coordinates) })) ||
+			(len(dirs) > 0 && !slices.Contains(dirs, cf.Properties.Direction)) ||
+			(len(secs) > 0 && !slices.Contains(secs, cf.Properties.Sector)) ||
+			(cql != nil && !cql.match(b)) {
+			return nil
+		}
+		res.Matched++
+		if res.Matched <= offset || (limit > 0 && res.Returned >= limit) {
+			return nil
+		}
+		res.Returned++
+		return visit(b)
+	})
+	return res, err
+}
+
+// mdlItems selects the MDL when the bbox, if any, meets it.
+func (o *ogcService) mdlItems(f data.Filter, boxes []orb.Bound, cql *ogcFilter, visit func([]byte) error) (data.Result, error) {
+	var res data.Result
+	if (len(boxes) > 0 && !slices.ContainsFunc(boxes, func(b orb.Bound) bool { return len(clip.LineString(b, o.mdl.Line())) > 0 })) ||
+		(cql != nil && !cql.match(o.mdlFeature)) {
+		return res, nil
+	}
+	res.Matched = 1
+	if f.Offset > 0 {
+		return res, nil
+	}
+	res.Returned = 1
+	return res, visit(o.mdlFeature)
+}
+
+// feature returns the stored Feature featureID of collection ci, or a 404 error.
+func (o *ogcService) feature(ci ogcCollectionInfo, featureID string) ([]byte, error) {
+	notFound := &notFoundError{Parameter: "featureId", Message: fmt.Sprintf("the collection %s has no feature %s", ci.id, quote(featureID))}
+	switch ci.id {
+	case "mdl":
+		if featureID != "mdl" {
+			notFound.Message += `: its one feature is "mdl"`
+			return nil, notFound
+		}
+		return o.mdlFeature, nil
+	case "crossings":
+		i := strings.LastIndex(featureID, "-x")
+		if i < 0 || !data.ValidID(featureID[:i]) || !isDigits(featureID[i+2:]) {
+			notFound.Message += ": a crossing point's id is its incident's id and -x1, -x2, …"
+			return nil, notFound
+		}
+		incident := featureID[:i]
+		b, err := o.store.Feature(incident)
+		if data.ErrorKind(err) == data.KindNotFound {
+			return nil, notFound
+		}
+		if err != nil {
+			return nil, err
+		}
+		var f struct {
+			Properties struct {
+				Date string `json:"date"`
+			} `json:"properties"`
+		}
+		if err := json.Unmarshal(b, &f); err != nil {
+			return nil, fmt.Errorf("stored incident %s: %w", incident, err)
+		}
+		d, err := data.ParseDate(f.Properties.Date)
+		if err != nil {
+			return nil, fmt.Errorf("stored incident %s: %w", incident, err)
+		}
+		var found []byte
+		_, err = o.store.Crossings(data.Filter{From: d.Key(), To: d.Key()}, func(b []byte) error {
+			var cf struct {
+				ID string `json:"id"`
+			}
+			if json.Unmarshal(b, &cf) == nil && cf.ID == featureID {
+				found = bytes.Clone(b) // b is valid only during the call
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		if found == nil {
+			return nil, notFound
+		}
+		return found, nil
+	}
+	if !data.ValidID(featureID) {
+		notFound.Message += ": an id is 3 to 80 characters of a-z, 0-9 and '-', like 2017-11-13-jsa-defection"
+		return nil, notFound
+	}
+	b, err := o.store.Feature(featureID)
+	if data.ErrorKind(err) == data.KindNotFound {
+		return nil, notFound
+	}
+	return b, err
+}
+
+func isDigits(s string) bool {
+	_, ok := parseDigits(s)
+	return ok
+}

@@ -18,9 +18,10 @@ type Filter struct {
 	Directions []Direction
 	Sectors    []geo.Sector
 	BBox       *orb.Bound
-	Text       string // words that must all appear in the title or summary
-	Limit      int    // at most this many; 0 for no limit
-	Offset     int    // skip this many matches first
+	Text       string      // words that must all appear in the title or summary
+	Km         *[2]float64 // the stretch of the MDL, in km of chainage (mdl_km), inclusive; nil for all of it
+	Limit      int         // at most this many; 0 for no limit
+	Offset     int         // skip this many matches first
 }
 
 // YearRange returns the date keys spanning the years from and to,
@@ -78,17 +79,41 @@ func contains[T comparable](list []T, v T) bool {
 	return false
 }
 
-// textMatch reports whether every word of the query appears in the
-// Feature's title or summary, ignoring case.
-func textMatch(feature []byte, words []string) bool {
+// featureFilter is what of a Filter only the stored Feature can answer:
+// the words of its text and its km range. nil selects every Feature.
+type featureFilter struct {
+	words []string
+	km    *[2]float64
+}
+
+func newFeatureFilter(f *Filter) *featureFilter {
+	ws := words(f.Text)
+	if ws == nil && f.Km == nil {
+		return nil
+	}
+	return &featureFilter{words: ws, km: f.Km}
+}
+
+// match reports whether every word of the query appears in the Feature's
+// title or summary, ignoring case, and its chainage is in the km range.
+func (ff *featureFilter) match(feature []byte) bool {
 	var f struct {
-		Properties struct{ Title, Summary string } `json:"properties"`
+		Properties struct {
+			Title, Summary string
+			MDLKm          *float64 `json:"mdl_km"`
+		} `json:"properties"`
 	}
 	if json.Unmarshal(feature, &f) != nil {
 		return false
 	}
+	if km := ff.km; km != nil && (f.Properties.MDLKm == nil || *f.Properties.MDLKm < km[0] || *f.Properties.MDLKm > km[1]) {
+		return false
+	}
+	if ff.words == nil {
+		return true
+	}
 	hay := strings.ToLower(f.Properties.Title + "\n" + f.Properties.Summary)
-	for _, w := range words {
+	for _, w := range ff.words {
 		if !strings.Contains(hay, w) {
 			return false
 		}
@@ -202,7 +227,7 @@ func words(text string) []string {
 // the Features it returns.
 func (s *Store) Query(f Filter, visit func(feature []byte) error) (Result, error) {
 	var res Result
-	ws := words(f.Text)
+	ff := newFeatureFilter(&f)
 	window := func() bool {
 		res.Matched++
 		if res.Matched <= f.Offset || (f.Limit > 0 && res.Returned >= f.Limit) {
@@ -212,14 +237,14 @@ func (s *Store) Query(f Filter, visit func(feature []byte) error) (Result, error
 		return true
 	}
 	fe := &fetcher{s: s, bucket: bucketByDate, visit: visit, keep: func(_ string, v []byte) []byte {
-		if ws != nil && (!textMatch(v[recordLen:], ws) || !window()) {
+		if ff != nil && (!ff.match(v[recordLen:]) || !window()) {
 			return nil
 		}
 		return v[recordLen:]
 	}}
 	var err error
 	s.index.each(&f, func(e entry) bool {
-		if ws == nil && !window() {
+		if ff == nil && !window() {
 			return true // counted, not returned
 		}
 		err = fe.add(e.key)
@@ -271,21 +296,21 @@ func (s *Store) Crossings(f Filter, visit func(feature []byte) error) (Result, e
 		}
 		return nil
 	}}
-	ws := words(f.Text)
+	ff := newFeatureFilter(&f)
 	var err error
 	var candidates []entry
 	s.index.each(&f, func(e entry) bool {
 		switch {
 		case e.ncross == 0:
-		case ws != nil:
-			candidates = append(candidates, e) // the text is in the Feature: read it first
+		case ff != nil:
+			candidates = append(candidates, e) // the text and the km are in the Feature: read it first
 		case take(e.key, int(e.ncross)):
 			err = fe.add(e.key)
 		}
 		return err == nil
 	})
-	if err == nil && ws != nil {
-		err = s.textFilter(candidates, ws, func(e entry) error {
+	if err == nil && ff != nil {
+		err = s.textFilter(candidates, ff, func(e entry) error {
 			if take(e.key, int(e.ncross)) {
 				return fe.add(e.key)
 			}
@@ -298,9 +323,9 @@ func (s *Store) Crossings(f Filter, visit func(feature []byte) error) (Result, e
 	return res, err
 }
 
-// textFilter calls fn, in order, with the entries whose Features match
-// every word.
-func (s *Store) textFilter(entries []entry, ws []string, fn func(e entry) error) error {
+// textFilter calls fn, in order, with the entries whose Features ff
+// selects.
+func (s *Store) textFilter(entries []entry, ff *featureFilter, fn func(e entry) error) error {
 	var matching []entry
 	i := 0
 	tf := &fetcher{s: s, bucket: bucketByDate, visit: func([]byte) error { return nil },
@@ -308,7 +333,7 @@ func (s *Store) textFilter(entries []entry, ws []string, fn func(e entry) error)
 			for entries[i].key != key {
 				i++
 			}
-			if textMatch(v[recordLen:], ws) {
+			if ff.match(v[recordLen:]) {
 				matching = append(matching, entries[i])
 			}
 			return nil
@@ -348,13 +373,13 @@ func (s *Store) Years(f Filter) ([]YearCount, error) {
 		out[len(out)-1].Total++
 		out[len(out)-1].ByType[at(Types, e.typ)]++
 	}
-	ws := words(f.Text)
-	if ws == nil {
+	ff := newFeatureFilter(&f)
+	if ff == nil {
 		s.index.each(&f, func(e entry) bool { count(e); return true })
 		return out, nil
 	}
 	var candidates []entry
 	s.index.each(&f, func(e entry) bool { candidates = append(candidates, e); return true })
-	err := s.textFilter(candidates, ws, func(e entry) error { count(e); return nil })
+	err := s.textFilter(candidates, ff, func(e entry) error { count(e); return nil })
 	return out, err
 }

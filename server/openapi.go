@@ -119,6 +119,11 @@ func openAPIDocument(maxLimit int) obj {
 			"On the OGC crossings collection, the direction of each crossing point.", directions),
 		"sector": listParam("sector", "Selects incidents placed in these sectors of the MDL, comma-separated. "+
 			"On the OGC crossings collection, the sector of each crossing point.", sectorNames),
+		"km": obj{"name": "km", "in": "query", "required": false, "style": "form", "explode": false,
+			"description": "Selects the incidents placed along a stretch of the MDL: `FROM,TO` in km of chainage (`mdl_km`) from the line's " +
+				"western end (0) towards the East Sea (about 237.5), inclusive, e.g. `km=10,40`. Two numbers, 0 <= FROM <= TO <= 1000. " +
+				"On /api/crossings it selects by the incident's chainage.",
+			"schema": obj{"type": "array", "minItems": 2, "maxItems": 2, "items": obj{"type": "number", "minimum": 0, "maximum": maxKm}}},
 		"ogcLimit": queryParam("limit", fmt.Sprintf("The most features in one page: %d unless given, at most %d. "+
 			"A larger limit is clamped to %d; 0, a negative number or anything but a whole number is a 400. "+
 			"Follow the `next` link for the next page.", defLimit, maxLimit, maxLimit),
@@ -188,7 +193,7 @@ func openAPIDocument(maxLimit int) obj {
 			"parameters": oaParams(append(extra, ogcParams...)...),
 			"responses":  oaMerge(obj{"200": ok}, problems("400", "404", "500", "503"))}
 	}
-	apiFilters := []string{"year", "from", "to", "type", "direction", "sector", "bbox", "q"}
+	apiFilters := []string{"year", "from", "to", "type", "direction", "sector", "km", "bbox", "q"}
 	filtered := []string{"400", "500", "503"}
 	apiGet := func(tag, id, summary, description string, ok obj, statuses []string, ps ...string) obj {
 		return obj{"tags": []string{tag}, "operationId": id, "summary": summary, "description": description,
@@ -285,6 +290,11 @@ func openAPIDocument(maxLimit int) obj {
 		"/api/years": obj{"get": apiGet("Incidents", "getYears", "Incidents per year and type.",
 			"Counts of the incidents the filter selects, per year and type; first and last are null when none matches.",
 			oaResponse("The counts.", oaContent(oaRef("schemas", "YearCounts"), contentTypeJSON)), filtered, apiFilters...)},
+		"/api/config": obj{"get": apiGet("Service", "getConfig", "What this server allows and what its dataset spans.",
+			"Whether writes are enabled (the server has a token), the years a query may name and the dataset's first and last, "+
+				"the box [west, south, east, north] holding the MDL and every incident, the MDL's length, sectors and the JSA's "+
+				"chainage in km, and the limits of one request. It takes no parameter.",
+			oaResponse("The configuration.", oaContent(obj{"type": "object"}, contentTypeJSON)), []string{"400", "500", "503"})},
 		"/api/export": obj{"get": apiGet("Export", "export", "Download the incidents as GeoJSON, CSV or KML.", exportDescription,
 			exportResponse(data.ContentTypeGeoJSON, ContentTypeCSV, ContentTypeKML), filtered, append(apiFilters, "exportLimit", "offset", "format")...)},
 		"/api/export.geojson": obj{"get": apiGet("Export", "exportGeoJSON", "Download the incidents as GeoJSON.", exportDescription,
@@ -392,6 +402,7 @@ func openAPIDocument(maxLimit int) obj {
 				"updated":           obj{"type": "string", "format": "date-time", "readOnly": true},
 				"distance_to_mdl_m": obj{"type": "number", "readOnly": true},
 				"side":              obj{"type": "string", "readOnly": true},
+				"side_certain":      obj{"type": "boolean", "readOnly": true, "description": "false when location_precision_m exceeds distance_to_mdl_m: the incident may lie on either side of the line"},
 				"mdl_km":            obj{"type": "number", "readOnly": true},
 				"sector":            obj{"type": "string", "readOnly": true},
 				"in_dmz":            obj{"type": "boolean", "readOnly": true},

@@ -27,7 +27,7 @@ const maxText = 200
 const maxUnknown = 20
 
 var (
-	filterParams = []string{"year", "from", "to", "type", "direction", "sector", "bbox", "q"}
+	filterParams = []string{"year", "from", "to", "type", "direction", "sector", "km", "bbox", "q"}
 	ogcParams    = []string{"bbox", "datetime", "type", "direction", "sector"}
 	pageParams   = []string{"limit", "offset"}
 	sectors      = []geo.Sector{geo.Western, geo.Central, geo.Eastern, geo.JSA}
@@ -72,7 +72,8 @@ type query struct {
 
 // parseQuery reads the filter of every incident route from args: year=YYYY,
 // from=YYYY and to=YYYY (inclusive), type=, direction= and sector= (comma-
-// separated lists), bbox=minLon,minLat,maxLon,maxLat, q= (words), and where
+// separated lists), km=FROM,TO (see parseKm), bbox=minLon,minLat,maxLon,maxLat,
+// q= (words), and where
 // sp allows it limit= and offset=. For OGC API – Features routes (sp.ogc)
 // datetime= (see parseDatetime) replaces year, from, to and q, and
 // bbox-crs is refused as not implemented. An empty value is the same as no value.
@@ -158,6 +159,9 @@ func parseQuery(args *fasthttp.Args, sp querySpec, thisYear int) (query, error) 
 		errs = append(errs, *e)
 	}
 	if q.filter.BBox, e = parseBBox(vals["bbox"]); e != nil {
+		errs = append(errs, *e)
+	}
+	if q.filter.Km, e = parseKm(vals["km"]); e != nil {
 		errs = append(errs, *e)
 	}
 
@@ -403,6 +407,42 @@ func parseBBox(v string) (*orb.Bound, *paramError) {
 		return bad("minLon %g is east of maxLon %g: antimeridian-crossing boxes are not supported; give the west edge first", minLon, maxLon)
 	}
 	return &orb.Bound{Min: orb.Point{minLon, minLat}, Max: orb.Point{maxLon, maxLat}}, nil
+}
+
+// maxKm is the largest km= accepted: far beyond the MDL's 237.5 km, so
+// that only nonsense is refused; a stretch past the line's end selects
+// nothing.
+const maxKm = 1000
+
+// parseKm reads km=FROM,TO: a stretch of the MDL in km of chainage from
+// its western end (mdl_km), inclusive.
+func parseKm(v string) (*[2]float64, *paramError) {
+	if v == "" {
+		return nil, nil
+	}
+	const want = "expected two comma-separated numbers FROM,TO in km along the MDL from its western end, 0 <= FROM <= TO, e.g. km=10,40"
+	bad := func(format string, a ...any) (*[2]float64, *paramError) {
+		return nil, &paramError{"km", fmt.Sprintf(format, a...)}
+	}
+	parts := strings.Split(v, ",")
+	if len(parts) != 2 {
+		return bad("has %d numbers: %s", len(parts), want)
+	}
+	var km [2]float64
+	for i, p := range parts {
+		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return bad("%s is not a number: %s", quote(p), want)
+		}
+		if f < 0 || f > maxKm {
+			return bad("%g is out of range: %s", f, want)
+		}
+		km[i] = f
+	}
+	if km[0] > km[1] {
+		return bad("FROM %g is after TO %g: %s", km[0], km[1], want)
+	}
+	return &km, nil
 }
 
 // quote shows a value from a request in a message: quoted, printable and

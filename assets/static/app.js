@@ -15,7 +15,10 @@ import { t, label, formatDate, formatNumber } from './i18n.js';
 import { TYPES, DIRECTIONS, defaultState, parseState, queryParams, pageQuery, yearRange, selectsNothing } from './state.js';
 import { shape, lineSymbol } from './symbols.js';
 import { renderDetails } from './details.js';
-import { initEditor } from './editor.js';
+import { initEditor, renderAuth } from './editor.js';
+import { checkURL } from './urlcheck.js';
+import { showNotices, renderNotices } from './notices.js';
+import { initLineFilters, labelLineFilters, syncLineFilters, setLength } from './linefilters.js';
 import {
   OSM_ATTRIBUTION, NE_ATTRIBUTION, createPanes, textElement, getJSON,
   loadLand, loadPlaces, loadLandmarks, loadMDL, loadDMZ,
@@ -34,6 +37,7 @@ const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 const $ = (id) => document.getElementById(id);
 const state = parseState(location.search);
 let bounds = null; // {first, last, total} of the whole dataset, from /api/years
+let config = null; // what the server allows and its dataset spans, from /api/config
 
 // ---- the map and its layers
 
@@ -493,7 +497,7 @@ $('filter-form').addEventListener('submit', (e) => {
 
 $('reset').addEventListener('click', () => {
   const d = defaultState();
-  Object.assign(state, { from: bounds?.first ?? null, to: bounds?.last ?? null, types: d.types, directions: d.directions, q: '' });
+  Object.assign(state, { from: bounds?.first ?? null, to: bounds?.last ?? null, types: d.types, directions: d.directions, sectors: d.sectors, km: null, q: '' });
   syncControls();
   refresh();
 });
@@ -530,6 +534,7 @@ function syncControls() {
   for (const i of document.querySelectorAll('input[name="type"]')) i.checked = state.types.includes(i.value);
   for (const i of document.querySelectorAll('input[name="direction"]')) i.checked = state.directions.includes(i.value);
   if ($('q').value !== state.q) $('q').value = state.q;
+  syncLineFilters(state);
   if (slider && bounds) {
     const { from, to } = yearRange(state, bounds);
     slider.set([from, to], false);
@@ -958,6 +963,8 @@ function applyLang() {
   $('lang').lang = lang === 'en' ? 'ko' : 'en';
   map.getContainer().setAttribute('aria-label', t(lang, 'mapLabel'));
   buildChecks();
+  labelLineFilters(lang, state);
+  renderNotices();
   buildLayerControl();
   legend.fill();
   if (slider) {
@@ -1019,8 +1026,13 @@ async function start() {
   else map.fitBounds(DMZ_BOUNDS, { animate: false });
   layersDrawn = loadLayers();
   try {
-    const all = await getJSON('/api/years');
+    const [all, conf] = await Promise.all([getJSON('/api/years'), getJSON('/api/config').catch(() => null)]);
     if (!all) throw new Error('/api/years is missing');
+    config = conf;
+    if (!parseState(location.search).view && Array.isArray(config?.bbox)) {
+      const [w, s, e, n] = config.bbox;
+      map.fitBounds([[s, w], [n, e]], { animate: false, padding: [6, 6] });
+    }
     const thisYear = new Date().getUTCFullYear();
     const first = all.first || all.years?.[0]?.year || 1953;
     const last = all.last || all.years?.at(-1)?.year || thisYear;
@@ -1031,6 +1043,7 @@ async function start() {
     showError(true);
     return;
   }
+  await startChecked();
   const { from, to } = yearRange(state, bounds);
   state.from = from;
   state.to = to;
@@ -1039,6 +1052,28 @@ async function start() {
   syncControls();
   await refresh({ keepYears: true });
   if (state.sel && $('details').hidden) select(state.sel);
+}
+
+// startChecked applies what /api/config says: the sign-in only where
+// writes are on, and the checks of
+// the page's link by the API's rules, with a notice for what was wrong.
+async function startChecked() {
+  renderAuth(Boolean(config?.writes));
+  if (config?.mdl?.length_km) setLength(config.mdl.length_km);
+  const thisYear = new Date().getUTCFullYear();
+  const notices = checkURL(location.search, state, config?.years || { min: 1953, max: thisYear });
+  if (state.sel && !(await getJSON(`/api/incidents/${encodeURIComponent(state.sel)}`).catch(() => null))) {
+    notices.push({ param: 'sel', key: 'nSel', vars: { value: state.sel }, shown: 'sNoSel' });
+    state.sel = null;
+  }
+  syncControls();
+  showNotices(notices, {
+    lang: () => state.lang,
+    years: () => {
+      const r = yearRange(state, bounds);
+      return { ...r, all: r.from === bounds.first && r.to === bounds.last };
+    },
+  });
 }
 
 const ready = start();
@@ -1076,6 +1111,9 @@ window.dmzmap = {
   selectYear,
   select,
 };
+
+initLineFilters(state, () => refresh());
+labelLineFilters(state.lang, state);
 
 initEditor({
   map, lang: () => state.lang, selected: () => state.sel, select, close: closeDetails,

@@ -1,0 +1,201 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"maps"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// apiProblemParams returns the parameters a 400 of /api/incidents names
+// for the query q, sorted, or nil for a 200.
+func apiProblemParams(t *testing.T, base, q string) []string {
+	t.Helper()
+	res, err := http.Get(base + "/api/incidents?limit=1&" + q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode == http.StatusOK {
+		return nil
+	}
+	var p struct {
+		Errors []struct{ Parameter string } `json:"errors"`
+	}
+	if res.StatusCode != http.StatusBadRequest || json.NewDecoder(res.Body).Decode(&p) != nil {
+		t.Fatalf("GET /api/incidents?%s: %s", q, res.Status)
+	}
+	var out []string
+	for _, e := range p.Errors {
+		if !slices.Contains(out, e.Parameter) {
+			out = append(out, e.Parameter)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+type notice struct {
+	Param, Key, Text string
+}
+
+func pageNotices(t *testing.T, ctx context.Context) []notice {
+	t.Helper()
+	return eval[[]notice](t, ctx, `[...document.querySelectorAll('#notices li')].map((li) => ({ Param: li.dataset.param, Key: li.dataset.key, Text: li.textContent }))`)
+}
+
+// TestBrowserLinks opens page links whose parameters break the API's
+// rules: the page must name each wrong parameter, exactly those the API's
+// 400 names for the same query, say what it shows instead, in the page's
+// language, and correct the URL.
+func TestBrowserLinks(t *testing.T) {
+	exe := chromium(t)
+	base := startServer(t)
+	rec := &recorder{}
+	ctx := newTab(t, exe, rec.listen)
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	do(t, ctx, chromedp.EmulateViewport(1280, 860))
+
+	long := strings.Repeat("a", 201)
+	cases := []struct {
+		name, link string
+		wantQuery  string // the page's query for the API after correction
+		wantKey    string // the notice's text key for the first parameter
+		shows      string // what the notice says is shown instead
+	}{
+		{"a year before the armistice", "year=1800", "", "nYearRange", "Showing every year instead."},
+		{"a year not four digits", "year=17", "", "nYearBad", "Showing every year instead."},
+		{"a year in the future", "year=2999", "", "nYearRange", "Showing every year instead."},
+		{"from after to", "from=2025&to=2017", "from=2017&to=2025", "nFromAfterTo", "Showing 2017–2025 instead."},
+		{"year with from", "year=2017&from=2010&to=2020", "from=2010&to=2020", "nYearBoth", "Showing 2010–2020 instead."},
+		{"an unknown type", "type=bogus", "", "nList", "Showing all of them instead."},
+		{"an unknown type among known ones", "type=crossing,bogus", "type=crossing", "nList", "Showing Crossing instead."},
+		{"an unknown direction", "direction=up", "", "nList", "Showing all of them instead."},
+		{"an unknown sector", "sector=bogus", "", "nList", "Showing all of them instead."},
+		{"one km", "km=10", "", "nKm", "Showing the whole line instead."},
+		{"km backwards", "km=50,10", "", "nKm", "Showing the whole line instead."},
+		{"km negative", "km=-1,5", "", "nKm", "Showing the whole line instead."},
+		{"an unknown parameter", "foo=1", "", "nUnknown", "It was left out."},
+		{"a parameter twice", "type=tunnel&type=shooting", "type=tunnel", "nRepeated", "The first one is used."},
+		{"a long search", "q=" + long, "q=" + long[:200], "nQLong", "Searching for its first 200 characters instead."},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			do(t, ctx, chromedp.Navigate(base+"/?"+tc.link))
+			s := settled(t, ctx)
+			got := pageNotices(t, ctx)
+			var params []string
+			for _, n := range got {
+				if !slices.Contains(params, n.Param) {
+					params = append(params, n.Param)
+				}
+			}
+			slices.Sort(params)
+			if want := apiProblemParams(t, base, tc.link); !slices.Equal(params, want) {
+				t.Errorf("?%s: the page names %v; the API's 400 names %v (notices %v)", tc.link, params, want, got)
+			}
+			if len(got) == 0 || got[0].Key != tc.wantKey || !strings.HasSuffix(got[0].Text, tc.shows) {
+				t.Errorf("?%s: notices %+v; want %s saying %q", tc.link, got, tc.wantKey, tc.shows)
+			}
+			if s.Query != tc.wantQuery {
+				t.Errorf("?%s: the page asks the API for %q, want %q", tc.link, s.Query, tc.wantQuery)
+			}
+			if apiProblemParams(t, base, s.Query) != nil {
+				t.Errorf("?%s: the page's own query %q is refused by the API", tc.link, s.Query)
+			}
+			// The URL is corrected: it holds the page's query and no wrong parameter.
+			search := eval[string](t, ctx, `location.search`)
+			v, _ := url.ParseQuery(strings.TrimPrefix(search, "?"))
+			for _, p := range []string{"z", "lat", "lon", "sel", "lang"} {
+				v.Del(p)
+			}
+			want, _ := url.ParseQuery(tc.wantQuery)
+			if !maps.EqualFunc(v, want, slices.Equal) {
+				t.Errorf("?%s: the URL is corrected to %s, want the filters %q", tc.link, search, tc.wantQuery)
+			}
+			rec.check(t, base)
+		})
+	}
+
+	t.Run("a good link has no notice", func(t *testing.T) {
+		link := "from=1960&to=2020&type=crossing,shooting&sector=western,jsa&km=0,120.5&q=soldier"
+		if p := apiProblemParams(t, base, link); p != nil {
+			t.Fatalf("the API refuses %s: %v", link, p)
+		}
+		do(t, ctx, chromedp.Navigate(base+"/?"+link))
+		s := settled(t, ctx)
+		if n := pageNotices(t, ctx); len(n) != 0 || !eval[bool](t, ctx, `document.getElementById('notices').hidden`) {
+			t.Errorf("?%s: notices %v", link, n)
+		}
+		if s.Query != mustEncode(link) {
+			t.Errorf("the page asks for %q, want %q", s.Query, mustEncode(link))
+		}
+		rec.check(t, base)
+	})
+
+	t.Run("an incident that does not exist", func(t *testing.T) {
+		do(t, ctx, chromedp.Navigate(base+"/?sel=no-such-incident"))
+		settled(t, ctx)
+		got := pageNotices(t, ctx)
+		if len(got) != 1 || got[0].Param != "sel" || !strings.Contains(got[0].Text, `No incident has the id “no-such-incident”. No incident is selected.`) {
+			t.Errorf("notices %+v", got)
+		}
+		if search := eval[string](t, ctx, `location.search`); strings.Contains(search, "sel=") {
+			t.Errorf("the URL %s still selects it", search)
+		}
+		if !eval[bool](t, ctx, `document.getElementById('details').hidden`) {
+			t.Errorf("the details show")
+		}
+		rec.forgetRefusals(http.StatusNotFound)
+		rec.check(t, base)
+	})
+
+	t.Run("in Korean", func(t *testing.T) {
+		do(t, ctx, chromedp.Navigate(base+"/?lang=ko&year=1800&type=bogus"))
+		settled(t, ctx)
+		got := pageNotices(t, ctx)
+		if len(got) != 2 || !strings.Contains(got[0].Text, "범위를 벗어났습니다") || !strings.Contains(got[0].Text, "모든 연도") ||
+			!strings.Contains(got[1].Text, "알 수 없는 값") {
+			t.Errorf("Korean notices %+v", got)
+		}
+		saveScreenshot(t, ctx, "links-notice-ko.png", chromedp.CaptureScreenshot())
+		// Switching the language rewrites the notice.
+		do(t, ctx, chromedp.Click(chromedp.ID("lang")))
+		if got := pageNotices(t, ctx); len(got) != 2 || !strings.Contains(got[0].Text, "is out of range") {
+			t.Errorf("after switching to English: %+v", got)
+		}
+		do(t, ctx, chromedp.Click(chromedp.ID("notices-close")))
+		if !eval[bool](t, ctx, `document.getElementById('notices').hidden`) {
+			t.Errorf("the notice stays after Dismiss")
+		}
+		if id := eval[string](t, ctx, `document.activeElement.id`); id == "" {
+			t.Errorf("Dismiss dropped the focus to the body")
+		}
+		rec.check(t, base)
+	})
+}
+
+func mustEncode(q string) string {
+	v, err := url.ParseQuery(q)
+	if err != nil {
+		panic(err)
+	}
+	// Keep the page's parameter order, which url.Values.Encode sorts.
+	var parts []string
+	for _, kv := range strings.Split(q, "&") {
+		if kv == "" {
+			continue
+		}
+		k, _, _ := strings.Cut(kv, "=")
+		parts = append(parts, url.QueryEscape(k)+"="+url.QueryEscape(v.Get(k)))
+	}
+	return strings.Join(parts, "&")
+}

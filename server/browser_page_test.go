@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"net/http"
 	"net/url"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/dmzmap/dmzmap/server"
 )
 
 // apiProblemParams returns the parameters a 400 of /api/incidents names
@@ -198,4 +200,133 @@ func mustEncode(q string) string {
 		parts = append(parts, url.QueryEscape(k)+"="+url.QueryEscape(v.Get(k)))
 	}
 	return strings.Join(parts, "&")
+}
+
+// TestBrowserPage checks the first view, the sign-in offered only where
+// the server takes writes, and the filters along the line.
+func TestBrowserPage(t *testing.T) {
+	exe := chromium(t)
+	base := startServer(t)
+	rec := &recorder{}
+	ctx := newTab(t, exe, rec.listen)
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+
+	// The incidents' points and the MDL's box, from the API.
+	var fc struct {
+		Features []struct {
+			ID       string `json:"id"`
+			Geometry struct {
+				Coordinates [2]float64 `json:"coordinates"`
+			} `json:"geometry"`
+		} `json:"features"`
+	}
+	getJSON(t, base+"/api/incidents?limit=10000", &fc)
+	if len(fc.Features) < 50 {
+		t.Fatalf("%d incidents", len(fc.Features))
+	}
+	west := fc.Features[0]
+	for _, f := range fc.Features {
+		if f.Geometry.Coordinates[0] < west.Geometry.Coordinates[0] {
+			west = f
+		}
+	}
+	points, _ := json.Marshal(fc.Features)
+
+	for _, size := range [][2]int{{1280, 860}, {390, 844}} {
+		t.Run(fmt.Sprintf("the first view shows every incident and the whole line at %d px", size[0]), func(t *testing.T) {
+			do(t, ctx, chromedp.EmulateViewport(int64(size[0]), int64(size[1])), chromedp.Navigate(base+"/"))
+			settled(t, ctx)
+			type outside struct {
+				IDs  []string
+				MDL  bool
+				Zoom float64
+			}
+			got := eval[outside](t, ctx, `(() => {
+			  const { map } = window.dmzmap;
+			  const b = map.getBounds();
+			  const ids = `+string(points)+`.filter((f) => !b.contains([f.geometry.coordinates[1], f.geometry.coordinates[0]])).map((f) => f.id);
+			  let mdl = true;
+			  map.eachLayer((l) => { if (l.feature?.id === 'mdl') mdl = b.contains(l.getBounds()); });
+			  return { IDs: ids, MDL: mdl, Zoom: map.getZoom() };
+			})()`)
+			if len(got.IDs) != 0 || !got.MDL {
+				t.Errorf("at zoom %v, outside the first view: %v; the MDL inside: %v", got.Zoom, got.IDs, got.MDL)
+			}
+			if slices.Contains(got.IDs, west.ID) {
+				t.Errorf("the westernmost incident %s (Han estuary, %v) is cut off", west.ID, west.Geometry.Coordinates)
+			}
+			if got.Zoom < 7 {
+				t.Errorf("zoom %v: the first view is wider than it needs", got.Zoom)
+			}
+			saveScreenshot(t, ctx, fmt.Sprintf("first-view-%d.png", size[0]), chromedp.CaptureScreenshot())
+			rec.check(t, base)
+		})
+	}
+
+	t.Run("no sign-in where writes are off", func(t *testing.T) {
+		do(t, ctx, chromedp.EmulateViewport(1280, 860), chromedp.Navigate(base+"/"))
+		settled(t, ctx)
+		if n := eval[int](t, ctx, `document.querySelectorAll('#sign-in, #auth button').length`); n != 0 {
+			t.Errorf("a server without writes shows %d sign-in controls", n)
+		}
+		var conf struct{ Writes bool }
+		getJSON(t, base+"/api/config", &conf)
+		if conf.Writes {
+			t.Errorf("/api/config says writes are on")
+		}
+		rec.check(t, base)
+		wbase := serve(t, seededStore(t), server.Config{Token: "page-test-token"})
+		do(t, ctx, chromedp.Navigate(wbase+"/"))
+		settled(t, ctx)
+		if got := eval[string](t, ctx, `document.getElementById('sign-in')?.textContent ?? ''`); got != "Sign in to edit" {
+			t.Errorf("a server with writes shows the sign-in as %q", got)
+		}
+		rec.check(t, wbase)
+	})
+
+	t.Run("sector and km filters", func(t *testing.T) {
+		do(t, ctx, chromedp.Navigate(base+"/"))
+		settled(t, ctx)
+		do(t, ctx, chromedp.Click(chromedp.ID("sector-jsa")))
+		s := checkMap(t, ctx, base, "sector=western%2Ccentral%2Ceastern")
+		all := len(apiIDs(t, base, ""))
+		if s.Matched == 0 || s.Matched == all {
+			t.Errorf("without the JSA the page shows %d of %d", s.Matched, all)
+		}
+		do(t, ctx, chromedp.Click(chromedp.ID("sector-jsa")),
+			chromedp.SetValue(chromedp.ID("km-from"), "10"),
+			chromedp.SetValue(chromedp.ID("km-to"), "40.5"))
+		eval[any](t, ctx, `document.getElementById('km-to').dispatchEvent(new Event('change'))`)
+		s = checkMap(t, ctx, base, "km=10%2C40.5")
+		if s.Matched == 0 || s.Matched == all {
+			t.Errorf("km 10–40.5 shows %d of %d", s.Matched, all)
+		}
+		if search := eval[string](t, ctx, `location.search`); !strings.Contains(search, "km=10%2C40.5") {
+			t.Errorf("the URL %s lacks the km range", search)
+		}
+		do(t, ctx, chromedp.Reload())
+		checkMap(t, ctx, base, "km=10%2C40.5")
+		if got := eval[string](t, ctx, `document.getElementById('km-from').value + '-' + document.getElementById('km-to').value`); got != "10-40.5" {
+			t.Errorf("after a reload the km inputs read %s", got)
+		}
+		do(t, ctx, chromedp.Click(chromedp.ID("reset")))
+		checkMap(t, ctx, base, "")
+		rec.check(t, base)
+	})
+}
+
+func getJSON(t *testing.T, u string, v any) {
+	t.Helper()
+	res, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %s", u, res.Status)
+	}
+	if err := json.NewDecoder(res.Body).Decode(v); err != nil {
+		t.Fatalf("GET %s: %v", u, err)
+	}
 }

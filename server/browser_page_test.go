@@ -330,3 +330,107 @@ func getJSON(t *testing.T, u string, v any) {
 		t.Fatalf("GET %s: %v", u, err)
 	}
 }
+
+// TestBrowserUncertainty opens an incident whose place is known less well
+// than its distance from the MDL: the details must not state its side and
+// distance as facts, and the map must show its precision as a circle.
+func TestBrowserUncertainty(t *testing.T) {
+	exe := chromium(t)
+	base := startServer(t)
+	rec := &recorder{}
+	ctx := newTab(t, exe, rec.listen)
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+
+	var fc struct {
+		Features []struct {
+			ID    string         `json:"id"`
+			Props map[string]any `json:"properties"`
+		} `json:"features"`
+	}
+	getJSON(t, base+"/api/incidents?limit=10000", &fc)
+	var vague, sure string
+	var vagueM float64
+	for _, f := range fc.Features {
+		prec, _ := f.Props["location_precision_m"].(float64)
+		dist, _ := f.Props["distance_to_mdl_m"].(float64)
+		certain, ok := f.Props["side_certain"].(bool)
+		if !ok || certain != (prec <= dist) {
+			t.Errorf("%s: precision %v m, %v m from the MDL: side_certain %v", f.ID, prec, dist, f.Props["side_certain"])
+		}
+		if !certain && vague == "" && prec >= 10000 {
+			vague, vagueM = f.ID, prec
+		}
+		if certain && sure == "" {
+			sure = f.ID
+		}
+	}
+	if vague == "" || sure == "" {
+		t.Fatalf("the seed has no incident known only to 10 km or more near the line (%q) or none with a certain side (%q)", vague, sure)
+	}
+
+	do(t, ctx, chromedp.EmulateViewport(1280, 860), chromedp.Navigate(base+"/?sel="+vague))
+	settled(t, ctx)
+	waitFor(t, ctx, `!document.getElementById('details').hidden`)
+	type view struct {
+		Text   string
+		Radius float64
+		Circle int
+	}
+	look := func() view {
+		return eval[view](t, ctx, `(() => {
+		  let radius = 0, circles = 0;
+		  window.dmzmap.map.eachLayer((l) => { if (l instanceof L.Circle && l.options.selected) { radius = l.getRadius(); circles++; } });
+		  return { Text: document.getElementById('details-body').textContent, Radius: radius, Circle: circles };
+		})()`)
+	}
+	d := fmt.Sprintf("%g km", vagueM/1000)
+	got := look()
+	if want := "within about " + d + " of the MDL; which side is uncertain"; !strings.Contains(got.Text, want) {
+		t.Errorf("the details of %s lack %q: %s", vague, want, got.Text)
+	}
+	for _, fact := range []string{"North of the MDL", "South of the MDL", "On the MDL"} {
+		if strings.Contains(got.Text, fact) {
+			t.Errorf("the details of %s state %q", vague, fact)
+		}
+	}
+	if got.Circle != 1 || got.Radius != vagueM {
+		t.Errorf("%d precision circles of radius %v m, want one of %v m", got.Circle, got.Radius, vagueM)
+	}
+	saveScreenshot(t, ctx, "uncertain-side.png", chromedp.CaptureScreenshot())
+	do(t, ctx, chromedp.Click(chromedp.ID("lang")))
+	if got := look(); !strings.Contains(got.Text, "어느 쪽인지는 불확실") {
+		t.Errorf("the Korean details lack the uncertainty: %s", got.Text)
+	}
+	do(t, ctx, chromedp.Click(chromedp.ID("lang")))
+
+	// A certain side is stated; closing the details removes the circle.
+	eval[any](t, ctx, fmt.Sprintf(`window.dmzmap.select(%q)`, sure))
+	waitFor(t, ctx, fmt.Sprintf(`document.getElementById('details-title')?.textContent && window.dmzmap.state.sel === %q`, sure))
+	if got := look(); strings.Contains(got.Text, "uncertain") || !strings.Contains(got.Text, "of the MDL") && !strings.Contains(got.Text, "On the MDL") {
+		t.Errorf("the details of %s: %s", sure, got.Text)
+	}
+	do(t, ctx, chromedp.Click(chromedp.ID("details-close")))
+	if got := look(); got.Circle != 0 {
+		t.Errorf("%d circles after closing the details", got.Circle)
+	}
+
+	// The layer of every circle draws at close zoom only.
+	n := eval[int](t, ctx, `(async () => {
+	  const { map } = window.dmzmap;
+	  let layer = null;
+	  for (const el of document.querySelectorAll('.leaflet-control-layers-overlays label')) {
+	    if (el.textContent.includes('Location precision')) layer = el.querySelector('input');
+	  }
+	  layer.click();
+	  const count = () => { let n = 0; map.eachLayer((l) => { if (l instanceof L.Circle && !l.options.selected) n++; }); return n; };
+	  const far = count();
+	  map.setView([37.956, 126.677], 12, { animate: false });
+	  await window.dmzmap.settled();
+	  return far === 0 ? count() : -far;
+	})()`)
+	if n <= 0 {
+		t.Errorf("the precision layer draws %d circles near the JSA at zoom 12 (a negative count: drawn at the first view)", n)
+	}
+	rec.check(t, base)
+}

@@ -18,6 +18,7 @@ import { renderDetails } from './details.js';
 import { initEditor, renderAuth } from './editor.js';
 import { checkURL } from './urlcheck.js';
 import { showNotices, renderNotices } from './notices.js';
+import { initPrecision, showPrecision, updatePrecision } from './precision.js';
 import { initLineFilters, labelLineFilters, syncLineFilters, setLength } from './linefilters.js';
 import {
   OSM_ATTRIBUTION, NE_ATTRIBUTION, createPanes, textElement, getJSON,
@@ -80,6 +81,7 @@ const layers = {
   landmarks: L.layerGroup([], { attribution: OSM_ATTRIBUTION }),
 };
 for (const name of ['basemap', 'dmz', 'mdl', 'paths', 'crossings', 'incidents', 'places', 'landmarks']) layers[name].addTo(map);
+layers.precision = initPrecision(map, () => (mode === 'cells' ? [] : sorted.map(({ f }) => f)));
 
 const highlight = L.circleMarker([0, 0], {
   renderer: renderers.highlight, radius: 17, color: '#0b57d0', weight: 3, fill: false, interactive: false,
@@ -115,7 +117,7 @@ function buildLayerControl() {
   const base = { [t(lang, 'layerBasemap')]: layers.basemap, [t(lang, 'layerOSM')]: layers.osm };
   const overlays = {};
   for (const [name, key] of [['dmz', 'layerDMZ'], ['mdl', 'layerMDL'], ['incidents', 'layerIncidents'],
-    ['crossings', 'layerCrossings'], ['paths', 'layerPaths'], ['places', 'layerPlaces'], ['landmarks', 'layerLandmarks']]) {
+    ['crossings', 'layerCrossings'], ['paths', 'layerPaths'], ['precision', 'layerPrecision'], ['places', 'layerPlaces'], ['landmarks', 'layerLandmarks']]) {
     overlays[t(lang, key)] = layers[name];
   }
   layerControl = L.control.layers(base, overlays, { collapsed: true, position: 'topright' }).addTo(map);
@@ -253,6 +255,7 @@ async function renderIncidents(list) {
     line.on('click', () => select(f.id));
     layers.paths.addLayer(line);
   }
+  updatePrecision();
 }
 
 // cellMarker is the marker of one server cluster: the symbol of its type
@@ -374,6 +377,7 @@ function showDetails(f, focus) {
   if (focus) heading.focus();
   const ll = pointOf(f);
   if (ll) highlight.setLatLng(ll).addTo(map);
+  showPrecision(f);
   for (const b of $('list').querySelectorAll('button[aria-current]')) b.removeAttribute('aria-current');
   $('list').querySelector(`button[data-id="${CSS.escape(f.id)}"]`)?.setAttribute('aria-current', 'true');
 }
@@ -383,6 +387,7 @@ function closeDetails() {
   $('details').hidden = true;
   $('details-body').replaceChildren();
   highlight.remove();
+  showPrecision(null);
   for (const b of $('list').querySelectorAll('button[aria-current]')) b.removeAttribute('aria-current');
   writeURL();
   if (returnFocus && document.contains(returnFocus)) returnFocus.focus();

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/dmzmap/dmzmap/server"
 )
@@ -432,5 +433,126 @@ func TestBrowserUncertainty(t *testing.T) {
 	if n <= 0 {
 		t.Errorf("the precision layer draws %d circles near the JSA at zoom 12 (a negative count: drawn at the first view)", n)
 	}
+	rec.check(t, base)
+}
+
+// TestBrowserProfile checks the profile of the MDL: a mark for every
+// incident at its chainage, the counts per 10 km, a hover that highlights
+// the incident on the map and in the list, and a drag that filters by km.
+func TestBrowserProfile(t *testing.T) {
+	exe := chromium(t)
+	base := startServer(t)
+	rec := &recorder{}
+	ctx := newTab(t, exe, rec.listen)
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	do(t, ctx, chromedp.EmulateViewport(1280, 860), chromedp.Navigate(base+"/"))
+	s := settled(t, ctx)
+
+	var fc struct {
+		Features []struct {
+			ID    string `json:"id"`
+			Props struct {
+				MDLKm float64 `json:"mdl_km"`
+			} `json:"properties"`
+		} `json:"features"`
+	}
+	getJSON(t, base+"/api/incidents?limit=10000", &fc)
+	type mark struct {
+		ID string
+		X  float64
+	}
+	type profile struct {
+		Marks  []mark
+		Counts []int
+		Width  float64
+		Left   float64
+		Top    float64
+		Label  string
+	}
+	look := func() profile {
+		return eval[profile](t, ctx, `(() => {
+		  const svg = document.getElementById('profile-svg');
+		  const r = svg.getBoundingClientRect();
+		  return {
+		    Marks: [...svg.querySelectorAll('.profile-mark')].map((m) => ({ ID: m.dataset.id, X: Number(m.getAttribute('cx')) })),
+		    Counts: [...svg.querySelectorAll('.profile-bin')].map((b) => Number(b.querySelector('title').textContent.match(/: (\d+)/)[1])),
+		    Width: r.width, Left: r.left, Top: r.top, Label: svg.getAttribute('aria-label') };
+		})()`)
+	}
+	p := look()
+	if len(p.Marks) != s.Matched || len(fc.Features) != s.Matched {
+		t.Fatalf("%d marks for %d incidents (the API has %d)", len(p.Marks), s.Matched, len(fc.Features))
+	}
+	sum := 0
+	for _, n := range p.Counts {
+		sum += n
+	}
+	if sum != s.Matched || !strings.Contains(p.Label, fmt.Sprint(s.Matched)+" incidents") {
+		t.Errorf("the counts per 10 km add up to %d, want %d; label %q", sum, s.Matched, p.Label)
+	}
+	// Each mark sits at its chainage: x grows with mdl_km.
+	km := map[string]float64{}
+	for _, f := range fc.Features {
+		km[f.ID] = f.Props.MDLKm
+	}
+	for _, a := range p.Marks {
+		for _, b := range p.Marks {
+			if km[a.ID] < km[b.ID]-0.01 && a.X > b.X {
+				t.Fatalf("%s (km %v) is drawn right of %s (km %v)", a.ID, km[a.ID], b.ID, km[b.ID])
+			}
+		}
+	}
+
+	// Hovering a mark highlights its incident on the map and in the list.
+	first := p.Marks[0]
+	do(t, ctx, chromedp.Evaluate[chromedp.Void](`document.getElementById('profile').scrollIntoView()`))
+	pt := eval[struct{ X, Y float64 }](t, ctx, fmt.Sprintf(`(() => { const r = document.querySelector('.profile-mark[data-id=%q]').getBoundingClientRect(); return { X: r.left + r.width / 2, Y: r.top + r.height / 2 }; })()`, first.ID))
+	do(t, ctx, chromedp.MouseEvent(chromedp.MouseMoved, pt.X, pt.Y))
+	type hover struct {
+		List, Status string
+		Ring         []float64
+	}
+	h := eval[hover](t, ctx, `(() => {
+	  let ring = null;
+	  window.dmzmap.map.eachLayer((l) => { if (l.options?.className === 'profile-hover') ring = [l.getLatLng().lat, l.getLatLng().lng]; });
+	  return { List: document.querySelector('#list button.hovered')?.dataset.id ?? '', Status: document.getElementById('profile-status').textContent, Ring: ring };
+	})()`)
+	var in struct {
+		Geometry struct{ Coordinates [2]float64 } `json:"geometry"`
+		Props    struct{ Title string }           `json:"properties"`
+	}
+	getJSON(t, base+"/api/incidents/"+first.ID, &in)
+	if h.List != first.ID || len(h.Ring) != 2 || h.Ring[0] != in.Geometry.Coordinates[1] || h.Ring[1] != in.Geometry.Coordinates[0] || !strings.Contains(h.Status, in.Props.Title) {
+		t.Errorf("hovering %s: list %q, ring %v (want %v), status %q", first.ID, h.List, h.Ring, in.Geometry.Coordinates, h.Status)
+	}
+	saveScreenshot(t, ctx, "profile-hover.png", chromedp.CaptureScreenshot())
+
+	// Dragging across a fifth of the profile from its left filters by that stretch.
+	p = look()
+	y := p.Top + 40
+	x0, x1 := p.Left+10, p.Left+10+(p.Width-20)/5
+	do(t, ctx,
+		chromedp.MouseEvent(chromedp.MouseMoved, x0, y),
+		chromedp.MouseEvent(chromedp.MousePressed, x0, y, chromedp.ButtonType(input.MouseButtonLeft), chromedp.ClickCount(1)),
+		chromedp.MouseEvent(chromedp.MouseMoved, (x0+x1)/2, y, chromedp.ButtonType(input.MouseButtonLeft)),
+		chromedp.MouseEvent(chromedp.MouseMoved, x1, y, chromedp.ButtonType(input.MouseButtonLeft)),
+		chromedp.MouseEvent(chromedp.MouseReleased, x1, y, chromedp.ButtonType(input.MouseButtonLeft), chromedp.ClickCount(1)),
+	)
+	waitFor(t, ctx, `window.dmzmap.state.km !== null`)
+	st := eval[struct{ Km []float64 }](t, ctx, `({ Km: window.dmzmap.state.km })`)
+	if len(st.Km) != 2 || st.Km[0] != 0 || st.Km[1] < 46 || st.Km[1] > 49 {
+		t.Fatalf("after the drag the km range is %v, want 0 to about 47.5", st.Km)
+	}
+	s = checkMap(t, ctx, base, "km=0%2C"+fmt.Sprint(st.Km[1]))
+	if n := len(look().Marks); n != s.Matched || n == 0 || n == len(fc.Features) {
+		t.Errorf("after the drag %d marks, %d matched of %d", n, s.Matched, len(fc.Features))
+	}
+	if got := eval[string](t, ctx, `document.getElementById('km-to').value`); got != fmt.Sprint(st.Km[1]) {
+		t.Errorf("the km input reads %q, want %v", got, st.Km[1])
+	}
+	saveScreenshot(t, ctx, "profile-drag.png", chromedp.CaptureScreenshot())
+	do(t, ctx, chromedp.Click(chromedp.ID("profile-clear")))
+	checkMap(t, ctx, base, "")
 	rec.check(t, base)
 }

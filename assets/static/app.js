@@ -19,6 +19,7 @@ import { initEditor, renderAuth } from './editor.js';
 import { checkURL } from './urlcheck.js';
 import { showNotices, renderNotices } from './notices.js';
 import { initPrecision, showPrecision, updatePrecision } from './precision.js';
+import { initProfile, setLine, updateProfile, draw as drawProfile } from './profile.js';
 import { initLineFilters, labelLineFilters, syncLineFilters, setLength } from './linefilters.js';
 import {
   OSM_ATTRIBUTION, NE_ATTRIBUTION, createPanes, textElement, getJSON,
@@ -831,6 +832,7 @@ async function load(gen, signal) {
     if (gen !== generation) return;
     renderCrossings(cross.features);
     updateTimeline(years);
+    updateProfile(inc.features);
     matched = inc.matched;
     updateCount(matched);
     renderList();
@@ -895,6 +897,7 @@ async function loadView(gen, signal, full) {
     loaded = { key, bbox, cell, mode };
     if (full) {
       updateTimeline(full.years);
+      updateProfile(null);
       matched = full.matched;
       updateCount(matched);
     }
@@ -996,6 +999,7 @@ $('lang').addEventListener('click', () => {
     const f = state.sel && (features.get(state.sel) || listed.get(state.sel));
     if (f && !$('details').hidden) showDetails(f, false);
     updateTimeline(lastYears);
+    drawProfile();
   }
 });
 
@@ -1065,6 +1069,7 @@ async function start() {
 async function startChecked() {
   renderAuth(Boolean(config?.writes));
   if (config?.mdl?.length_km) setLength(config.mdl.length_km);
+  setLine(config?.mdl);
   const thisYear = new Date().getUTCFullYear();
   const notices = checkURL(location.search, state, config?.years || { min: 1953, max: thisYear });
   if (state.sel && !(await getJSON(`/api/incidents/${encodeURIComponent(state.sel)}`).catch(() => null))) {
@@ -1118,6 +1123,14 @@ window.dmzmap = {
 };
 
 initLineFilters(state, () => refresh());
+initProfile({
+  map, lang: () => state.lang, state: () => state, select: (id) => select(id),
+  onRange: (km) => {
+    state.km = km;
+    syncControls();
+    refresh();
+  },
+});
 labelLineFilters(state.lang, state);
 
 initEditor({

@@ -14,6 +14,7 @@ import (
 
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/dmzmap/dmzmap/server"
 )
 
@@ -554,5 +555,97 @@ func TestBrowserProfile(t *testing.T) {
 	saveScreenshot(t, ctx, "profile-drag.png", chromedp.CaptureScreenshot())
 	do(t, ctx, chromedp.Click(chromedp.ID("profile-clear")))
 	checkMap(t, ctx, base, "")
+	rec.check(t, base)
+}
+
+// TestBrowserTimeline checks the bars stacked by type, the y-axis, the
+// counts by keyboard, and the play button stepping a year a second with
+// the year in the URL.
+func TestBrowserTimeline(t *testing.T) {
+	exe := chromium(t)
+	base := startServer(t)
+	rec := &recorder{}
+	ctx := newTab(t, exe, rec.listen)
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	do(t, ctx, chromedp.EmulateViewport(1280, 860), chromedp.Navigate(base+"/"))
+	settled(t, ctx)
+
+	var years struct {
+		Years []struct {
+			Year   int            `json:"year"`
+			Total  int            `json:"total"`
+			ByType map[string]int `json:"by_type"`
+		} `json:"years"`
+		First, Last int
+	}
+	getJSON(t, base+"/api/years", &years)
+	busiest := years.Years[0]
+	for _, y := range years.Years {
+		if y.Total > busiest.Total {
+			busiest = y
+		}
+	}
+	type bar struct {
+		Segments map[string]float64
+		Label    string
+		Height   float64
+	}
+	b := eval[bar](t, ctx, fmt.Sprintf(`(() => {
+	  const b = document.querySelector('#bars button[data-year="%d"]');
+	  const segs = {};
+	  for (const i of b.querySelectorAll('i')) segs[i.dataset.type] = i.getBoundingClientRect().height;
+	  return { Segments: segs, Label: b.getAttribute('aria-label'), Height: b.firstChild.getBoundingClientRect().height };
+	})()`, busiest.Year))
+	sum := 0.0
+	for typ, n := range busiest.ByType {
+		if n == 0 {
+			continue
+		}
+		h := b.Segments[typ]
+		sum += h
+		if want := b.Height * float64(n) / float64(busiest.Total); h < want-1 || h > want+1 {
+			t.Errorf("%d: the %s segment is %.1f px, want %.1f (%d of %d)", busiest.Year, typ, h, want, n, busiest.Total)
+		}
+	}
+	if len(b.Segments) == 0 || sum < b.Height-1 || !strings.Contains(b.Label, fmt.Sprintf("%d: %d incidents (", busiest.Year, busiest.Total)) {
+		t.Errorf("%d: segments %v of a %.1f px bar, label %q", busiest.Year, b.Segments, b.Height, b.Label)
+	}
+	if axis := eval[[]string](t, ctx, `[...document.querySelectorAll('.yaxis span')].map((s) => s.textContent)`); len(axis) < 2 || axis[0] != "0" {
+		t.Errorf("y-axis %v", axis)
+	}
+	// By keyboard: a focused bar says its counts; the arrow moves on.
+	do(t, ctx, chromedp.Focus(chromedp.CSS(`#bars button[tabindex="0"]`)), chromedp.KeyEvent(kb.ArrowRight))
+	tip := eval[string](t, ctx, `document.getElementById('timeline-tip').textContent`)
+	focused := eval[string](t, ctx, `document.activeElement.getAttribute('aria-label')`)
+	if tip == "" || tip != focused {
+		t.Errorf("the tip reads %q for the focused bar %q", tip, focused)
+	}
+
+	// Play: a year a second from the first, with the year in the URL; pause stops.
+	do(t, ctx, chromedp.Focus(chromedp.ID("play")), chromedp.KeyEvent(" "))
+	waitFor(t, ctx, fmt.Sprintf(`location.search.includes('year=%d')`, years.First))
+	began := time.Now()
+	waitFor(t, ctx, fmt.Sprintf(`location.search.includes('year=%d')`, years.First+2))
+	if d := time.Since(began); d < 1800*time.Millisecond || d > 3500*time.Millisecond {
+		t.Errorf("two steps took %v, want about 2 s", d)
+	}
+	if p := eval[string](t, ctx, `document.getElementById('play').getAttribute('aria-pressed')`); p != "true" {
+		t.Errorf("while playing the button has aria-pressed %q", p)
+	}
+	do(t, ctx, chromedp.KeyEvent(" "))
+	s := settled(t, ctx)
+	time.Sleep(1300 * time.Millisecond)
+	if s2 := settled(t, ctx); s2.Query != s.Query || eval[bool](t, ctx, `window.dmzmap.isPlaying()`) {
+		t.Errorf("after pausing at %q the page went on to %q", s.Query, s2.Query)
+	}
+	checkMap(t, ctx, base, s.Query)
+	saveScreenshot(t, ctx, "timeline-paused.png", chromedp.CaptureScreenshot())
+	// From the last year, play ends there: it stops by itself.
+	eval[any](t, ctx, fmt.Sprintf(`window.dmzmap.setYears(%d, %d)`, years.Last-1, years.Last-1))
+	settled(t, ctx)
+	do(t, ctx, chromedp.Click(chromedp.ID("play")))
+	waitFor(t, ctx, fmt.Sprintf(`location.search.includes('year=%d')`, years.Last))
+	waitFor(t, ctx, `!window.dmzmap.isPlaying()`)
 	rec.check(t, base)
 }

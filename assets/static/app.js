@@ -19,6 +19,7 @@ import { initEditor, renderAuth } from './editor.js';
 import { checkURL } from './urlcheck.js';
 import { showNotices, renderNotices } from './notices.js';
 import { initPrecision, showPrecision, updatePrecision } from './precision.js';
+import { initTimeline, stackTimeline, pause as pauseTimeline, isPlaying } from './timeline.js';
 import { initProfile, setLine, updateProfile, draw as drawProfile } from './profile.js';
 import { initLineFilters, labelLineFilters, syncLineFilters, setLength } from './linefilters.js';
 import {
@@ -592,6 +593,7 @@ function updateTimeline(years) {
     b.title = t(lang, 'bar', { year: y, n: formatNumber(lang, n) });
     if (b.tabIndex === 0) focusable = b;
   }
+  stackTimeline(years);
   if (!focusable) {
     const first = $('bars').querySelector(`[data-year="${from}"]`) || $('bars').firstChild;
     if (first) first.tabIndex = 0;
@@ -1058,6 +1060,15 @@ async function start() {
   state.to = to;
   buildSlider();
   buildTimeline();
+  initTimeline({
+    lang: () => state.lang, state: () => state, bounds: () => bounds,
+    setYear: (y) => {
+      state.from = y;
+      state.to = y;
+      syncControls();
+      return refresh({ keepYears: true });
+    },
+  });
   syncControls();
   await refresh({ keepYears: true });
   if (state.sel && $('details').hidden) select(state.sel);
@@ -1120,6 +1131,8 @@ window.dmzmap = {
   setYears: (from, to) => slider.set([from, to]),
   selectYear,
   select,
+  isPlaying,
+  pause: pauseTimeline,
 };
 
 initLineFilters(state, () => refresh());

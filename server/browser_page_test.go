@@ -649,3 +649,73 @@ func TestBrowserTimeline(t *testing.T) {
 	waitFor(t, ctx, `!window.dmzmap.isPlaying()`)
 	rec.check(t, base)
 }
+
+// TestBrowserPlaces finds places in English and Korean and flies there,
+// and checks the map's labels follow the page's language.
+func TestBrowserPlaces(t *testing.T) {
+	exe := chromium(t)
+	base := startServer(t)
+	rec := &recorder{}
+	ctx := newTab(t, exe, rec.listen)
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	do(t, ctx, chromedp.EmulateViewport(1280, 860), chromedp.Navigate(base+"/"))
+	settled(t, ctx)
+
+	cases := []struct {
+		query, first string
+		lat, lon     float64
+	}{
+		{"판문점", "Joint Security Area (Panmunjom)", 37.9558, 126.6767},
+		{"panmunjom", "Joint Security Area (Panmunjom)", 37.9558, 126.6767},
+		{"철원", "Cheorwon", 38.147, 127.313},
+		{"Goseong", "Goseong", 38.381, 128.468},
+		{"kaes", "Kaesong Industrial Region", 0, 0},
+		{"개성", "Kaesong", 0, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.query, func(t *testing.T) {
+			do(t, ctx, chromedp.Focus(chromedp.ID("place-q")))
+			eval[any](t, ctx, fmt.Sprintf(`(() => { const i = document.getElementById('place-q'); i.value = %q; i.dispatchEvent(new Event('input')); })()`, tc.query))
+			first := eval[string](t, ctx, `document.querySelector('#place-options li')?.firstChild.textContent ?? ''`)
+			if first != tc.first {
+				t.Errorf("%q: the first option is %q, want %q", tc.query, first, tc.first)
+			}
+			if tc.lat == 0 {
+				return
+			}
+			do(t, ctx, chromedp.KeyEvent(kb.Enter))
+			waitFor(t, ctx, fmt.Sprintf(`Math.abs(window.dmzmap.map.getCenter().lat - %g) < 0.01 && Math.abs(window.dmzmap.map.getCenter().lng - %g) < 0.01 && window.dmzmap.map.getZoom() >= 12`, tc.lat, tc.lon))
+			if got := eval[string](t, ctx, `document.getElementById('place-status').textContent`); !strings.Contains(got, tc.first) {
+				t.Errorf("the status after flying reads %q", got)
+			}
+			settled(t, ctx)
+		})
+	}
+	// Arrow keys choose among the options.
+	eval[any](t, ctx, `(() => { const i = document.getElementById('place-q'); i.value = 'Goseong'; i.dispatchEvent(new Event('input')); i.focus(); })()`)
+	do(t, ctx, chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.ArrowDown))
+	if got := eval[string](t, ctx, `document.getElementById('place-q').getAttribute('aria-activedescendant')`); got != "place-option-1" {
+		t.Errorf("after two arrow presses the active option is %q", got)
+	}
+	do(t, ctx, chromedp.KeyEvent(kb.Escape))
+
+	// Labels in the page's language.
+	eval[any](t, ctx, `void window.dmzmap.map.setView([37.8, 126.9], 9, { animate: false })`)
+	settled(t, ctx)
+	labels := func() string {
+		return eval[string](t, ctx, `[...document.querySelectorAll('.leaflet-tooltip.place-label')].map((e) => e.textContent).join('|')`)
+	}
+	if got := labels(); !strings.Contains(got, "Seoul") || strings.Contains(got, "서울") {
+		t.Errorf("English labels: %s", got)
+	}
+	do(t, ctx, chromedp.Click(chromedp.ID("lang")))
+	if got := labels(); !strings.Contains(got, "서울") || !strings.Contains(got, "개성") || strings.Contains(got, "Seoul") {
+		t.Errorf("Korean labels: %s", got)
+	}
+	if ph := eval[string](t, ctx, `document.getElementById('place-q').placeholder`); !strings.Contains(ph, "판문점") {
+		t.Errorf("Korean placeholder %q", ph)
+	}
+	saveScreenshot(t, ctx, "places-ko.png", chromedp.CaptureScreenshot())
+	rec.check(t, base)
+}

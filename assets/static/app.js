@@ -21,6 +21,7 @@ import { showNotices, renderNotices } from './notices.js';
 import { initPrecision, showPrecision, updatePrecision } from './precision.js';
 import { initTimeline, stackTimeline, pause as pauseTimeline, isPlaying } from './timeline.js';
 import { initProfile, setLine, updateProfile, draw as drawProfile } from './profile.js';
+import { initPlaces, relabelSearch, relabelMap } from './places.js';
 import { initLineFilters, labelLineFilters, syncLineFilters, setLength } from './linefilters.js';
 import {
   OSM_ATTRIBUTION, NE_ATTRIBUTION, createPanes, textElement, getJSON,
@@ -975,6 +976,8 @@ function applyLang() {
   buildChecks();
   labelLineFilters(lang, state);
   renderNotices();
+  relabelSearch();
+  layersDrawn.then(() => relabelMap([layers.places, layers.landmarks]));
   buildLayerControl();
   legend.fill();
   if (slider) {
@@ -1036,6 +1039,7 @@ async function start() {
   if (state.view) map.setView([state.view.lat, state.view.lon], state.view.z, { animate: false });
   else map.fitBounds(DMZ_BOUNDS, { animate: false });
   layersDrawn = loadLayers();
+  layersDrawn.then(() => relabelMap([layers.places, layers.landmarks]));
   try {
     const [all, conf] = await Promise.all([getJSON('/api/years'), getJSON('/api/config').catch(() => null)]);
     if (!all) throw new Error('/api/years is missing');
@@ -1135,6 +1139,7 @@ window.dmzmap = {
   pause: pauseTimeline,
 };
 
+initPlaces({ map, lang: () => state.lang });
 initLineFilters(state, () => refresh());
 initProfile({
   map, lang: () => state.lang, state: () => state, select: (id) => select(id),

@@ -22,6 +22,8 @@ import { initPrecision, showPrecision, updatePrecision } from './precision.js';
 import { initTimeline, stackTimeline, pause as pauseTimeline, isPlaying } from './timeline.js';
 import { initProfile, setLine, updateProfile, draw as drawProfile } from './profile.js';
 import { initPlaces, relabelSearch, relabelMap } from './places.js';
+import { styleMap, onSchemeChange, colour } from './theme.js';
+import { initMarkerKeys, keepFocus, focusAfterClose } from './keyboard.js';
 import { initLineFilters, labelLineFilters, syncLineFilters, setLength } from './linefilters.js';
 import {
   OSM_ATTRIBUTION, NE_ATTRIBUTION, createPanes, textElement, getJSON,
@@ -159,6 +161,20 @@ const Legend = L.Control.extend({
 });
 const legend = new Legend().addTo(map);
 
+// keepLegendOffData closes the legend when, open, it would cover part of
+// the box of the data the first view fits (the user may open it again).
+function keepLegendOffData(box) {
+  if (!legend.box.open) return;
+  const b = L.latLngBounds(box);
+  const nw = map.latLngToContainerPoint(b.getNorthWest());
+  const se = map.latLngToContainerPoint(b.getSouthEast());
+  const m = map.getContainer().getBoundingClientRect();
+  const r = legend.box.getBoundingClientRect();
+  const left = r.left - m.left;
+  const top = r.top - m.top;
+  if (left < se.x && left + r.width > nw.x && top < se.y && top + r.height > nw.y) legend.box.open = false;
+}
+
 // ---- the data currently shown
 
 // mode says how the map shows the incidents: 'all' of them as markers,
@@ -252,7 +268,7 @@ async function renderIncidents(list) {
     const path = f.properties.path;
     if (path?.type !== 'LineString' || !Array.isArray(path.coordinates) || path.coordinates.length < 2) continue;
     const line = L.polyline(path.coordinates.map(([lon, lat]) => [lat, lon]), {
-      renderer: renderers.paths, color: '#333333', weight: 2.5, dashArray: '6 4', opacity: 0.9,
+      renderer: renderers.paths, color: colour('path'), weight: 2.5, dashArray: '6 4', opacity: 0.9,
     });
     line.bindTooltip(() => textElement(markerTitle(f)), { sticky: true });
     line.on('click', () => select(f.id));
@@ -357,7 +373,7 @@ function renderList(items, total) {
     li.append(btn);
     return li;
   });
-  $('list').replaceChildren(...lis);
+  keepFocus($('list'), () => $('list').replaceChildren(...lis), $('list-panel'));
   $('list-count').textContent = total ? t(lang, 'listCount', { n: formatNumber(lang, total) }) : t(lang, 'listEmpty');
   const more = $('list-more');
   more.hidden = total <= items.length;
@@ -386,6 +402,7 @@ function showDetails(f, focus) {
 }
 
 function closeDetails() {
+  const closing = state.sel;
   state.sel = null;
   $('details').hidden = true;
   $('details-body').replaceChildren();
@@ -393,7 +410,8 @@ function closeDetails() {
   showPrecision(null);
   for (const b of $('list').querySelectorAll('button[aria-current]')) b.removeAttribute('aria-current');
   writeURL();
-  if (returnFocus && document.contains(returnFocus)) returnFocus.focus();
+  if (returnFocus && document.contains(returnFocus) && returnFocus !== document.body) returnFocus.focus();
+  focusAfterClose(closing);
   returnFocus = null;
 }
 
@@ -1039,14 +1057,20 @@ async function start() {
   if (state.view) map.setView([state.view.lat, state.view.lon], state.view.z, { animate: false });
   else map.fitBounds(DMZ_BOUNDS, { animate: false });
   layersDrawn = loadLayers();
-  layersDrawn.then(() => relabelMap([layers.places, layers.landmarks]));
+  layersDrawn.then(() => {
+    relabelMap([layers.places, layers.landmarks]);
+    styleMap(layers, highlight);
+  });
+  onSchemeChange(() => styleMap(layers, highlight));
   try {
     const [all, conf] = await Promise.all([getJSON('/api/years'), getJSON('/api/config').catch(() => null)]);
     if (!all) throw new Error('/api/years is missing');
     config = conf;
     if (!parseState(location.search).view && Array.isArray(config?.bbox)) {
       const [w, s, e, n] = config.bbox;
-      map.fitBounds([[s, w], [n, e]], { animate: false, padding: [6, 6] });
+      map.invalidateSize({ pan: false });
+      map.fitBounds([[s, w], [n, e]], { animate: false, padding: [26, 26] });
+      keepLegendOffData([[s, w], [n, e]]);
     }
     const thisYear = new Date().getUTCFullYear();
     const first = all.first || all.years?.[0]?.year || 1953;
@@ -1064,15 +1088,6 @@ async function start() {
   state.to = to;
   buildSlider();
   buildTimeline();
-  initTimeline({
-    lang: () => state.lang, state: () => state, bounds: () => bounds,
-    setYear: (y) => {
-      state.from = y;
-      state.to = y;
-      syncControls();
-      return refresh({ keepYears: true });
-    },
-  });
   syncControls();
   await refresh({ keepYears: true });
   if (state.sel && $('details').hidden) select(state.sel);
@@ -1100,6 +1115,42 @@ async function startChecked() {
     },
   });
 }
+
+// The page's parts built by their modules, before the map takes its first
+// view, so that it measures its final size.
+initTimeline({
+  lang: () => state.lang, state: () => state, bounds: () => bounds,
+  setYear: (y) => {
+    state.from = y;
+    state.to = y;
+    syncControls();
+    return refresh({ keepYears: true });
+  },
+});
+initPlaces({ map, lang: () => state.lang });
+// The map's container changes size with the panels around it (a notice,
+// the profile, the timeline): Leaflet must know, or clicks land off.
+// The centre stays exactly where it was (reset: a pan would round it to
+// pixels and move the view in the URL).
+new ResizeObserver(() => {
+  const v = state.view;
+  const before = map.getSize();
+  map.invalidateSize({ pan: false });
+  if (v && !before.equals(map.getSize())) map.setView([v.lat, v.lon], v.z, { reset: true });
+}).observe(map.getContainer());
+initMarkerKeys(map);
+initLineFilters(state, () => refresh());
+initProfile({
+  map, lang: () => state.lang, state: () => state, select: (id) => select(id),
+  onRange: (km) => {
+    state.km = km;
+    syncControls();
+    refresh();
+  },
+});
+labelLineFilters(state.lang, state);
+
+map.invalidateSize({ pan: false });
 
 const ready = start();
 
@@ -1138,18 +1189,6 @@ window.dmzmap = {
   isPlaying,
   pause: pauseTimeline,
 };
-
-initPlaces({ map, lang: () => state.lang });
-initLineFilters(state, () => refresh());
-initProfile({
-  map, lang: () => state.lang, state: () => state, select: (id) => select(id),
-  onRange: (km) => {
-    state.km = km;
-    syncControls();
-    refresh();
-  },
-});
-labelLineFilters(state.lang, state);
 
 initEditor({
   map, lang: () => state.lang, selected: () => state.sel, select, close: closeDetails,

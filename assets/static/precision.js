@@ -4,6 +4,7 @@
 // close zoom a layer can show every incident's circle.
 
 import { t, addText, formatNumber } from './i18n.js';
+import { colour } from './theme.js';
 
 const L = window.L;
 
@@ -42,7 +43,7 @@ export function placeTexts(lang, p) {
   return { distance: t(lang, 'sideUncertain', { d }), side: t(lang, 'sideUncertainShort', { d }) };
 }
 
-const style = { color: '#0b57d0', weight: 2, dashArray: '6 4', fillColor: '#0b57d0', fillOpacity: 0.07, interactive: false };
+const style = () => ({ color: colour('precision'), weight: 2, dashArray: '6 4', fillColor: colour('precision'), fillOpacity: 0.07, interactive: false });
 
 let map = null;
 let renderer = null;
@@ -71,7 +72,7 @@ function circleOf(f, extra) {
   const c = f.geometry?.coordinates;
   const r = f.properties?.location_precision_m;
   if (f.geometry?.type !== 'Point' || !Array.isArray(c) || typeof r !== 'number' || r <= 0) return null;
-  const circle = L.circle([c[1], c[0]], { renderer, radius: r, ...style, ...extra });
+  const circle = L.circle([c[1], c[0]], { renderer, radius: r, ...style(), ...extra });
   circle.options.incidentId = f.id;
   return circle;
 }

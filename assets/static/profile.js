@@ -7,6 +7,7 @@
 import { t, label, addText, formatNumber, formatDate } from './i18n.js';
 import { SYMBOLS } from './symbols.js';
 import { kmText } from './state.js';
+import { colour } from './theme.js';
 
 const L = window.L;
 const SVG = 'http://www.w3.org/2000/svg';
@@ -140,7 +141,7 @@ export function draw() {
   // The axis.
   svgEl('line', { x1: PAD, x2: w - PAD, y1: 94, y2: 94, class: 'profile-axis' }, svg);
   const step = w < 500 ? 100 : 50;
-  for (let km = 0; km <= line.length_km; km += step) {
+  for (let km = 0; km <= line.length_km && x(km, w) < w - PAD - 48; km += step) {
     svgEl('line', { x1: x(km, w), x2: x(km, w), y1: 94, y2: 98, class: 'profile-axis' }, svg);
     const tx = svgEl('text', { x: x(km, w), y: 109, class: 'profile-tick', 'text-anchor': km === 0 ? 'start' : 'middle' }, svg);
     tx.textContent = km === 0 && w >= 500 ? '0 km' : String(km);
@@ -225,7 +226,7 @@ function hover(id) {
     return;
   }
   const [lon, lat] = f.geometry.coordinates;
-  hoverRing.setLatLng([lat, lon]).addTo(o.map);
+  hoverRing.setLatLng([lat, lon]).setStyle({ color: colour('hover') }).addTo(o.map);
   document.querySelector(`#list button[data-id="${CSS.escape(id)}"]`)?.classList.add('hovered');
   els.svg.querySelector(`.profile-mark[data-id="${CSS.escape(id)}"]`)?.classList.add('on');
   els.status.textContent = markText(o.lang(), f, f.properties.mdl_km);

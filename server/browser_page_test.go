@@ -472,7 +472,8 @@ func TestBrowserProfile(t *testing.T) {
 		Label  string
 	}
 	look := func() profile {
-		return eval[profile](t, ctx, `(() => {
+		return eval[profile](t, ctx, `(async () => {
+		  await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 600)));
 		  const svg = document.getElementById('profile-svg');
 		  const r = svg.getBoundingClientRect();
 		  return {
@@ -677,6 +678,7 @@ func TestBrowserPlaces(t *testing.T) {
 		t.Run(tc.query, func(t *testing.T) {
 			do(t, ctx, chromedp.Focus(chromedp.ID("place-q")))
 			eval[any](t, ctx, fmt.Sprintf(`(() => { const i = document.getElementById('place-q'); i.value = %q; i.dispatchEvent(new Event('input')); })()`, tc.query))
+			waitFor(t, ctx, `document.querySelector('#place-options li') !== null`)
 			first := eval[string](t, ctx, `document.querySelector('#place-options li')?.firstChild.textContent ?? ''`)
 			if first != tc.first {
 				t.Errorf("%q: the first option is %q, want %q", tc.query, first, tc.first)
@@ -694,6 +696,7 @@ func TestBrowserPlaces(t *testing.T) {
 	}
 	// Arrow keys choose among the options.
 	eval[any](t, ctx, `(() => { const i = document.getElementById('place-q'); i.value = 'Goseong'; i.dispatchEvent(new Event('input')); i.focus(); })()`)
+	waitFor(t, ctx, `document.querySelectorAll('#place-options li').length > 1`)
 	do(t, ctx, chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.ArrowDown))
 	if got := eval[string](t, ctx, `document.getElementById('place-q').getAttribute('aria-activedescendant')`); got != "place-option-1" {
 		t.Errorf("after two arrow presses the active option is %q", got)

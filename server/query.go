@@ -27,7 +27,8 @@ const maxText = 200
 const maxUnknown = 20
 
 var (
-	filterParams = []string{"year", "from", "to", "type", "direction", "sector", "km", "bbox", "q"}
+	filterParams = []string{"year", "from", "to", "type", "direction", "sector", "bbox", "q"}
+	kmParams     = []string{"km"} // listed last, after the paging and format parameters
 	ogcParams    = []string{"bbox", "datetime", "type", "direction", "sector"}
 	pageParams   = []string{"limit", "offset"}
 	sectors      = []geo.Sector{geo.Western, geo.Central, geo.Eastern, geo.JSA}
@@ -58,6 +59,9 @@ func (sp querySpec) params() []string {
 	}
 	if sp.format != "" {
 		ps = append(slices.Clip(ps), sp.format)
+	}
+	if !sp.ogc {
+		ps = append(slices.Clip(ps), kmParams...)
 	}
 	return ps
 }

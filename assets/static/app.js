@@ -54,7 +54,7 @@ const renderers = createPanes(map);
 let chunkDone = null;
 const cluster = L.markerClusterGroup({
   chunkedLoading: true,
-  chunkInterval: 120,
+  chunkInterval: 45, // ms of work a task, under the 50 ms of a long task
   chunkDelay: 16,
   chunkProgress: (done, total) => {
     if (done >= total && chunkDone) {
@@ -1054,8 +1054,25 @@ let layersDrawn = Promise.resolve();
 async function start() {
   applyLang();
   $('count').textContent = t(state.lang, 'loading');
-  if (state.view) map.setView([state.view.lat, state.view.lon], state.view.z, { animate: false });
-  else map.fitBounds(DMZ_BOUNDS, { animate: false });
+  // Without a view in the link, the first view is /api/config's box of the
+  // data; the layers are added once the map has its view, each in its own
+  // tasks, instead of all at once when the view is set.
+  const years = getJSON('/api/years');
+  const conf = getJSON('/api/config').catch(() => null);
+  years.catch(() => {});
+  if (state.view) {
+    map.setView([state.view.lat, state.view.lon], state.view.z, { animate: false });
+  } else {
+    config = await conf;
+    if (Array.isArray(config?.bbox)) {
+      const [w, s, e, n] = config.bbox;
+      map.invalidateSize({ pan: false });
+      map.fitBounds([[s, w], [n, e]], { animate: false, padding: [26, 26] });
+      keepLegendOffData([[s, w], [n, e]]);
+    } else {
+      map.fitBounds(DMZ_BOUNDS, { animate: false });
+    }
+  }
   layersDrawn = loadLayers();
   layersDrawn.then(() => {
     relabelMap([layers.places, layers.landmarks]);
@@ -1063,15 +1080,9 @@ async function start() {
   });
   onSchemeChange(() => styleMap(layers, highlight));
   try {
-    const [all, conf] = await Promise.all([getJSON('/api/years'), getJSON('/api/config').catch(() => null)]);
+    const all = await years;
     if (!all) throw new Error('/api/years is missing');
-    config = conf;
-    if (!parseState(location.search).view && Array.isArray(config?.bbox)) {
-      const [w, s, e, n] = config.bbox;
-      map.invalidateSize({ pan: false });
-      map.fitBounds([[s, w], [n, e]], { animate: false, padding: [26, 26] });
-      keepLegendOffData([[s, w], [n, e]]);
-    }
+    config = await conf;
     const thisYear = new Date().getUTCFullYear();
     const first = all.first || all.years?.[0]?.year || 1953;
     const last = all.last || all.years?.at(-1)?.year || thisYear;
@@ -1130,13 +1141,18 @@ initTimeline({
 initPlaces({ map, lang: () => state.lang });
 // The map's container changes size with the panels around it (a notice,
 // the profile, the timeline): Leaflet must know, or clicks land off.
-// The centre stays exactly where it was (reset: a pan would round it to
-// pixels and move the view in the URL).
+// The centre stays where it was, to the pixel; the view in the URL stays
+// as it was, not moved by the rounding.
 new ResizeObserver(() => {
+  const el = map.getContainer();
+  const size = map.getSize();
+  if (el.clientWidth === size.x && el.clientHeight === size.y) return;
   const v = state.view;
-  const before = map.getSize();
-  map.invalidateSize({ pan: false });
-  if (v && !before.equals(map.getSize())) map.setView([v.lat, v.lon], v.z, { reset: true });
+  map.invalidateSize({ animate: false });
+  if (v && state.view !== v && Math.abs(state.view.lat - v.lat) + Math.abs(state.view.lon - v.lon) < 0.01) {
+    state.view = v;
+    if (bounds) writeURL();
+  }
 }).observe(map.getContainer());
 initMarkerKeys(map);
 initLineFilters(state, () => refresh());

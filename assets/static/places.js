@@ -61,7 +61,7 @@ async function load(path, zoom) {
 }
 
 // initPlaces adds the place box to the map. opts: {map, lang()}.
-export async function initPlaces(opts) {
+export function initPlaces(opts) {
   o = opts;
   const Box = L.Control.extend({
     options: { position: 'topleft' },
@@ -95,7 +95,8 @@ export async function initPlaces(opts) {
   box.append(lab, input, listbox, status);
   els = { lab, input, listbox, status };
   relabelSearch();
-  input.addEventListener('input', () => find(input.value));
+  input.addEventListener('focus', ensure);
+  input.addEventListener('input', () => ensure().then(() => find(input.value)));
   input.addEventListener('keydown', onKey);
   input.addEventListener('blur', () => setTimeout(() => close(), 150));
   listbox.addEventListener('mousedown', (e) => e.preventDefault());
@@ -103,12 +104,20 @@ export async function initPlaces(opts) {
     const li = e.target.closest('li[data-i]');
     if (li) go(matches[Number(li.dataset.i)]);
   });
-  const lists = await Promise.all([
+}
+
+let loading = null;
+
+// ensure loads the places to search, once, when the box is first used.
+function ensure() {
+  loading ||= Promise.all([
     load('basemap/dmz-landmarks.geojson', 14),
     load('basemap/places-dmz.geojson', 12),
     load('basemap/places-korea.geojson', 11),
-  ]);
-  places = lists.flat();
+  ]).then((lists) => {
+    places = lists.flat();
+  });
+  return loading;
 }
 
 // relabelSearch writes the box's text in the page's language.
@@ -133,8 +142,9 @@ export function relabelMap(groups) {
       if (!tip) return;
       const el = tip.getContent();
       if (el instanceof Node) {
+        if (el.textContent === name) return;
         el.textContent = name;
-        tip.update();
+        if (tip._map) tip.update();
       } else {
         m.setTooltipContent(name);
       }
@@ -207,9 +217,11 @@ function onKey(e) {
     setActive(e.key === 'ArrowDown' ? (active + 1) % n : (active - 1 + n) % n);
   } else if (e.key === 'Enter') {
     e.preventDefault();
-    if (els.listbox.hidden) find(els.input.value);
-    const pl = matches[Math.max(0, active)];
-    if (pl) go(pl);
+    ensure().then(() => {
+      if (els.listbox.hidden) find(els.input.value);
+      const pl = matches[Math.max(0, active)];
+      if (pl) go(pl);
+    });
   } else if (e.key === 'Escape') {
     if (!els.listbox.hidden) {
       e.stopPropagation();

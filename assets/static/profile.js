@@ -48,6 +48,7 @@ let list = null; // the Features drawn, or null when too many
 let els = null;
 let hoverRing = null;
 let lastWidth = 0;
+let frame = 0;
 
 function svgEl(name, attrs = {}, parent = null) {
   const e = document.createElementNS(SVG, name);
@@ -81,10 +82,13 @@ export function initProfile(opts) {
   const svg = svgEl('svg', { id: 'profile-svg', class: 'profile-svg', height: H, role: 'img', 'aria-describedby': 'profile-hint' });
   box.replaceChildren(head, hint, svg);
   els = { box, title, status, clear, hint, svg };
+  // The texts now, not at the first draw: the profile keeps its height.
+  title.textContent = t(o.lang(), 'profile');
+  hint.textContent = t(o.lang(), 'profileHint');
+  clear.textContent = t(o.lang(), 'profileClear');
+  svg.setAttribute('aria-label', t(o.lang(), 'profile'));
   hoverRing = L.circleMarker([0, 0], { radius: 15, color: '#c0001a', weight: 3, fill: false, interactive: false, className: 'profile-hover' });
-  new ResizeObserver(() => {
-    if (svg.clientWidth !== lastWidth) draw();
-  }).observe(box);
+  new ResizeObserver(() => draw()).observe(box);
   dragging(svg);
 }
 
@@ -110,9 +114,19 @@ function kmAt(px, w) {
   return Math.min(Math.max(km, 0), line.length_km);
 }
 
-// draw redraws the profile in the page's language.
+// draw redraws the profile in the page's language, once in the next
+// frame however many times it is asked.
 export function draw() {
-  if (!els) return;
+  if (!els || frame) return;
+  // After the frame, when the page is idle: the map and the list come first.
+  const later = window.requestIdleCallback || ((fn) => setTimeout(fn, 1));
+  frame = requestAnimationFrame(() => later(() => {
+    frame = 0;
+    drawNow();
+  }, { timeout: 500 }));
+}
+
+function drawNow() {
   const lang = o.lang();
   const state = o.state();
   els.title.textContent = t(lang, 'profile');

@@ -28,9 +28,13 @@ export function isDark() {
   return dark.matches;
 }
 
+let styled = false;
+
 // styleMap styles the layers of the map: {basemap, places, landmarks, mdl,
 // dmz, paths} groups and the highlight ring; call it when they are drawn.
 export function styleMap(layers, highlight) {
+  if (!dark.matches && !styled) return; // the layers are drawn in the light colours
+  styled = true;
   const c = (n) => colour(n);
   const each = (g, fn) => {
     const all = g.allMarkers || [];

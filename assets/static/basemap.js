@@ -50,19 +50,15 @@ const LAND_STYLE = {
 export async function loadLand(group, renderer) {
   const fc = await getJSON(asset('basemap/basemap-korea.geojson'));
   if (!fc) return;
-  // One country a task, so that drawing the land never blocks the page long.
-  for (const f of fc.features) {
-    L.geoJSON(f, {
-      renderer,
-      interactive: false,
-      style: (ft) => ({
-        stroke: true, color: '#8c8577', weight: 1, opacity: 1,
-        fill: true, fillOpacity: 1, fillColor: '#e4e2dc',
-        ...(LAND_STYLE[ft.properties.iso_a3] || {}),
-      }),
-    }).addTo(group);
-    await new Promise((resolve) => setTimeout(resolve, 0));
-  }
+  L.geoJSON(fc, {
+    renderer,
+    interactive: false,
+    style: (f) => ({
+      stroke: true, color: '#8c8577', weight: 1, opacity: 1,
+      fill: true, fillOpacity: 1, fillColor: '#e4e2dc',
+      ...(LAND_STYLE[f.properties.iso_a3] || {}),
+    }),
+  }).addTo(group);
 }
 
 // loadPlaces draws the populated places, each labelled from the zoom level

@@ -137,7 +137,9 @@ const Legend = L.Control.extend({
     const box = L.DomUtil.create('details', 'legend');
     L.DomEvent.disableClickPropagation(box);
     L.DomEvent.disableScrollPropagation(box);
-    box.open = window.innerWidth >= 1000 && window.innerHeight >= 760;
+    // Open on a large screen, but not over the first view of every
+    // incident (a link without a view): it would hide some.
+    box.open = window.innerWidth >= 1000 && window.innerHeight >= 760 && state.view !== null;
     this.box = box;
     this.fill();
     return box;
@@ -160,20 +162,6 @@ const Legend = L.Control.extend({
   },
 });
 const legend = new Legend().addTo(map);
-
-// keepLegendOffData closes the legend when, open, it would cover part of
-// the box of the data the first view fits (the user may open it again).
-function keepLegendOffData(box) {
-  if (!legend.box.open) return;
-  const b = L.latLngBounds(box);
-  const nw = map.latLngToContainerPoint(b.getNorthWest());
-  const se = map.latLngToContainerPoint(b.getSouthEast());
-  const m = map.getContainer().getBoundingClientRect();
-  const r = legend.box.getBoundingClientRect();
-  const left = r.left - m.left;
-  const top = r.top - m.top;
-  if (left < se.x && left + r.width > nw.x && top < se.y && top + r.height > nw.y) legend.box.open = false;
-}
 
 // ---- the data currently shown
 
@@ -1068,7 +1056,6 @@ async function start() {
       const [w, s, e, n] = config.bbox;
       map.invalidateSize({ pan: false });
       map.fitBounds([[s, w], [n, e]], { animate: false, padding: [26, 26] });
-      keepLegendOffData([[s, w], [n, e]]);
     } else {
       map.fitBounds(DMZ_BOUNDS, { animate: false });
     }

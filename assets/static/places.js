@@ -11,14 +11,14 @@ const MAX = 8;
 addText({
   en: {
     placeSearch: 'Find a place',
-    placePlaceholder: 'Place, e.g. Panmunjom, 철원',
+    placePlaceholder: 'Place: Panmunjom, 철원…',
     placeNone: 'No place matches “{q}”.',
     placeCount: '{n} places match; use the arrow keys and Enter.',
     placeFlown: 'The map shows {name}.',
   },
   ko: {
     placeSearch: '장소 찾기',
-    placePlaceholder: '장소, 예: 판문점, Cheorwon',
+    placePlaceholder: '장소: 판문점, Cheorwon…',
     placeNone: '“{q}”에 맞는 장소가 없습니다.',
     placeCount: '장소 {n}곳. 화살표 키와 Enter로 고르세요.',
     placeFlown: '지도가 {name}을(를) 보여 줍니다.',

@@ -3,7 +3,6 @@ package data
 import (
 	"encoding/binary"
 	"encoding/json"
-	"strings"
 	"time"
 
 	"github.com/dmzmap/dmzmap/geo"
@@ -147,8 +146,8 @@ func (f Filter) MatchFeature(feature []byte) bool {
 			return false
 		}
 	}
-	if words := strings.Fields(strings.ToLower(f.Text)); len(words) > 0 {
-		return textMatch(feature, words)
+	if ff := newFeatureFilter(&f); ff != nil {
+		return ff.match(feature)
 	}
 	return true
 }

@@ -51,10 +51,10 @@ func (s *Store) Clusters(f Filter, cellDeg float64) ([]Cluster, Result, error) {
 		res.Matched++
 		return nil
 	}
-	if ws := words(f.Text); ws != nil {
+	if ff := newFeatureFilter(&f); ff != nil {
 		var candidates []entry
 		s.index.each(&f, func(e entry) bool { candidates = append(candidates, e); return true })
-		err = s.textFilter(candidates, ws, add)
+		err = s.textFilter(candidates, ff, add)
 	} else {
 		s.index.each(&f, func(e entry) bool { err = add(e); return err == nil })
 	}

@@ -60,6 +60,7 @@ type propsJSON struct {
 
 	DistanceToMDLM *float64 `json:"distance_to_mdl_m,omitempty"`
 	Side           string   `json:"side,omitempty"`
+	SideCertain    *bool    `json:"side_certain,omitempty"`
 	MDLKm          *float64 `json:"mdl_km,omitempty"`
 	Sector         string   `json:"sector,omitempty"`
 	InDMZ          *bool    `json:"in_dmz,omitempty"`
@@ -338,6 +339,10 @@ func EncodeFeature(in *Incident, pl *geo.Placement) ([]byte, error) {
 		d, km, dmz := round(pl.DistanceM, 1), round(pl.ChainageKm, 3), pl.InDMZ
 		pr.DistanceToMDLM, pr.MDLKm, pr.InDMZ = &d, &km, &dmz
 		pr.Side, pr.Sector = string(pl.Side), string(pl.Sector)
+		// A point known only to more than its distance from the line may
+		// be on either side of it: the side and the distance are not facts.
+		certain := in.LocationPrecisionM <= pl.DistanceM
+		pr.SideCertain = &certain
 	}
 	id, _ := json.Marshal(in.ID)
 	return json.Marshal(featureJSON{

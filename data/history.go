@@ -107,7 +107,7 @@ func changedProperties(before, after []byte) []string {
 		if f.Geometry != nil {
 			f.Properties["geometry"] = f.Geometry
 		}
-		for _, k := range []string{"created", "updated", "year", "distance_to_mdl_m", "side", "mdl_km", "sector", "in_dmz"} {
+		for _, k := range []string{"created", "updated", "year", "distance_to_mdl_m", "side", "side_certain", "mdl_km", "sector", "in_dmz"} {
 			delete(f.Properties, k)
 		}
 		return f.Properties

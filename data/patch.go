@@ -6,7 +6,7 @@ import (
 
 // computed lists the properties the store computes; a patch or an input
 // may carry them, and they are dropped.
-var computed = []string{"year", "distance_to_mdl_m", "side", "mdl_km", "sector", "in_dmz", "created", "updated"}
+var computed = []string{"year", "distance_to_mdl_m", "side", "side_certain", "mdl_km", "sector", "in_dmz", "created", "updated"}
 
 // MergePatch applies a JSON Merge Patch (RFC 7386) to a stored Feature and
 // returns the patched incident, not yet validated. The patch may change any

@@ -18,7 +18,8 @@ type Filter struct {
 	Directions []Direction
 	Sectors    []geo.Sector
 	BBox       *orb.Bound
-	Text       string // words that must all appear in the title or summary
+	Text       string      // words that must all appear in the title or summary
+	Km         *[2]float64 // the stretch of the MDL, in km of chainage (mdl_km), inclusive; nil for all of it
 	// Since is a day key (YYYYMMDD): only incidents whose date, as the
 	// period it names (1965 is all of 1965, 1969-12 all of December 1969),
 	// ends on that day or later; 0 for any. From stays the first key of the
@@ -120,6 +121,37 @@ func textMatch(feature []byte, words []string) bool {
 		}
 	}
 	return true
+}
+
+// featureFilter is what of a Filter only the stored Feature can answer:
+// the words of its text and its km range. nil selects every Feature.
+type featureFilter struct {
+	words []string
+	km    *[2]float64
+}
+
+func newFeatureFilter(f *Filter) *featureFilter {
+	ws := words(f.Text)
+	if ws == nil && f.Km == nil {
+		return nil
+	}
+	return &featureFilter{words: ws, km: f.Km}
+}
+
+// match reports whether the Feature's chainage is in the km range and
+// every word of the query is in its text (textMatch).
+func (ff *featureFilter) match(feature []byte) bool {
+	if km := ff.km; km != nil {
+		var f struct {
+			Properties struct {
+				MDLKm *float64 `json:"mdl_km"`
+			} `json:"properties"`
+		}
+		if json.Unmarshal(feature, &f) != nil || f.Properties.MDLKm == nil || *f.Properties.MDLKm < km[0] || *f.Properties.MDLKm > km[1] {
+			return false
+		}
+	}
+	return ff.words == nil || textMatch(feature, ff.words)
 }
 
 // Result says how many incidents or points a query matched and returned.
@@ -228,7 +260,7 @@ func words(text string) []string {
 // database only the Features it returns.
 func (s *Store) Query(f Filter, visit func(feature []byte) error) (Result, error) {
 	var res Result
-	ws := words(f.Text)
+	ff := newFeatureFilter(&f)
 	window := func() bool {
 		res.Matched++
 		if res.Matched <= f.Offset || (f.Limit > 0 && res.Returned >= f.Limit) {
@@ -238,10 +270,10 @@ func (s *Store) Query(f Filter, visit func(feature []byte) error) (Result, error
 		return true
 	}
 	// With words or Match, an incident counts once its Feature is read.
-	late := ws != nil || f.Match != nil
+	late := ff != nil || f.Match != nil
 	fe := &fetcher{s: s, bucket: bucketByDate, visit: visit, keep: func(_ string, v []byte) []byte {
 		feature := v[recordLen:]
-		if late && ((ws != nil && !textMatch(feature, ws)) || (f.Match != nil && !f.Match(feature)) || !window()) {
+		if late && ((ff != nil && !ff.match(feature)) || (f.Match != nil && !f.Match(feature)) || !window()) {
 			return nil
 		}
 		return feature
@@ -300,21 +332,21 @@ func (s *Store) Crossings(f Filter, visit func(feature []byte) error) (Result, e
 		}
 		return nil
 	}}
-	ws := words(f.Text)
+	ff := newFeatureFilter(&f)
 	var err error
 	var candidates []entry
 	s.index.each(&f, func(e entry) bool {
 		switch {
 		case e.ncross == 0:
-		case ws != nil:
+		case ff != nil:
 			candidates = append(candidates, e) // the text is in the Feature: read it first
 		case take(e.key, int(e.ncross)):
 			err = fe.add(e.key)
 		}
 		return err == nil
 	})
-	if err == nil && ws != nil {
-		err = s.textFilter(candidates, ws, func(e entry) error {
+	if err == nil && ff != nil {
+		err = s.textFilter(candidates, ff, func(e entry) error {
 			if take(e.key, int(e.ncross)) {
 				return fe.add(e.key)
 			}
@@ -329,7 +361,7 @@ func (s *Store) Crossings(f Filter, visit func(feature []byte) error) (Result, e
 
 // textFilter calls fn, in order, with the entries whose Features match
 // every word.
-func (s *Store) textFilter(entries []entry, ws []string, fn func(e entry) error) error {
+func (s *Store) textFilter(entries []entry, ff *featureFilter, fn func(e entry) error) error {
 	var matching []entry
 	i := 0
 	tf := &fetcher{s: s, bucket: bucketByDate, visit: func([]byte) error { return nil },
@@ -337,7 +369,7 @@ func (s *Store) textFilter(entries []entry, ws []string, fn func(e entry) error)
 			for entries[i].key != key {
 				i++
 			}
-			if textMatch(v[recordLen:], ws) {
+			if ff.match(v[recordLen:]) {
 				matching = append(matching, entries[i])
 			}
 			return nil
@@ -377,13 +409,13 @@ func (s *Store) Years(f Filter) ([]YearCount, error) {
 		out[len(out)-1].Total++
 		out[len(out)-1].ByType[at(Types, e.typ)]++
 	}
-	ws := words(f.Text)
-	if ws == nil {
+	ff := newFeatureFilter(&f)
+	if ff == nil {
 		s.index.each(&f, func(e entry) bool { count(e); return true })
 		return out, nil
 	}
 	var candidates []entry
 	s.index.each(&f, func(e entry) bool { candidates = append(candidates, e); return true })
-	err := s.textFilter(candidates, ws, func(e entry) error { count(e); return nil })
+	err := s.textFilter(candidates, ff, func(e entry) error { count(e); return nil })
 	return out, err
 }

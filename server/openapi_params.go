@@ -41,6 +41,11 @@ func oaParameters(maxLimit int) obj {
 			"On the OGC crossings collection, the direction of each crossing point.", directions),
 		"sector": listParam("sector", "Selects incidents placed in these sectors of the MDL, comma-separated. "+
 			"On the OGC crossings collection, the sector of each crossing point.", sectorNames),
+		"km": obj{"name": "km", "in": "query", "required": false, "style": "form", "explode": false,
+			"description": "Selects the incidents placed along a stretch of the MDL: `FROM,TO` in km of chainage (`mdl_km`) from the line's " +
+				"western end (0) towards the East Sea (about 237.5), inclusive, e.g. `km=10,40`. Two numbers, 0 <= FROM <= TO <= 1000. " +
+				"On /api/crossings it selects by the incident's chainage.",
+			"schema": obj{"type": "array", "minItems": 2, "maxItems": 2, "items": obj{"type": "number", "minimum": 0, "maximum": maxKm}}},
 		"limit": oaMerge(obj{"style": "form", "explode": false}, queryParam("limit", fmt.Sprintf("The most features in one page: %d unless given, at most %d. "+
 			"A larger limit is clamped to %d; 0, a negative number or anything but a whole number is a 400. "+
 			"Follow the `next` link for the next page.", defLimit, maxLimit, maxLimit),

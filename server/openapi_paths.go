@@ -7,7 +7,7 @@ import (
 // oaPaths are the paths of the whole service, each operation stating its
 // security.
 func oaPaths() obj {
-	apiFilters := []string{"year", "from", "to", "type", "direction", "sector", "bbox", "q"}
+	apiFilters := []string{"year", "from", "to", "type", "direction", "sector", "km", "bbox", "q"}
 	paths := oaMerge(oaServicePaths(), oaAPIPaths(apiFilters))
 	paths = oaMerge(paths, oaOGCPaths())
 	paths = oaMerge(paths, publishPaths(apiFilters))
@@ -134,6 +134,11 @@ func oaAPIPaths(apiFilters []string) obj {
 			"One Point a cell holding incidents, with their count and counts by type; a cell of one incident carries its id. "+
 				"numberMatched counts incidents, numberReturned cells.",
 			geojsonCollection("The clusters."), filtered, append([]string{"cell"}, apiFilters...)...)},
+		"/api/config": obj{"get": apiGet("Service", "getConfig", "What this server allows and what its dataset spans.",
+			"Whether writes are enabled (the server has a token), the years a query may name and the dataset's first and last, "+
+				"the box [west, south, east, north] holding the MDL and every incident, the MDL's length, sectors and the JSA's "+
+				"chainage in km, and the limits of one request. It takes no parameter.",
+			oaResponse("The configuration.", oaContent(obj{"type": "object"}, contentTypeJSON)), []string{"400", "500", "503"})},
 		"/api/years": obj{"get": apiGet("Incidents", "getYears", "Incidents per year and type.",
 			"Counts of the incidents the filter selects, per year and type; first and last are null when none matches.",
 			oaResponse("The counts.", oaContent(oaRef("schemas", "YearCounts"), contentTypeJSON)), filtered, apiFilters...)},

@@ -96,6 +96,7 @@ func oaSchemas() obj {
 				"created":           obj{"type": "string", "format": "date-time", "readOnly": true},
 				"updated":           obj{"type": "string", "format": "date-time", "readOnly": true},
 				"distance_to_mdl_m": obj{"type": "number", "readOnly": true},
+				"side_certain":      obj{"type": "boolean", "readOnly": true, "description": "false when location_precision_m exceeds distance_to_mdl_m: the incident may lie on either side of the line"},
 				"side":              obj{"type": "string", "readOnly": true},
 				"mdl_km":            obj{"type": "number", "readOnly": true},
 				"sector":            obj{"type": "string", "readOnly": true},

@@ -30,6 +30,7 @@ const maxUnknown = 20
 
 var (
 	filterParams = []string{"year", "from", "to", "type", "direction", "sector", "bbox", "q"}
+	kmParams     = []string{"km"} // listed last, after the paging and format parameters
 	ogcParams    = []string{"bbox", "datetime", "type", "direction", "sector", "filter", "filter-lang", "filter-crs", "sortby", "properties"}
 	pageParams   = []string{"limit", "offset"}
 	sectors      = []geo.Sector{geo.Western, geo.Central, geo.Eastern, geo.JSA}
@@ -61,6 +62,9 @@ func (sp querySpec) params() []string {
 	if sp.format != "" {
 		ps = append(slices.Clip(ps), sp.format)
 	}
+	if !sp.ogc {
+		ps = append(slices.Clip(ps), kmParams...)
+	}
 	return ps
 }
 
@@ -85,7 +89,8 @@ type query struct {
 
 // parseQuery reads the filter of every incident route from args: year=YYYY,
 // from=YYYY and to=YYYY (inclusive), type=, direction= and sector= (comma-
-// separated lists), bbox=minLon,minLat,maxLon,maxLat, q= (words), and where
+// separated lists), km=FROM,TO (see parseKm), bbox=minLon,minLat,maxLon,maxLat,
+// q= (words), and where
 // sp allows it limit= and offset=. For OGC API – Features routes (sp.ogc)
 // datetime= (see parseDatetime) replaces year, from, to and q, and
 // bbox-crs is refused as not implemented. An empty value is the same as no value.
@@ -185,6 +190,10 @@ func parseQuery(args *fasthttp.Args, sp querySpec, thisYear int) (query, error) 
 
 	q.filterText, q.filterLang, q.filterCRS = vals["filter"], vals["filter-lang"], vals["filter-crs"]
 	q.sortby, q.properties = vals["sortby"], vals["properties"]
+
+	if q.filter.Km, e = parseKm(vals["km"]); e != nil {
+		errs = append(errs, *e)
+	}
 
 	if v := vals["q"]; v != "" {
 		switch n := utf8.RuneCountInString(v); {
@@ -531,6 +540,42 @@ func inBoxes(boxes []orb.Bound) func([]byte) bool {
 		}
 		return slices.ContainsFunc(boxes, func(b orb.Bound) bool { return b.Contains(f.Geometry.Coordinates) })
 	}
+}
+
+// maxKm is the largest km= accepted: far beyond the MDL's 237.5 km, so
+// that only nonsense is refused; a stretch past the line's end selects
+// nothing.
+const maxKm = 1000
+
+// parseKm reads km=FROM,TO: a stretch of the MDL in km of chainage from
+// its western end (mdl_km), inclusive.
+func parseKm(v string) (*[2]float64, *paramError) {
+	if v == "" {
+		return nil, nil
+	}
+	const want = "expected two comma-separated numbers FROM,TO in km along the MDL from its western end, 0 <= FROM <= TO, e.g. km=10,40"
+	bad := func(format string, a ...any) (*[2]float64, *paramError) {
+		return nil, &paramError{"km", fmt.Sprintf(format, a...)}
+	}
+	parts := strings.Split(v, ",")
+	if len(parts) != 2 {
+		return bad("has %d numbers: %s", len(parts), want)
+	}
+	var km [2]float64
+	for i, p := range parts {
+		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return bad("%s is not a number: %s", quote(p), want)
+		}
+		if f < 0 || f > maxKm {
+			return bad("%g is out of range: %s", f, want)
+		}
+		km[i] = f
+	}
+	if km[0] > km[1] {
+		return bad("FROM %g is after TO %g: %s", km[0], km[1], want)
+	}
+	return &km, nil
 }
 
 // quote shows a value from a request in a message: quoted, printable and

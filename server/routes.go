@@ -28,6 +28,7 @@ func (s *Server) routes() {
 	api.Get("/dmz", s.handleDMZ)
 	api.Get("/crossings", s.handleCrossings)
 	api.Get("/years", s.handleYears)
+	api.Get("/config", s.handleConfig)
 	api.Get("/clusters", s.handleClusters)
 	api.Get("/export.geojson", s.handleExport)
 	api.Get("/export.csv", s.handleExport)

@@ -20,6 +20,16 @@ import { initShare, shareDetails, openFromURL } from './share.js';
 import { initEmbed } from './embed.js';
 import { initLive } from './live.js';
 import { initPrint, preparePrint } from './print.js';
+import { initEditor, renderAuth } from './editor.js';
+import { checkURL } from './urlcheck.js';
+import { showNotices, renderNotices } from './notices.js';
+import { initPrecision, showPrecision, updatePrecision } from './precision.js';
+import { initTimeline, stackTimeline, pause as pauseTimeline, isPlaying } from './timeline.js';
+import { initProfile, setLine, updateProfile, draw as drawProfile } from './profile.js';
+import { initPlaces, relabelSearch, relabelMap } from './places.js';
+import { styleMap, onSchemeChange, colour } from './theme.js';
+import { initMarkerKeys, keepFocus, focusAfterClose } from './keyboard.js';
+import { initLineFilters, labelLineFilters, syncLineFilters, setLength } from './linefilters.js';
 import {
   OSM_ATTRIBUTION, NE_ATTRIBUTION, createPanes, textElement, getJSON,
   loadLand, loadPlaces, loadLandmarks, loadMDL, loadDMZ,
@@ -38,6 +48,7 @@ const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 const $ = (id) => document.getElementById(id);
 const state = parseState(location.search);
 let bounds = null; // {first, last, total} of the whole dataset, from /api/years
+let config = null; // what the server allows and its dataset spans, from /api/config
 
 // ---- the map and its layers
 
@@ -48,7 +59,7 @@ const renderers = createPanes(map);
 let chunkDone = null;
 const cluster = L.markerClusterGroup({
   chunkedLoading: true,
-  chunkInterval: 120,
+  chunkInterval: 45, // ms of work a task, under the 50 ms of a long task
   chunkDelay: 16,
   chunkProgress: (done, total) => {
     if (done >= total && chunkDone) {
@@ -80,6 +91,7 @@ const layers = {
   landmarks: L.layerGroup([], { attribution: OSM_ATTRIBUTION }),
 };
 for (const name of ['basemap', 'dmz', 'mdl', 'paths', 'crossings', 'incidents', 'places', 'landmarks']) layers[name].addTo(map);
+layers.precision = initPrecision(map, () => (mode === 'cells' ? [] : sorted.map(({ f }) => f)));
 
 const highlight = L.circleMarker([0, 0], {
   renderer: renderers.highlight, radius: 17, color: '#0b57d0', weight: 3, fill: false, interactive: false,
@@ -115,7 +127,7 @@ function buildLayerControl() {
   const base = { [t(lang, 'layerBasemap')]: layers.basemap, [t(lang, 'layerOSM')]: layers.osm };
   const overlays = {};
   for (const [name, key] of [['dmz', 'layerDMZ'], ['mdl', 'layerMDL'], ['incidents', 'layerIncidents'],
-    ['crossings', 'layerCrossings'], ['paths', 'layerPaths'], ['places', 'layerPlaces'], ['landmarks', 'layerLandmarks']]) {
+    ['crossings', 'layerCrossings'], ['paths', 'layerPaths'], ['precision', 'layerPrecision'], ['places', 'layerPlaces'], ['landmarks', 'layerLandmarks']]) {
     overlays[t(lang, key)] = layers[name];
   }
   layerControl = L.control.layers(base, overlays, { collapsed: true, position: 'topright' }).addTo(map);
@@ -130,7 +142,9 @@ const Legend = L.Control.extend({
     const box = L.DomUtil.create('details', 'legend');
     L.DomEvent.disableClickPropagation(box);
     L.DomEvent.disableScrollPropagation(box);
-    box.open = window.innerWidth >= 1000 && window.innerHeight >= 760;
+    // Open on a large screen, but not over the first view of every
+    // incident (a link without a view): it would hide some.
+    box.open = window.innerWidth >= 1000 && window.innerHeight >= 760 && state.view !== null;
     this.box = box;
     this.fill();
     return box;
@@ -247,12 +261,13 @@ async function renderIncidents(list) {
     const path = f.properties.path;
     if (path?.type !== 'LineString' || !Array.isArray(path.coordinates) || path.coordinates.length < 2) continue;
     const line = L.polyline(path.coordinates.map(([lon, lat]) => [lat, lon]), {
-      renderer: renderers.paths, color: '#333333', weight: 2.5, dashArray: '6 4', opacity: 0.9,
+      renderer: renderers.paths, color: colour('path'), weight: 2.5, dashArray: '6 4', opacity: 0.9,
     });
     line.bindTooltip(() => textElement(markerTitle(f)), { sticky: true });
     line.on('click', () => select(f.id));
     layers.paths.addLayer(line);
   }
+  updatePrecision();
 }
 
 // cellMarker is the marker of one server cluster: the symbol of its type
@@ -351,7 +366,7 @@ function renderList(items, total) {
     li.append(btn);
     return li;
   });
-  $('list').replaceChildren(...lis);
+  keepFocus($('list'), () => $('list').replaceChildren(...lis), $('list-panel'));
   $('list-count').textContent = total ? t(lang, 'listCount', { n: formatNumber(lang, total) }) : t(lang, 'listEmpty');
   const more = $('list-more');
   more.hidden = total <= items.length;
@@ -375,18 +390,22 @@ function showDetails(f, focus) {
   if (focus) heading.focus();
   const ll = pointOf(f);
   if (ll) highlight.setLatLng(ll).addTo(map);
+  showPrecision(f);
   for (const b of $('list').querySelectorAll('button[aria-current]')) b.removeAttribute('aria-current');
   $('list').querySelector(`button[data-id="${CSS.escape(f.id)}"]`)?.setAttribute('aria-current', 'true');
 }
 
 function closeDetails() {
+  const closing = state.sel;
   state.sel = null;
   $('details').hidden = true;
   $('details-body').replaceChildren();
   highlight.remove();
+  showPrecision(null);
   for (const b of $('list').querySelectorAll('button[aria-current]')) b.removeAttribute('aria-current');
   writeURL();
-  if (returnFocus && document.contains(returnFocus)) returnFocus.focus();
+  if (returnFocus && document.contains(returnFocus) && returnFocus !== document.body) returnFocus.focus();
+  focusAfterClose(closing);
   returnFocus = null;
 }
 
@@ -522,7 +541,7 @@ $('filter-form').addEventListener('submit', (e) => {
 
 $('reset').addEventListener('click', () => {
   const d = defaultState();
-  Object.assign(state, { from: bounds?.first ?? null, to: bounds?.last ?? null, types: d.types, directions: d.directions, q: '' });
+  Object.assign(state, { from: bounds?.first ?? null, to: bounds?.last ?? null, types: d.types, directions: d.directions, sectors: d.sectors, km: null, q: '' });
   syncControls();
   refresh();
 });
@@ -559,6 +578,7 @@ function syncControls() {
   for (const i of document.querySelectorAll('input[name="type"]')) i.checked = state.types.includes(i.value);
   for (const i of document.querySelectorAll('input[name="direction"]')) i.checked = state.directions.includes(i.value);
   if ($('q').value !== state.q) $('q').value = state.q;
+  syncLineFilters(state);
   if (slider && bounds) {
     const { from, to } = yearRange(state, bounds);
     slider.set([from, to], false);
@@ -610,6 +630,7 @@ function updateTimeline(years) {
     b.title = t(lang, 'bar', { year: y, n: formatNumber(lang, n) });
     if (b.tabIndex === 0) focusable = b;
   }
+  stackTimeline(years);
   if (!focusable) {
     const first = $('bars').querySelector(`[data-year="${from}"]`) || $('bars').firstChild;
     if (first) first.tabIndex = 0;
@@ -850,6 +871,7 @@ async function load(gen, signal) {
     if (gen !== generation) return;
     renderCrossings(cross.features);
     updateTimeline(years);
+    updateProfile(inc.features);
     matched = inc.matched;
     updateCount(matched);
     renderList();
@@ -914,6 +936,7 @@ async function loadView(gen, signal, full) {
     loaded = { key, bbox, cell, mode };
     if (full) {
       updateTimeline(full.years);
+      updateProfile(null);
       matched = full.matched;
       updateCount(matched);
     }
@@ -997,6 +1020,10 @@ function applyLang() {
   $('lang').lang = lang === 'en' ? 'ko' : 'en';
   map.getContainer().setAttribute('aria-label', t(lang, 'mapLabel'));
   buildChecks();
+  labelLineFilters(lang, state);
+  renderNotices();
+  relabelSearch();
+  layersDrawn.then(() => relabelMap([layers.places, layers.landmarks]));
   buildLayerControl();
   legend.fill();
   if (slider) {
@@ -1024,6 +1051,7 @@ $('lang').addEventListener('click', () => {
     const f = state.sel && (features.get(state.sel) || listed.get(state.sel));
     if (f && !$('details').hidden) showDetails(f, false);
     updateTimeline(lastYears);
+    drawProfile();
   }
 });
 
@@ -1055,12 +1083,34 @@ let layersDrawn = Promise.resolve();
 async function start() {
   applyLang();
   $('count').textContent = t(state.lang, 'loading');
-  if (state.view) map.setView([state.view.lat, state.view.lon], state.view.z, { animate: false });
-  else map.fitBounds(DMZ_BOUNDS, { animate: false });
+  // Without a view in the link, the first view is /api/config's box of the
+  // data; the layers are added once the map has its view, each in its own
+  // tasks, instead of all at once when the view is set.
+  const years = getJSON('/api/years');
+  const conf = getJSON('/api/config').catch(() => null);
+  years.catch(() => {});
+  if (state.view) {
+    map.setView([state.view.lat, state.view.lon], state.view.z, { animate: false });
+  } else {
+    config = await conf;
+    if (Array.isArray(config?.bbox)) {
+      const [w, s, e, n] = config.bbox;
+      map.invalidateSize({ pan: false });
+      map.fitBounds([[s, w], [n, e]], { animate: false, padding: [26, 26] });
+    } else {
+      map.fitBounds(DMZ_BOUNDS, { animate: false });
+    }
+  }
   layersDrawn = loadLayers();
+  layersDrawn.then(() => {
+    relabelMap([layers.places, layers.landmarks]);
+    styleMap(layers, highlight);
+  });
+  onSchemeChange(() => styleMap(layers, highlight));
   try {
-    const all = await getJSON('/api/years');
+    const all = await years;
     if (!all) throw new Error('/api/years is missing');
+    config = await conf;
     const thisYear = new Date().getUTCFullYear();
     const first = all.first || all.years?.[0]?.year || 1953;
     const last = all.last || all.years?.at(-1)?.year || thisYear;
@@ -1071,6 +1121,7 @@ async function start() {
     showError(true);
     return;
   }
+  await startChecked();
   const { from, to } = yearRange(state, bounds);
   state.from = from;
   state.to = to;
@@ -1132,6 +1183,69 @@ const shareApi = {
 const live = initLive(shareApi);
 const relabelers = [initShare(shareApi).relabel, initEmbed(shareApi), live.relabel];
 initPrint(shareApi);
+// startChecked applies what /api/config says: the sign-in only where
+// writes are on, and the checks of
+// the page's link by the API's rules, with a notice for what was wrong.
+async function startChecked() {
+  renderAuth(Boolean(config?.writes));
+  if (config?.mdl?.length_km) setLength(config.mdl.length_km);
+  setLine(config?.mdl);
+  const thisYear = new Date().getUTCFullYear();
+  const notices = checkURL(location.search, state, config?.years || { min: 1953, max: thisYear });
+  if (state.sel && !(await getJSON(`/api/incidents/${encodeURIComponent(state.sel)}`).catch(() => null))) {
+    notices.push({ param: 'sel', key: 'nSel', vars: { value: state.sel }, shown: 'sNoSel' });
+    state.sel = null;
+  }
+  syncControls();
+  showNotices(notices, {
+    lang: () => state.lang,
+    years: () => {
+      const r = yearRange(state, bounds);
+      return { ...r, all: r.from === bounds.first && r.to === bounds.last };
+    },
+  });
+}
+
+// The page's parts built by their modules, before the map takes its first
+// view, so that it measures its final size.
+initTimeline({
+  lang: () => state.lang, state: () => state, bounds: () => bounds,
+  setYear: (y) => {
+    state.from = y;
+    state.to = y;
+    syncControls();
+    return refresh({ keepYears: true });
+  },
+});
+initPlaces({ map, lang: () => state.lang });
+// The map's container changes size with the panels around it (a notice,
+// the profile, the timeline): Leaflet must know, or clicks land off.
+// The centre stays where it was, to the pixel; the view in the URL stays
+// as it was, not moved by the rounding.
+new ResizeObserver(() => {
+  const el = map.getContainer();
+  const size = map.getSize();
+  if (el.clientWidth === size.x && el.clientHeight === size.y) return;
+  const v = state.view;
+  map.invalidateSize({ animate: false });
+  if (v && state.view !== v && Math.abs(state.view.lat - v.lat) + Math.abs(state.view.lon - v.lon) < 0.01) {
+    state.view = v;
+    if (bounds) writeURL();
+  }
+}).observe(map.getContainer());
+initMarkerKeys(map);
+initLineFilters(state, () => refresh());
+initProfile({
+  map, lang: () => state.lang, state: () => state, select: (id) => select(id),
+  onRange: (km) => {
+    state.km = km;
+    syncControls();
+    refresh();
+  },
+});
+labelLineFilters(state.lang, state);
+
+map.invalidateSize({ pan: false });
 
 const ready = start();
 
@@ -1169,6 +1283,8 @@ window.dmzmap = {
   select,
   preparePrint: () => preparePrint(shareApi),
   reload: () => reload(),
+  isPlaying,
+  pause: pauseTimeline,
 };
 
 initEditor({

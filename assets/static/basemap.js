@@ -72,12 +72,14 @@ export async function loadPlaces(map, group, renderer) {
       renderer, radius: f.properties.featurecla === 'Admin-0 capital' ? 4 : 2.5,
       color: '#3d3d3d', weight: 1, fillColor: '#3d3d3d', fillOpacity: 1, interactive: false,
     });
+    m.feature = f;
     m.bindTooltip(textElement(f.properties.name), {
       permanent: true, direction: 'right', offset: [4, 0], pane: 'labels', className: 'place-label',
       interactive: false,
     });
     return { m, minZoom: Math.max(5, Math.ceil(f.properties.min_zoom ?? 6)) };
   });
+  group.allMarkers = places.map((p) => p.m);
   const update = () => {
     const z = map.getZoom();
     for (const p of places) {
@@ -99,6 +101,7 @@ export async function loadLandmarks(map, group, renderer) {
     const m = L.circleMarker([lat, lon], {
       renderer, radius: 3.5, color: '#ffffff', weight: 1.5, fillColor: '#4b4b4b', fillOpacity: 1,
     });
+    m.feature = f;
     m.bindTooltip(textElement(f.properties.name), { direction: 'top', offset: [0, -4], className: 'landmark-label' });
     return m.addTo(group);
   });

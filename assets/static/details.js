@@ -3,6 +3,7 @@
 
 import { t, label, formatDate, formatNumber } from './i18n.js';
 import { shape } from './symbols.js';
+import { placeTexts } from './precision.js';
 
 function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
@@ -59,8 +60,9 @@ export function renderDetails(container, f, lang) {
   row('persons', [p.persons, typeof p.persons_count === 'number' ? `(${formatNumber(lang, p.persons_count)})` : null].filter(Boolean).join(' '));
   const cas = casualtyText(lang, p.casualties);
   row('casualties', p.casualties?.note ? `${cas}. ${p.casualties.note}` : cas);
-  row('distance', distanceText(lang, p.distance_to_mdl_m));
-  row('side', p.side ? label(lang, 'sides', p.side) : null);
+  const uncertain = placeTexts(lang, p);
+  row('distance', uncertain ? uncertain.distance : distanceText(lang, p.distance_to_mdl_m));
+  row('side', uncertain ? uncertain.side : p.side ? label(lang, 'sides', p.side) : null);
   row('sector', p.sector ? label(lang, 'sectors', p.sector) : null);
   if (typeof p.in_dmz === 'boolean') row('inDmz', t(lang, p.in_dmz ? 'yes' : 'no'));
   if (p.path) row('path', t(lang, 'pathKnown'));

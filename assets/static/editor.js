@@ -121,11 +121,18 @@ async function getIncident(id) {
 
 // ---- signing in and out
 
-function renderAuth() {
+let writes = false; // whether the server takes writes, from /api/config
+
+// renderAuth shows the sign-in, or the editor's controls once signed in;
+// with on, it first records whether the server takes writes: without
+// them the page offers no sign-in.
+export function renderAuth(on) {
+  if (on !== undefined) writes = on;
   const box = $('auth-controls');
   const tools = $('details-edit');
+  if (!box) return;
   if (!token) {
-    box.replaceChildren(button('sign-in', 'edSignIn', { 'aria-haspopup': 'dialog' }));
+    box.replaceChildren(...(writes ? [button('sign-in', 'edSignIn', { 'aria-haspopup': 'dialog' })] : []));
     tools?.replaceChildren();
     return;
   }

@@ -442,6 +442,11 @@ const text = {
   },
 };
 
+// addText adds the interface text of a module of the page: {en: {…}, ko: {…}}.
+export function addText(more) {
+  for (const [lang, dict] of Object.entries(more)) Object.assign(text[lang], dict);
+}
+
 // t returns the text for key in lang, with {name} replaced from vars.
 export function t(lang, key, vars) {
   const s = text[lang]?.[key] ?? text.en[key] ?? key;

@@ -6,6 +6,8 @@ import { LANGS } from './i18n.js';
 
 export const TYPES = ['crossing', 'incursion', 'infiltration', 'shooting', 'tunnel', 'landmine', 'abduction', 'other'];
 export const DIRECTIONS = ['north_to_south', 'south_to_north', 'none'];
+export const SECTORS = ['western', 'central', 'eastern', 'jsa'];
+export const MAX_KM = 1000; // the largest km the API accepts
 
 const idPattern = /^[a-z0-9][a-z0-9-]{2,79}$/;
 
@@ -16,6 +18,8 @@ export function defaultState() {
     to: null, // last year shown; null for the data's last year
     types: [...TYPES],
     directions: [...DIRECTIONS],
+    sectors: [...SECTORS],
+    km: null, // [from, to] along the MDL in km; null for the whole line
     q: '',
     view: null, // {lat, lon, z}; null for the whole line
     sel: null, // id of the incident whose details show
@@ -35,7 +39,7 @@ export function yearRange(state, bounds) {
 // selectsNothing reports whether the state's filters rule out every
 // incident before asking the server (no type or no direction ticked).
 export function selectsNothing(state) {
-  return state.types.length === 0 || state.directions.length === 0;
+  return state.types.length === 0 || state.directions.length === 0 || state.sectors.length === 0;
 }
 
 function listParam(selected, all) {
@@ -64,10 +68,18 @@ export function queryParams(state, bounds, { years = true, bbox = null } = {}) {
   if (types !== null) p.set('type', types);
   const dirs = listParam(state.directions, DIRECTIONS);
   if (dirs !== null) p.set('direction', dirs);
+  const sectors = listParam(state.sectors, SECTORS);
+  if (sectors !== null) p.set('sector', sectors);
+  if (state.km) p.set('km', state.km.map(kmText).join(','));
   const q = state.q.trim();
   if (q) p.set('q', q);
   if (bbox) p.set('bbox', bbox.map((v) => String(Number(v.toFixed(6)))).join(','));
   return p;
+}
+
+// kmText writes a chainage for the km parameter: at most one decimal.
+export function kmText(v) {
+  return String(Math.round(v * 10) / 10);
 }
 
 // pageQuery is the page URL's query string: the API parameters of the
@@ -110,6 +122,9 @@ export function parseState(search) {
   }
   s.types = listFrom(p, 'type', TYPES);
   s.directions = listFrom(p, 'direction', DIRECTIONS);
+  s.sectors = listFrom(p, 'sector', SECTORS);
+  const km = (p.get('km') || '').split(',').map((v) => (v.trim() === '' ? NaN : Number(v)));
+  if (km.length === 2 && km.every((v) => Number.isFinite(v) && v >= 0 && v <= MAX_KM) && km[0] <= km[1]) s.km = km;
   s.q = (p.get('q') || '').slice(0, 200);
   const z = Number(p.get('z'));
   const lat = Number(p.get('lat'));

@@ -1,0 +1,169 @@
+// The timeline's story: each year's bar stacked by type in the legend's
+// colours, a y-axis, the counts of the year by type on hover and by
+// keyboard, and a play button that steps through the years, one a second.
+
+import { t, label, addText, formatNumber } from './i18n.js';
+import { TYPES } from './state.js';
+import { SYMBOLS } from './symbols.js';
+
+addText({
+  en: {
+    play: 'Play',
+    pause: 'Pause',
+    playLabel: 'Play the years one a second',
+    pauseLabel: 'Pause at {year}',
+    barTypes: '{year}: {n} incidents ({types})',
+    barNone: '{year}: no incident',
+    yAxis: 'incidents',
+  },
+  ko: {
+    play: '재생',
+    pause: '일시 정지',
+    playLabel: '연도를 1초에 한 해씩 재생',
+    pauseLabel: '{year}년에서 일시 정지',
+    barTypes: '{year}년: {n}건({types})',
+    barNone: '{year}년: 사건 없음',
+    yAxis: '건',
+  },
+});
+
+let o = null;
+let els = null;
+let last = null; // the last /api/years answer
+let timer = 0;
+let playing = false;
+
+// initTimeline adds the y-axis, the tip and the play button to the
+// timeline. opts: {lang(), state(), bounds(), setYear(y) → Promise}.
+export function initTimeline(opts) {
+  o = opts;
+  const bars = document.getElementById('bars');
+  const wrap = document.createElement('div');
+  wrap.className = 'bars-wrap';
+  const yaxis = document.createElement('div');
+  yaxis.className = 'yaxis';
+  yaxis.setAttribute('aria-hidden', 'true');
+  bars.before(wrap);
+  wrap.append(yaxis, bars);
+  const axis = document.getElementById('axis');
+  axis.classList.add('with-yaxis');
+  const tip = document.createElement('p');
+  tip.id = 'timeline-tip';
+  tip.className = 'timeline-tip';
+  tip.setAttribute('aria-live', 'polite');
+  const play = document.createElement('button');
+  play.type = 'button';
+  play.id = 'play';
+  play.className = 'play';
+  play.setAttribute('aria-pressed', 'false');
+  document.getElementById('timeline-title').after(play);
+  axis.after(tip);
+  els = { bars, yaxis, tip, play };
+  play.addEventListener('click', () => (playing ? pause() : start()));
+  const show = (e) => {
+    const b = e.target.closest?.('button.bar');
+    if (b) tip.textContent = b.getAttribute('aria-label');
+  };
+  bars.addEventListener('pointerover', show);
+  bars.addEventListener('focusin', show);
+  bars.addEventListener('pointerleave', () => {
+    if (!bars.contains(document.activeElement)) tip.textContent = '';
+  });
+  label_();
+}
+
+function label_() {
+  const lang = o.lang();
+  els.play.textContent = t(lang, playing ? 'pause' : 'play');
+  els.play.setAttribute('aria-label', playing ? t(lang, 'pauseLabel', { year: o.state().from }) : t(lang, 'playLabel'));
+  els.play.setAttribute('aria-pressed', String(playing));
+}
+
+// stackTimeline draws years (a /api/years answer) into the bars that
+// app.js sized: one segment a type, the y-axis, and each bar's label.
+export function stackTimeline(years) {
+  if (!els) return;
+  if (years) last = years;
+  const lang = o.lang();
+  const byYear = new Map((last?.years || []).map((y) => [y.year, y]));
+  const max = Math.max(1, ...[...byYear.values()].map((y) => y.total));
+  for (const b of els.bars.children) {
+    const y = Number(b.dataset.year);
+    const yc = byYear.get(y);
+    const span = b.firstChild;
+    const segs = [];
+    const parts = [];
+    for (const type of TYPES) {
+      const n = yc?.by_type?.[type] || 0;
+      if (!n) continue;
+      const seg = document.createElement('i');
+      seg.style.height = `${(n / yc.total) * 100}%`;
+      seg.style.background = SYMBOLS[type].colour;
+      seg.dataset.type = type;
+      segs.push(seg);
+      parts.push(`${label(lang, 'types', type)} ${formatNumber(lang, n)}`);
+    }
+    span.replaceChildren(...segs.reverse());
+    const text = yc?.total
+      ? t(lang, 'barTypes', { year: y, n: formatNumber(lang, yc.total), types: parts.join(', ') })
+      : t(lang, 'barNone', { year: y });
+    b.setAttribute('aria-label', text);
+    b.title = text;
+  }
+  // The y-axis: 0, half and the largest count, on a nice number.
+  const nice = max <= 5 ? max : Math.ceil(max / 5) * 5;
+  const ticks = [0, Math.round(nice / 2), nice].filter((v, i, a) => a.indexOf(v) === i);
+  els.yaxis.replaceChildren(...ticks.map((v) => {
+    const s = document.createElement('span');
+    s.textContent = formatNumber(lang, v);
+    s.style.bottom = `${(v / max) * 100}%`;
+    return s;
+  }));
+  label_();
+}
+
+async function step() {
+  if (!playing) return;
+  const b = o.bounds();
+  const s = o.state();
+  const y = s.from === s.to ? s.from + 1 : b.first;
+  if (y > b.last) {
+    pause();
+    return;
+  }
+  const began = performance.now();
+  await o.setYear(y);
+  label_();
+  if (!playing) return;
+  timer = setTimeout(step, Math.max(0, 1000 - (performance.now() - began)));
+}
+
+function start() {
+  const b = o.bounds();
+  const s = o.state();
+  if (!b) return;
+  playing = true;
+  label_();
+  // From the start again when the last year shows.
+  if (s.from === s.to && s.from >= b.last) {
+    o.setYear(b.first).then(() => {
+      label_();
+      timer = setTimeout(step, 1000);
+    });
+    return;
+  }
+  step();
+}
+
+// pause stops the play where it is.
+export function pause() {
+  playing = false;
+  clearTimeout(timer);
+  timer = 0;
+  if (els) label_();
+}
+
+// isPlaying reports whether the years are playing, for tests.
+export function isPlaying() {
+  return playing;
+}

@@ -15,7 +15,6 @@ import { t, label, formatDate, formatNumber } from './i18n.js';
 import { TYPES, DIRECTIONS, defaultState, parseState, queryParams, pageQuery, yearRange, selectsNothing } from './state.js';
 import { shape, lineSymbol } from './symbols.js';
 import { renderDetails } from './details.js';
-import { initEditor } from './editor.js';
 import { initShare, shareDetails, openFromURL } from './share.js';
 import { initEmbed } from './embed.js';
 import { initLive } from './live.js';

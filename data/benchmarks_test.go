@@ -175,3 +175,89 @@ func BenchmarkIndexChange(b *testing.B) {
 		}
 	}
 }
+
+// jitteredFilters returns n filters of the box 126.5,37.7,127.5,38.4 with
+// every edge moved by up to 0.3°, of the kind named: all dates, ten years,
+// or crossings.
+func jitteredFilters(kind string, n int) []Filter {
+	r := rand.New(rand.NewPCG(7, 8))
+	fs := make([]Filter, n)
+	for i := range fs {
+		j := func(v float64) float64 { return v + (r.Float64()*2-1)*0.3 }
+		box := orb.Bound{Min: orb.Point{j(126.5), j(37.7)}, Max: orb.Point{j(127.5), j(38.4)}}
+		fs[i] = Filter{BBox: &box, Limit: 100}
+		switch kind {
+		case "10y":
+			y := 1953 + r.IntN(63)
+			fs[i].From, fs[i].To = YearRange(y, y+9)
+		case "crossing":
+			fs[i].Types = []Type{TypeCrossing}
+		}
+	}
+	return fs
+}
+
+// BenchmarkIndexCount counts numberMatched for jittered boxes (as
+// BenchmarkLoadJitteredBBox of the server asks) from the grid's counts,
+// beside walking every entry of the date range as Query did before the
+// grid (the naive baseline), and finds the page of 100.
+func BenchmarkIndexCount(b *testing.B) {
+	for _, n := range []int{100000, 1000000} {
+		s := benchStore(b, n)
+		for _, kind := range []string{"all", "10y", "crossing"} {
+			fs := jitteredFilters(kind, 64)
+			ms := make([]matcher, len(fs))
+			for i := range fs {
+				ms[i] = compile(&fs[i])
+			}
+			b.Run(fmt.Sprintf("n=%d/%s/grid", n, kind), func(b *testing.B) {
+				st := s.index.state()
+				i := 0
+				for b.Loop() {
+					st.grid.count(&ms[i%len(ms)])
+					i++
+				}
+			})
+			b.Run(fmt.Sprintf("n=%d/%s/page", n, kind), func(b *testing.B) {
+				st := s.index.state()
+				i := 0
+				for b.Loop() {
+					st.page(&ms[i%len(ms)], 0, 100, func(string) error { return nil })
+					i++
+				}
+			})
+			b.Run(fmt.Sprintf("n=%d/%s/naive", n, kind), func(b *testing.B) {
+				s.index.gridCost = noGrid
+				defer func() { s.index.gridCost = defaultGridCost }()
+				i := 0
+				for b.Loop() {
+					n := 0
+					s.index.each(&fs[i%len(fs)], func(entry) bool { n++; return true })
+					i++
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkQueryJittered runs Query for jittered boxes, limit 100: the
+// count, the page and the reading of its Features, which is what the
+// uncached /api/incidents costs besides HTTP.
+func BenchmarkQueryJittered(b *testing.B) {
+	for _, n := range []int{100000, 1000000} {
+		s := benchStore(b, n)
+		for _, kind := range []string{"all", "10y", "crossing"} {
+			fs := jitteredFilters(kind, 64)
+			b.Run(fmt.Sprintf("n=%d/%s", n, kind), func(b *testing.B) {
+				b.ReportAllocs()
+				i := 0
+				for b.Loop() {
+					if _, err := s.Query(fs[i%len(fs)], func([]byte) error { return nil }); err != nil {
+						b.Fatal(err)
+					}
+					i++
+				}
+			})
+		}
+	}
+}

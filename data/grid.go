@@ -3,6 +3,7 @@ package data
 import (
 	"math"
 	"slices"
+	"sort"
 
 	"github.com/paulmach/orb"
 )
@@ -59,6 +60,73 @@ type counts struct {
 	groups []group
 	dates  []uint32
 	all    []uint32
+	// years[k] is the index in all of the first date of the year
+	// firstYear+k or later, for k from 0 to one after the last year: a
+	// date range of whole years is found in all without a search.
+	firstYear uint32
+	years     []int32
+}
+
+// yearIndexMin is the length of all from which counts index its years.
+const yearIndexMin = 64
+
+// indexYears sets c's years from c.all.
+func (c *counts) indexYears() {
+	c.firstYear, c.years = 0, nil
+	d := c.all
+	if len(d) < yearIndexMin || d[len(d)-1]/10000-d[0]/10000 > 4096 {
+		return
+	}
+	y0, y1 := d[0]/10000, d[len(d)-1]/10000
+	c.firstYear, c.years = y0, make([]int32, y1-y0+2)
+	j := 0
+	for y := y0; y <= y1+1; y++ {
+		for j < len(d) && d[j] < y*10000 {
+			j++
+		}
+		c.years[y-y0] = int32(j)
+	}
+}
+
+// yearOf returns the part of all dated in the year of date x.
+func (c *counts) yearOf(x uint32) (int, int) {
+	y := int64(x/10000) - int64(c.firstYear)
+	switch {
+	case y < 0:
+		return 0, 0
+	case y >= int64(len(c.years))-1:
+		return len(c.all), len(c.all)
+	}
+	return int(c.years[y]), int(c.years[y+1])
+}
+
+// spanAll is span(c.all), through c.years when it has them.
+func (m *matcher) spanAll(c *counts) (int, int) {
+	d := c.all
+	lo, hi := 0, len(d)
+	if lo == hi || (d[0] >= m.from && d[hi-1] <= m.hi) {
+		return lo, hi
+	}
+	if c.years == nil {
+		return m.span(d)
+	}
+	if d[0] < m.from {
+		a, z := c.yearOf(m.from)
+		if m.from%10000 == 0 {
+			lo = a
+		} else {
+			lo = a + lowerBound(d[a:z], m.from)
+		}
+	}
+	if d[hi-1] > m.hi {
+		a, z := c.yearOf(m.hi)
+		if m.hi%10000 >= 1231 {
+			hi = z
+		} else {
+			hi = a + upperBound(d[a:z], m.hi)
+		}
+	}
+	return lo, max(lo, hi)
 }
 
 // lowerBound returns the index of the first date >= x.
@@ -104,7 +172,7 @@ func (m *matcher) span(d []uint32) (int, int) {
 // count returns how many of the entries m selects by date and attribute.
 func (c *counts) count(m *matcher) int {
 	if m.anyAttr {
-		lo, hi := m.span(c.all)
+		lo, hi := m.spanAll(c)
 		return hi - lo
 	}
 	n := 0
@@ -115,6 +183,11 @@ func (c *counts) count(m *matcher) int {
 		}
 	}
 	return n
+}
+
+func withYears(c counts) counts {
+	c.indexYears()
+	return c
 }
 
 // findGroup returns the index of attr's group, or where it would go.
@@ -145,11 +218,11 @@ func (c *counts) withDate(attr uint8, date uint32, pos int) (counts, int) {
 		groups[i].start++
 		groups[i].end++
 	}
-	return counts{
+	return withYears(counts{
 		groups: groups,
 		dates:  insertAt(c.dates, at, date),
 		all:    insertAt(c.all, upperBound(c.all, date), date),
-	}, at
+	}), at
 }
 
 // withoutDate returns c without the entry at index at of dates.
@@ -168,7 +241,7 @@ func (c *counts) withoutDate(at int) counts {
 	if groups[gi].start == groups[gi].end {
 		groups = slices.Delete(groups, gi, gi+1)
 	}
-	return counts{groups: groups, dates: deleteAt(c.dates, at), all: deleteAt(c.all, lowerBound(c.all, date))}
+	return withYears(counts{groups: groups, dates: deleteAt(c.dates, at), all: deleteAt(c.all, lowerBound(c.all, date))})
 }
 
 // insertAt returns a new slice: s with v at i.
@@ -189,13 +262,18 @@ func deleteAt[T any](s []T, i int) []T {
 }
 
 // cell is the entries of one square of fineDeg, its arrays in the order
-// of counts.dates.
+// of counts.dates; byDate is the index in them of each date of all, for a
+// filter on no attribute; sortedLons and sortedLats count a bbox that
+// cuts the cell on one side only, for a filter on neither attribute nor
+// date.
 type cell struct {
 	counts
-	lons, lats []float64
-	keys       []string
-	ncross     []uint8
-	bound      orb.Bound // of its points
+	lons, lats             []float64
+	keys                   []string
+	ncross                 []uint8
+	byDate                 []int32
+	sortedLons, sortedLats []float64
+	bound                  orb.Bound // of its points
 }
 
 func (c *cell) len() int { return len(c.keys) }
@@ -232,29 +310,31 @@ func place(p orb.Point) (row, col, sub int, ok bool) {
 	return int(y - gridY0), int(x - gridX0), sy*blockSide + sx, true
 }
 
-// attrOrder sorts entries by attribute, keeping their order otherwise.
-func attrOrder(es []entry) []entry {
-	var n [256]int
+// attrOrder sorts entries by attribute, keeping their order otherwise,
+// and returns where each went.
+func attrOrder(es []entry) ([]entry, []int32) {
+	var n [256]int32
 	for i := range es {
 		n[attrOf(&es[i])]++
 	}
-	var at [256]int
-	for a, sum := 0, 0; a < 256; a++ {
+	var at [256]int32
+	for a, sum := 0, int32(0); a < 256; a++ {
 		at[a], sum = sum, sum+n[a]
 	}
-	out := make([]entry, len(es))
+	out, pos := make([]entry, len(es)), make([]int32, len(es))
 	for i := range es {
 		a := attrOf(&es[i])
-		out[at[a]] = es[i]
+		out[at[a]], pos[i] = es[i], at[a]
 		at[a]++
 	}
-	return out
+	return out, pos
 }
 
 // countsOf returns the counts of entries in (attribute, key) order, with
 // all, every date in order.
 func countsOf(es []entry, all []uint32) counts {
 	c := counts{dates: make([]uint32, len(es)), all: all}
+	c.indexYears()
 	for i := range es {
 		c.dates[i] = es[i].date
 		a := attrOf(&es[i])
@@ -274,31 +354,24 @@ func datesOf(es []entry) []uint32 {
 	return d
 }
 
-// newCell returns the cell of es, in (attribute, key) order, and all, its
-// dates in order; nil for none.
-func newCell(es []entry, all []uint32) *cell {
+// newCell returns the cell of es, given in key order; nil for none.
+func newCell(es []entry) *cell {
 	if len(es) == 0 {
 		return nil
 	}
+	all := datesOf(es)
+	es, byDate := attrOrder(es)
 	c := &cell{counts: countsOf(es, all), lons: make([]float64, len(es)), lats: make([]float64, len(es)),
-		keys: make([]string, len(es)), ncross: make([]uint8, len(es)), bound: orb.Bound{Min: es[0].p, Max: es[0].p}}
+		keys: make([]string, len(es)), ncross: make([]uint8, len(es)), byDate: byDate, bound: orb.Bound{Min: es[0].p, Max: es[0].p}}
 	for i := range es {
 		e := &es[i]
 		c.lons[i], c.lats[i], c.keys[i], c.ncross[i] = e.p[0], e.p[1], e.key, e.ncross
 		c.bound = c.bound.Extend(e.p)
 	}
+	c.sortedLons, c.sortedLats = slices.Clone(c.lons), slices.Clone(c.lats)
+	slices.Sort(c.sortedLons)
+	slices.Sort(c.sortedLats)
 	return c
-}
-
-// entries returns the cell's entries, in its order.
-func (c *cell) entries() []entry {
-	es := make([]entry, 0, c.len())
-	for _, g := range c.groups {
-		for i := g.start; i < g.end; i++ {
-			es = append(es, c.entry(int(i), g.attr))
-		}
-	}
-	return es
 }
 
 func (c *cell) entry(i int, attr uint8) entry {
@@ -325,16 +398,17 @@ func newGrid(l entryList) *grid {
 		}
 		return true
 	})
-	g := &grid{rows: make([][]*block, gridY1-gridY0+1), stray: newCell(attrOrder(stray), datesOf(stray))}
+	g := &grid{rows: make([][]*block, gridY1-gridY0+1), stray: newCell(stray)}
 	for at, all := range byBlock {
 		var cells [blockSide * blockSide][]entry
 		for _, e := range all {
 			_, _, sub, _ := place(e.p)
 			cells[sub] = append(cells[sub], e)
 		}
-		b := &block{counts: countsOf(attrOrder(all), datesOf(all))}
+		ordered, _ := attrOrder(all)
+		b := &block{counts: countsOf(ordered, datesOf(all))}
 		for sub, es := range cells {
-			b.cells[sub] = newCell(attrOrder(es), datesOf(es))
+			b.cells[sub] = newCell(es)
 		}
 		b.bound = boundOf(b)
 		if g.rows[at.row] == nil {
@@ -364,7 +438,7 @@ func boundOf(b *block) orb.Bound {
 // cellWith returns c (nil for none) with e added.
 func cellWith(c *cell, e entry) *cell {
 	if c == nil {
-		return newCell([]entry{e}, []uint32{e.date})
+		return newCell([]entry{e})
 	}
 	attr := attrOf(&e)
 	gi, found := c.findGroup(attr)
@@ -378,7 +452,16 @@ func cellWith(c *cell, e entry) *cell {
 		at = int(g.start) + i
 	}
 	out := &cell{lons: insertAt(c.lons, at, e.p[0]), lats: insertAt(c.lats, at, e.p[1]),
-		keys: insertAt(c.keys, at, e.key), ncross: insertAt(c.ncross, at, e.ncross), bound: c.bound.Extend(e.p)}
+		keys: insertAt(c.keys, at, e.key), ncross: insertAt(c.ncross, at, e.ncross), bound: c.bound.Extend(e.p),
+		sortedLons: insertSorted(c.sortedLons, e.p[0]), sortedLats: insertSorted(c.sortedLats, e.p[1])}
+	// withDate puts the date in all after those up to it: there goes the
+	// new entry's index, and the indexes from at on move up one.
+	out.byDate = insertAt(c.byDate, upperBound(c.all, e.date), int32(at))
+	for j, i := range out.byDate {
+		if i >= int32(at) && j != upperBound(c.all, e.date) {
+			out.byDate[j]++
+		}
+	}
 	out.counts, _ = c.withDate(attr, e.date, at-groupStart(c, gi, found))
 	return out
 }
@@ -413,12 +496,36 @@ func cellWithout(c *cell, e entry) (*cell, int) {
 		return nil, at
 	}
 	out := &cell{counts: c.withoutDate(at), lons: deleteAt(c.lons, at), lats: deleteAt(c.lats, at),
-		keys: deleteAt(c.keys, at), ncross: deleteAt(c.ncross, at)}
+		keys: deleteAt(c.keys, at), ncross: deleteAt(c.ncross, at),
+		sortedLons: deleteSorted(c.sortedLons, c.lons[at]), sortedLats: deleteSorted(c.sortedLats, c.lats[at])}
+	// withoutDate takes one of the equal dates from all, which leaves the
+	// same values whichever it is: take at's index from byDate with it.
+	out.byDate = make([]int32, 0, len(c.byDate)-1)
+	for _, i := range c.byDate {
+		switch {
+		case i < int32(at):
+			out.byDate = append(out.byDate, i)
+		case i > int32(at):
+			out.byDate = append(out.byDate, i-1)
+		}
+	}
 	out.bound = orb.Bound{Min: orb.Point{out.lons[0], out.lats[0]}, Max: orb.Point{out.lons[0], out.lats[0]}}
 	for i := range out.lons {
 		out.bound = out.bound.Extend(orb.Point{out.lons[i], out.lats[i]})
 	}
 	return out, at
+}
+
+// insertSorted returns a new slice: s with v in order.
+func insertSorted(s []float64, v float64) []float64 {
+	i, _ := slices.BinarySearch(s, v)
+	return insertAt(s, i, v)
+}
+
+// deleteSorted returns a new slice: s without one v, which it holds.
+func deleteSorted(s []float64, v float64) []float64 {
+	i, _ := slices.BinarySearch(s, v)
+	return deleteAt(s, i)
 }
 
 // changed returns the grid after changes, made one by one.
@@ -569,6 +676,15 @@ func (g *grid) count(m *matcher) int {
 			n += c.count(m)
 			return
 		}
+		if m.anyAttr {
+			lo, hi := m.spanAll(&c.counts)
+			if lo == 0 && hi == len(c.all) {
+				n += c.countAll(&m.box)
+			} else {
+				n += countInAt(c.lons, c.lats, c.byDate[lo:hi], &m.box)
+			}
+			return
+		}
 		for _, gr := range c.groups {
 			if m.attrOK[gr.attr] {
 				lo, hi := m.span(c.dates[gr.start:gr.end])
@@ -579,15 +695,49 @@ func (g *grid) count(m *matcher) int {
 	return n
 }
 
+// countInAt returns how many of the points at the indexes are in b.
+func countInAt(lons, lats []float64, at []int32, b *orb.Bound) int {
+	n := 0
+	for _, i := range at {
+		lon, lat := lons[i], lats[i]
+		n += b2i(lon >= b.Min[0]) & b2i(lon <= b.Max[0]) & b2i(lat >= b.Min[1]) & b2i(lat <= b.Max[1])
+	}
+	return n
+}
+
+// countAll returns how many of the cell's points are in b: by two binary
+// searches when b holds all of the cell's longitudes or latitudes.
+func (c *cell) countAll(b *orb.Bound) int {
+	switch {
+	case b.Min[0] <= c.bound.Min[0] && c.bound.Max[0] <= b.Max[0]:
+		return within(c.sortedLats, b.Min[1], b.Max[1])
+	case b.Min[1] <= c.bound.Min[1] && c.bound.Max[1] <= b.Max[1]:
+		return within(c.sortedLons, b.Min[0], b.Max[0])
+	}
+	return countIn(c.lons, c.lats, b)
+}
+
+// within returns how many of the sorted values are from lo to hi.
+func within(sorted []float64, lo, hi float64) int {
+	a, _ := slices.BinarySearch(sorted, lo) // the first >= lo
+	z := a + sort.SearchFloat64s(sorted[a:], math.Nextafter(hi, math.Inf(1)))
+	return z - a
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // countIn returns how many of the points are in b.
 func countIn(lons, lats []float64, b *orb.Bound) int {
 	n := 0
 	lats = lats[:len(lons)]
 	for i, lon := range lons {
 		lat := lats[i]
-		if lon >= b.Min[0] && lon <= b.Max[0] && lat >= b.Min[1] && lat <= b.Max[1] {
-			n++
-		}
+		n += b2i(lon >= b.Min[0]) & b2i(lon <= b.Max[0]) & b2i(lat >= b.Min[1]) & b2i(lat <= b.Max[1])
 	}
 	return n
 }

@@ -143,7 +143,28 @@ func (g *grid) years(m *matcher) []YearCount {
 			}
 		}
 	}
-	g.visit(m.box, func(b *block) { fromCounts(&b.counts) }, func(c *cell, cut bool) {
+	g.visit(m.box, func(b *block) {
+		k0, k1, ok := b.wholeYears(m)
+		if !ok {
+			for _, c := range b.cells {
+				if c != nil {
+					fromCounts(&c.counts)
+				}
+			}
+			return
+		}
+		w := b.nyears + 1
+		for g, a := range b.attrs {
+			if !m.attrOK[a] {
+				continue
+			}
+			for k := k0; k < k1; k++ {
+				if n := b.cum[g*w+k+1] - b.cum[g*w+k]; n > 0 {
+					yc.add(int(b.firstYear)+k, typeOf(a), int(n))
+				}
+			}
+		}
+	}, func(c *cell, cut bool) {
 		if !cut {
 			fromCounts(&c.counts)
 			return

@@ -19,7 +19,7 @@ import (
 // one. Like the date list, the grid is immutable: a change copies the cell
 // and the block it touches, the row of blocks and the list of rows.
 const (
-	blockSide = 5
+	blockSide = 8
 	fineDeg   = cellDeg / blockSide
 )
 
@@ -278,11 +278,160 @@ type cell struct {
 
 func (c *cell) len() int { return len(c.keys) }
 
-// block is blockSide² cells: the counts of all of them, and their bound.
+// block is blockSide² cells, their bound, and a table of how many of
+// their entries of each attribute are dated before each year: a range of
+// whole years is counted from it without a search, and a write changes a
+// few hundred numbers rather than arrays of every entry. Another range is
+// counted from the cells.
 type block struct {
-	counts
-	cells [blockSide * blockSide]*cell
-	bound orb.Bound
+	cells     [blockSide * blockSide]*cell
+	bound     orb.Bound
+	n         int
+	firstYear uint32
+	nyears    int
+	attrs     []uint8 // the attributes of the rows of cum, in order
+	// cum[g*(nyears+1)+k] is how many entries of attrs[g] are dated
+	// before the year firstYear+k; the row len(attrs) counts all.
+	cum []int32
+}
+
+// table makes b's table from its cells, for years from y0 to y1 at least.
+func (b *block) table(y0, y1 uint32) {
+	seen := map[uint8]bool{}
+	b.n = 0
+	for _, c := range b.cells {
+		if c == nil {
+			continue
+		}
+		b.n += c.len()
+		y0, y1 = min(y0, c.all[0]/10000), max(y1, c.all[len(c.all)-1]/10000)
+		for _, g := range c.groups {
+			seen[g.attr] = true
+		}
+	}
+	b.attrs = b.attrs[:0:0]
+	for a := range 256 {
+		if seen[uint8(a)] {
+			b.attrs = append(b.attrs, uint8(a))
+		}
+	}
+	b.firstYear, b.nyears = y0, int(y1-y0+1)
+	w := b.nyears + 1
+	b.cum = make([]int32, (len(b.attrs)+1)*w)
+	for _, c := range b.cells {
+		if c == nil {
+			continue
+		}
+		for _, g := range c.groups {
+			row := slices.Index(b.attrs, g.attr) * w
+			for _, d := range c.dates[g.start:g.end] {
+				k := int(d/10000-y0) + 1
+				b.cum[row+k]++
+				b.cum[len(b.attrs)*w+k]++
+			}
+		}
+	}
+	for r := 0; r <= len(b.attrs); r++ {
+		for k := 1; k < w; k++ {
+			b.cum[r*w+k] += b.cum[r*w+k-1]
+		}
+	}
+}
+
+// tally adds d (1 or -1) to b's table for one entry of attr dated date;
+// false when the table has no row or no year for it.
+func (b *block) tally(attr uint8, date uint32, d int32) bool {
+	g, ok := slices.BinarySearch(b.attrs, attr)
+	y := int64(date/10000) - int64(b.firstYear)
+	if !ok || y < 0 || y >= int64(b.nyears) {
+		return false
+	}
+	w := b.nyears + 1
+	b.cum = slices.Clone(b.cum)
+	for _, row := range []int{g * w, len(b.attrs) * w} {
+		for k := row + int(y) + 1; k < row+w; k++ {
+			b.cum[k] += d
+		}
+	}
+	b.n += int(d)
+	return true
+}
+
+// grow gives b's table a row for attr and the year year.
+func (b *block) grow(attr uint8, year uint32) {
+	attrs := b.attrs
+	if _, ok := slices.BinarySearch(attrs, attr); !ok {
+		attrs = slices.Insert(slices.Clone(attrs), 0, attr)
+		slices.Sort(attrs)
+	}
+	y0, nyears := year, 1
+	if b.nyears > 0 {
+		y0 = min(b.firstYear, year)
+		nyears = int(max(b.firstYear+uint32(b.nyears)-1, year)-y0) + 1
+	}
+	w, ow := nyears+1, b.nyears+1
+	cum := make([]int32, (len(attrs)+1)*w)
+	for r, a := range append(slices.Clone(attrs), 0) {
+		or := len(b.attrs) // the total row
+		if r < len(attrs) {
+			i, ok := slices.BinarySearch(b.attrs, a)
+			if !ok {
+				continue // a new row: zero
+			}
+			or = i
+		}
+		if b.nyears == 0 {
+			continue
+		}
+		for k := range w {
+			// Entries dated before the year y0+k, in the old table's years.
+			ok := min(max(int(y0)+k-int(b.firstYear), 0), b.nyears)
+			cum[r*w+k] = b.cum[or*ow+ok]
+		}
+	}
+	b.attrs, b.firstYear, b.nyears, b.cum = attrs, y0, nyears, cum
+}
+
+// wholeYears returns the years of m's dates, as rows of b's table, and
+// whether m's dates are whole years (or open).
+func (b *block) wholeYears(m *matcher) (k0, k1 int, ok bool) {
+	if (m.from != 0 && m.from%10000 != 0) || (m.hi != math.MaxUint32 && m.hi%10000 < 1231) {
+		return 0, 0, false
+	}
+	k0, k1 = 0, b.nyears
+	if m.from != 0 {
+		k0 = int(min(max(int64(m.from/10000)-int64(b.firstYear), 0), int64(b.nyears)))
+	}
+	if m.hi != math.MaxUint32 {
+		k1 = int(min(max(int64(m.hi/10000)-int64(b.firstYear)+1, 0), int64(b.nyears)))
+	}
+	return k0, max(k0, k1), true
+}
+
+// count returns how many of b's entries m selects by date and attribute.
+func (b *block) count(m *matcher) int {
+	k0, k1, ok := b.wholeYears(m)
+	if !ok {
+		n := 0
+		for _, c := range b.cells {
+			if c != nil {
+				n += c.count(m)
+			}
+		}
+		return n
+	}
+	w := b.nyears + 1
+	if m.anyAttr {
+		row := len(b.attrs) * w
+		return int(b.cum[row+k1] - b.cum[row+k0])
+	}
+	n := 0
+	for g, a := range b.attrs {
+		if m.attrOK[a] {
+			n += int(b.cum[g*w+k1] - b.cum[g*w+k0])
+		}
+	}
+	return n
 }
 
 // grid is every entry of the index in blocks, over Region; entries
@@ -405,12 +554,12 @@ func newGrid(l entryList) *grid {
 			_, _, sub, _ := place(e.p)
 			cells[sub] = append(cells[sub], e)
 		}
-		ordered, _ := attrOrder(all)
-		b := &block{counts: countsOf(ordered, datesOf(all))}
+		b := &block{}
 		for sub, es := range cells {
 			b.cells[sub] = newCell(es)
 		}
 		b.bound = boundOf(b)
+		b.table(math.MaxUint32, 0)
 		if g.rows[at.row] == nil {
 			g.rows[at.row] = make([]*block, gridX1-gridX0+1)
 		}
@@ -568,10 +717,12 @@ func (g *grid) add(e entry, copied map[int]bool) {
 	if b := r[col]; b != nil {
 		*nb = *b
 	}
-	old := nb.cells[sub]
-	nb.cells[sub] = cellWith(old, e)
-	nb.counts, _ = nb.withDate(attrOf(&e), e.date, -1)
+	nb.cells[sub] = cellWith(nb.cells[sub], e)
 	nb.bound = boundOf(nb)
+	if !nb.tally(attrOf(&e), e.date, 1) {
+		nb.grow(attrOf(&e), e.date/10000)
+		nb.tally(attrOf(&e), e.date, 1)
+	}
 	r[col] = nb
 }
 
@@ -593,14 +744,11 @@ func (g *grid) remove(e entry, copied map[int]bool) {
 	nb := &block{}
 	*nb = *b
 	nb.cells[sub] = c
-	gi, _ := nb.findGroup(attrOf(&e))
-	grp := nb.groups[gi]
-	i := lowerBound(nb.dates[grp.start:grp.end], e.date)
-	if len(nb.dates) == 1 {
+	if nb.n == 1 {
 		r[col] = nil
 		return
 	}
-	nb.counts = nb.withoutDate(int(grp.start) + i)
+	nb.tally(attrOf(&e), e.date, -1)
 	nb.bound = boundOf(nb)
 	r[col] = nb
 }

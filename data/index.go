@@ -131,15 +131,65 @@ func (ix *memIndex) state() indexState {
 
 // changed returns the list after changes, made one by one.
 func (l entryList) changed(changes []indexChange) entryList {
-	for _, c := range changes {
-		if c.old.key != "" {
-			l = l.without(c.old.key)
+	if l.n == 0 {
+		for _, c := range changes {
+			if c.old.key != "" {
+				l = l.without(c.old.key)
+			}
+			if c.new.key != "" {
+				l = l.with(c.new)
+			}
 		}
-		if c.new.key != "" {
-			l = l.with(c.new)
+		return l
+	}
+	// One copy of the list of chunks for every change, and one of each
+	// chunk changed, the first time it changes.
+	w := entryList{chunks: slices.Clone(l.chunks)}
+	own := map[*entry]bool{} // the first entry of each chunk copied
+	chunk := func(ci int) []entry {
+		c := w.chunks[ci]
+		if !own[&c[0]] {
+			c = append(make([]entry, 0, len(c)+1), c...) // room for one insert
+			own[&c[0]] = true
+		}
+		return c
+	}
+	for _, ch := range changes {
+		if ch.old.key != "" {
+			ci, i := w.seekKey(ch.old.key)
+			if ci < len(w.chunks) && i < len(w.chunks[ci]) && w.chunks[ci][i].key == ch.old.key {
+				if len(w.chunks[ci]) == 1 {
+					w.chunks = slices.Delete(w.chunks, ci, ci+1)
+				} else {
+					w.chunks[ci] = slices.Delete(chunk(ci), i, i+1)
+				}
+			}
+		}
+		if ch.new.key == "" {
+			continue
+		}
+		if len(w.chunks) == 0 {
+			w.chunks = [][]entry{{ch.new}}
+			continue
+		}
+		ci, i := w.seekKey(ch.new.key)
+		if c := w.chunks[ci]; i < len(c) && c[i].key == ch.new.key {
+			c = chunk(ci)
+			c[i] = ch.new
+			w.chunks[ci] = c
+			continue
+		}
+		c := slices.Insert(chunk(ci), i, ch.new)
+		own[&c[0]] = true
+		if len(c) <= 2*chunkSize {
+			w.chunks[ci] = c
+		} else {
+			half := len(c) / 2
+			w.chunks = slices.Insert(w.chunks, ci+1, c[half:])
+			w.chunks[ci] = c[:half:half]
 		}
 	}
-	return l
+	return newEntryList(w.chunks)
 }
 
 // merged returns the list after changes, merged with every entry at once.

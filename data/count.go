@@ -7,8 +7,8 @@ import (
 )
 
 // gatherCost is how many entries of a date walk one match gathered from
-// the grid costs, about (BenchmarkIndexPage): gathering finds every match
-// and sorts them; the walk stops at the last one the page needs.
+// the grid costs, about: gathering finds every match and sorts them; the
+// walk stops at the last one the page needs.
 const gatherCost = 24
 
 // page calls add with the keys of the entries m selects, in key order,

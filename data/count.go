@@ -234,6 +234,27 @@ func (g *grid) clusters(m *matcher, deg float64) (map[[2]int64]*clusterAcc, int,
 	}
 	fromCell := func(c *cell, cut bool) {
 		one := !cut && of(c.bound.Min[0], c.bound.Min[1]) == of(c.bound.Max[0], c.bound.Max[1])
+		if one && m.anyAttr {
+			// The whole cell in one cluster: its sums by date give the
+			// sums of the range, its groups the counts by type.
+			lo, hi := m.spanAll(&c.counts)
+			if lo == hi {
+				return
+			}
+			a := get(of(c.lons[c.byDate[lo]], c.lats[c.byDate[lo]]), c.keys[c.byDate[lo]])
+			if a == nil {
+				return
+			}
+			a.sumLon += c.cumLon[hi] - c.cumLon[lo]
+			a.sumLat += c.cumLat[hi] - c.cumLat[lo]
+			a.count += hi - lo
+			matched += hi - lo
+			for _, gr := range c.groups {
+				glo, ghi := m.span(c.dates[gr.start:gr.end])
+				a.byType[typeOf(gr.attr)&7] += ghi - glo
+			}
+			return
+		}
 		for _, gr := range c.groups {
 			if err != nil || !m.attrOK[gr.attr] {
 				continue

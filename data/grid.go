@@ -273,6 +273,8 @@ type cell struct {
 	ncross                 []uint8
 	byDate                 []int32
 	sortedLons, sortedLats []float64
+	// cumLon[j] and cumLat[j] sum the points of the first j dates of all.
+	cumLon, cumLat []float64
 	bound                  orb.Bound // of its points
 }
 
@@ -520,7 +522,16 @@ func newCell(es []entry) *cell {
 	c.sortedLons, c.sortedLats = slices.Clone(c.lons), slices.Clone(c.lats)
 	slices.Sort(c.sortedLons)
 	slices.Sort(c.sortedLats)
+	c.sum()
 	return c
+}
+
+// sum sets c's sums by date.
+func (c *cell) sum() {
+	c.cumLon, c.cumLat = make([]float64, len(c.byDate)+1), make([]float64, len(c.byDate)+1)
+	for j, i := range c.byDate {
+		c.cumLon[j+1], c.cumLat[j+1] = c.cumLon[j]+c.lons[i], c.cumLat[j]+c.lats[i]
+	}
 }
 
 func (c *cell) entry(i int, attr uint8) entry {
@@ -612,6 +623,7 @@ func cellWith(c *cell, e entry) *cell {
 		}
 	}
 	out.counts, _ = c.withDate(attr, e.date, at-groupStart(c, gi, found))
+	out.sum()
 	return out
 }
 
@@ -658,6 +670,7 @@ func cellWithout(c *cell, e entry) (*cell, int) {
 			out.byDate = append(out.byDate, i-1)
 		}
 	}
+	out.sum()
 	out.bound = orb.Bound{Min: orb.Point{out.lons[0], out.lats[0]}, Max: orb.Point{out.lons[0], out.lats[0]}}
 	for i := range out.lons {
 		out.bound = out.bound.Extend(orb.Point{out.lons[i], out.lats[i]})

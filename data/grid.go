@@ -275,7 +275,7 @@ type cell struct {
 	sortedLons, sortedLats []float64
 	// cumLon[j] and cumLat[j] sum the points of the first j dates of all.
 	cumLon, cumLat []float64
-	bound                  orb.Bound // of its points
+	bound          orb.Bound // of its points
 }
 
 func (c *cell) len() int { return len(c.keys) }

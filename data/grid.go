@@ -546,36 +546,59 @@ func (c *cell) entry(i int, attr uint8) entry {
 
 // newGrid returns the grid of the entries of l.
 func newGrid(l entryList) *grid {
-	type spot struct{ row, col int }
-	byBlock := map[spot][]entry{} // in key order
-	var stray []entry
+	// Each entry's cell as one number (row, column, cell; -1 outside),
+	// then the entries sorted by it, stably: each cell's in key order.
+	perRow := (gridX1 - gridX0 + 1) * blockSide * blockSide
+	where := make([]int32, 0, l.len())
 	l.ascend(0, 0, func(e *entry) bool {
-		row, col, _, ok := place(e.p)
-		if !ok {
-			stray = append(stray, *e)
-		} else {
-			byBlock[spot{row, col}] = append(byBlock[spot{row, col}], *e)
+		row, col, sub, ok := place(e.p)
+		w := int32(-1)
+		if ok {
+			w = int32(row)*perRow + int32(col)*blockSide*blockSide + int32(sub)
 		}
+		where = append(where, w)
 		return true
 	})
-	g := &grid{rows: make([][]*block, gridY1-gridY0+1), stray: newCell(stray)}
-	for at, all := range byBlock {
-		var cells [blockSide * blockSide][]entry
-		for _, e := range all {
-			_, _, sub, _ := place(e.p)
-			cells[sub] = append(cells[sub], e)
-		}
-		b := &block{}
-		for sub, es := range cells {
-			b.cells[sub] = newCell(es)
-		}
-		b.bound = boundOf(b)
-		b.table(math.MaxUint32, 0)
-		if g.rows[at.row] == nil {
-			g.rows[at.row] = make([]*block, gridX1-gridX0+1)
-		}
-		g.rows[at.row][at.col] = b
+	order := make([]int32, len(where))
+	for i := range order {
+		order[i] = int32(i)
 	}
+	slices.SortStableFunc(order, func(a, b int32) int { return int(where[a]) - int(where[b]) })
+	at := func(i int32) *entry {
+		ci := sort.Search(len(l.starts), func(c int) bool { return l.starts[c] > int(i) }) - 1
+		return &l.chunks[ci][int(i)-l.starts[ci]]
+	}
+	g := &grid{rows: make([][]*block, gridY1-gridY0+1)}
+	var es []entry
+	var b *block
+	done := func() {
+		if b != nil {
+			b.bound = boundOf(b)
+			b.table(math.MaxUint32, 0)
+		}
+	}
+	for k := 0; k < len(order); {
+		w := where[order[k]]
+		es = es[:0]
+		for ; k < len(order) && where[order[k]] == w; k++ {
+			es = append(es, *at(order[k]))
+		}
+		if w < 0 {
+			g.stray = newCell(es)
+			continue
+		}
+		row, col, sub := int(w/perRow), int(w%perRow)/(blockSide*blockSide), int(w%(blockSide*blockSide))
+		if g.rows[row] == nil {
+			g.rows[row] = make([]*block, gridX1-gridX0+1)
+		}
+		if g.rows[row][col] == nil {
+			done()
+			b = &block{}
+			g.rows[row][col] = b
+		}
+		b.cells[sub] = newCell(es)
+	}
+	done()
 	return g
 }
 

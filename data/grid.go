@@ -559,15 +559,22 @@ func newGrid(l entryList) *grid {
 		where = append(where, w)
 		return true
 	})
+	// A counting sort: where-1 from -1 (outside) to the last cell.
+	starts := make([]int32, int(gridY1-gridY0+1)*int(perRow)+2)
+	for _, w := range where {
+		starts[w+2]++
+	}
+	for k := 1; k < len(starts); k++ {
+		starts[k] += starts[k-1]
+	}
 	order := make([]int32, len(where))
-	for i := range order {
-		order[i] = int32(i)
+	for i, w := range where {
+		order[starts[w+1]] = int32(i)
+		starts[w+1]++
 	}
-	slices.SortStableFunc(order, func(a, b int32) int { return int(where[a]) - int(where[b]) })
-	at := func(i int32) *entry {
-		ci := sort.Search(len(l.starts), func(c int) bool { return l.starts[c] > int(i) }) - 1
-		return &l.chunks[ci][int(i)-l.starts[ci]]
-	}
+	flat := make([]*entry, 0, l.len())
+	l.ascend(0, 0, func(e *entry) bool { flat = append(flat, e); return true })
+	at := func(i int32) *entry { return flat[i] }
 	g := &grid{rows: make([][]*block, gridY1-gridY0+1)}
 	var es []entry
 	var b *block

@@ -21,47 +21,53 @@ const MaxClusterCells = 100000
 // cellDeg degrees, in the order of their cells (west to east, then south
 // to north). f's offset and limit are ignored; Result.Matched counts the
 // incidents, Result.Returned the clusters.
+//
+// Without a text filter it sums the arrays of the index's grid; with one,
+// whose words are in the Features, it walks the candidates and reads them.
 func (s *Store) Clusters(f Filter, cellDeg float64) ([]Cluster, Result, error) {
-	type acc struct {
-		x, y     int64
-		sumLon   float64
-		sumLat   float64
-		count    int
-		byType   [8]int
-		id       string
-		firstKey string
-	}
-	cells := map[[2]int64]*acc{}
+	var cells map[[2]int64]*clusterAcc
 	var res Result
 	var err error
-	add := func(e entry) error {
-		k := [2]int64{int64(math.Floor(e.p[0] / cellDeg)), int64(math.Floor(e.p[1] / cellDeg))}
-		a := cells[k]
-		if a == nil {
-			if len(cells) == MaxClusterCells {
-				return &Error{Kind: KindInvalid, Message: "too many cells: choose a larger cell or a smaller area"}
+	if ff := newFeatureFilter(&f); ff != nil || f.Since != 0 {
+		// The words and the km range are in the Features, and Since asks
+		// for the end of the period a partial date names: walk.
+		cells = map[[2]int64]*clusterAcc{}
+		add := func(e entry) error {
+			k := [2]int64{int64(math.Floor(e.p[0] / cellDeg)), int64(math.Floor(e.p[1] / cellDeg))}
+			a := cells[k]
+			if a == nil {
+				if len(cells) == MaxClusterCells {
+					return &Error{Kind: KindInvalid, Message: "too many cells: choose a larger cell or a smaller area"}
+				}
+				a = &clusterAcc{x: k[0], y: k[1], id: e.key[4:]}
+				cells[k] = a
 			}
-			a = &acc{x: k[0], y: k[1], id: e.key[4:]}
-			cells[k] = a
+			a.sumLon += e.p[0]
+			a.sumLat += e.p[1]
+			a.count++
+			a.byType[e.typ&7]++
+			res.Matched++
+			return nil
 		}
-		a.sumLon += e.p[0]
-		a.sumLat += e.p[1]
-		a.count++
-		a.byType[e.typ&7]++
-		res.Matched++
-		return nil
-	}
-	if ff := newFeatureFilter(&f); ff != nil {
 		var candidates []entry
 		s.index.each(&f, func(e entry) bool { candidates = append(candidates, e); return true })
-		err = s.textFilter(candidates, ff, add)
+		if ff == nil {
+			for _, e := range candidates {
+				if err = add(e); err != nil {
+					break
+				}
+			}
+		} else {
+			err = s.textFilter(candidates, ff, add)
+		}
 	} else {
-		s.index.each(&f, func(e entry) bool { err = add(e); return err == nil })
+		m := compile(&f)
+		cells, res.Matched, err = s.index.state().grid.clusters(&m, cellDeg)
 	}
 	if err != nil {
 		return nil, res, err
 	}
-	list := make([]*acc, 0, len(cells))
+	list := make([]*clusterAcc, 0, len(cells))
 	for _, a := range cells {
 		list = append(list, a)
 	}

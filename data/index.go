@@ -1,7 +1,6 @@
 package data
 
 import (
-	"cmp"
 	"math"
 	"slices"
 	"sort"
@@ -21,14 +20,14 @@ const maxCells = 20000
 
 // memIndex keeps in memory what a query needs to select and count
 // incidents: for each, its date index key, point, type, direction, sector
-// and number of crossing points, in date order; and a grid over the points.
-// bbolt stays the truth: the index is rebuilt from it at open and follows
-// every committed write. A query reads from bbolt only the Features it
-// returns.
+// and number of crossing points, in date order; and a grid over the points
+// that counts them (grid.go). bbolt stays the truth: the index is rebuilt
+// from it at open and follows every committed write. A query reads from
+// bbolt only the Features it returns.
 type memIndex struct {
 	mu      sync.RWMutex
-	entries entryList          // replaced on change, never changed in place
-	cells   map[uint64][]entry // the entries of each grid cell, in no order
+	entries entryList // replaced on change, never changed in place
+	grid    *grid     // the same entries by place; replaced with entries
 	// gridCost is how many entries of a date range one candidate from the
 	// grid costs, about (BenchmarkIndexBBox): plan walks the date range
 	// unless it has gridCost times more entries than the grid candidates.
@@ -61,10 +60,8 @@ func cellOf(p orb.Point) (int32, int32) {
 	return int32(math.Floor(p[0] / cellDeg)), int32(math.Floor(p[1] / cellDeg))
 }
 
-func cellID(x, y int32) uint64 { return uint64(uint32(x))<<32 | uint64(uint32(y)) }
-
 func newMemIndex() *memIndex {
-	return &memIndex{cells: map[uint64][]entry{}, gridCost: defaultGridCost}
+	return &memIndex{grid: newGrid(entryList{}), gridCost: defaultGridCost}
 }
 
 // load fills the index from the records bucket in tx, or, in a version 1
@@ -75,9 +72,7 @@ func (ix *memIndex) load(tx *bolt.Tx) {
 	var entries []entry
 	add := func(k, rv []byte) error {
 		if len(rv) == recordLen+1 {
-			e := newEntry(string(k), rv)
-			entries = append(entries, e)
-			ix.addCellLocked(e)
+			entries = append(entries, newEntry(string(k), rv))
 		}
 		return nil
 	}
@@ -87,28 +82,7 @@ func (ix *memIndex) load(tx *bolt.Tx) {
 		eachLegacyRecord(tx, add)
 	}
 	ix.entries = chunked(entries)
-}
-
-func (ix *memIndex) addCellLocked(e entry) {
-	id := cellID(cellOf(e.p))
-	ix.cells[id] = append(ix.cells[id], e)
-}
-
-func (ix *memIndex) removeCellLocked(e entry) {
-	id := cellID(cellOf(e.p))
-	es := ix.cells[id]
-	for i := range es {
-		if es[i].key == e.key {
-			es[i] = es[len(es)-1]
-			es = es[:len(es)-1]
-			break
-		}
-	}
-	if len(es) == 0 {
-		delete(ix.cells, id)
-	} else {
-		ix.cells[id] = es
-	}
+	ix.grid = newGrid(ix.entries)
 }
 
 // indexChange is one write's effect on the index, applied after commit:
@@ -121,41 +95,101 @@ type indexChange struct {
 // new list at once rather than one by one.
 const rebuildAt = 64
 
-// apply makes committed changes visible in a new list, so that readers
-// holding the old one are not disturbed: a few changes copy only the
-// chunks they touch; many are merged with the whole list.
+// apply makes committed changes visible in a new list and grid, so that
+// readers holding the old ones are not disturbed: a few changes copy only
+// the chunks, cells and blocks they touch; many are merged with the whole
+// list, and the grid made again. Its callers are serialized (Store.update
+// holds updateMu), so it builds the new state without holding ix.mu
+// against readers, and takes it only to swap.
 func (ix *memIndex) apply(changes []indexChange) {
 	if len(changes) == 0 {
 		return
 	}
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	for _, c := range changes {
-		if c.old.key != "" {
-			ix.removeCellLocked(c.old)
-		}
-		if c.new.key != "" {
-			ix.addCellLocked(c.new)
-		}
-	}
+	st := ix.state()
 	if len(changes) < rebuildAt {
-		ix.entries = ix.entries.changed(changes)
+		st.entries, st.grid = st.entries.changed(changes), st.grid.changed(changes)
 	} else {
-		ix.entries = ix.entries.merged(changes)
+		st.entries = st.entries.merged(changes)
+		st.grid = newGrid(st.entries)
 	}
+	ix.mu.Lock()
+	ix.entries, ix.grid = st.entries, st.grid
+	ix.mu.Unlock()
+}
+
+// indexState is the index at one moment: a query takes it once.
+type indexState struct {
+	entries entryList
+	grid    *grid
+}
+
+func (ix *memIndex) state() indexState {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return indexState{ix.entries, ix.grid}
 }
 
 // changed returns the list after changes, made one by one.
 func (l entryList) changed(changes []indexChange) entryList {
-	for _, c := range changes {
-		if c.old.key != "" {
-			l = l.without(c.old.key)
+	if l.n == 0 {
+		for _, c := range changes {
+			if c.old.key != "" {
+				l = l.without(c.old.key)
+			}
+			if c.new.key != "" {
+				l = l.with(c.new)
+			}
 		}
-		if c.new.key != "" {
-			l = l.with(c.new)
+		return l
+	}
+	// One copy of the list of chunks for every change, and one of each
+	// chunk changed, the first time it changes.
+	w := entryList{chunks: slices.Clone(l.chunks)}
+	own := map[*entry]bool{} // the first entry of each chunk copied
+	chunk := func(ci int) []entry {
+		c := w.chunks[ci]
+		if !own[&c[0]] {
+			c = append(make([]entry, 0, len(c)+1), c...) // room for one insert
+			own[&c[0]] = true
+		}
+		return c
+	}
+	for _, ch := range changes {
+		if ch.old.key != "" {
+			ci, i := w.seekKey(ch.old.key)
+			if ci < len(w.chunks) && i < len(w.chunks[ci]) && w.chunks[ci][i].key == ch.old.key {
+				if len(w.chunks[ci]) == 1 {
+					w.chunks = slices.Delete(w.chunks, ci, ci+1)
+				} else {
+					w.chunks[ci] = slices.Delete(chunk(ci), i, i+1)
+				}
+			}
+		}
+		if ch.new.key == "" {
+			continue
+		}
+		if len(w.chunks) == 0 {
+			w.chunks = [][]entry{{ch.new}}
+			continue
+		}
+		ci, i := w.seekKey(ch.new.key)
+		if c := w.chunks[ci]; i < len(c) && c[i].key == ch.new.key {
+			c = chunk(ci)
+			c[i] = ch.new
+			w.chunks[ci] = c
+			continue
+		}
+		c := slices.Insert(chunk(ci), i, ch.new)
+		own[&c[0]] = true
+		if len(c) <= 2*chunkSize {
+			w.chunks[ci] = c
+		} else {
+			half := len(c) / 2
+			w.chunks = slices.Insert(w.chunks, ci+1, c[half:])
+			w.chunks[ci] = c[:half:half]
 		}
 	}
-	return l
+	return newEntryList(w.chunks)
 }
 
 // merged returns the list after changes, merged with every entry at once.
@@ -195,11 +229,7 @@ func (l entryList) merged(changes []indexChange) entryList {
 	return chunked(out)
 }
 
-func (ix *memIndex) snapshot() entryList {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	return ix.entries
-}
+func (ix *memIndex) snapshot() entryList { return ix.state().entries }
 
 func (ix *memIndex) len() int { return ix.snapshot().len() }
 
@@ -208,8 +238,9 @@ func (ix *memIndex) len() int { return ix.snapshot().len() }
 // range, or the grid cells of f's bbox when they hold fewer entries.
 func (ix *memIndex) each(f *Filter, yield func(e entry) bool) {
 	m := compile(f)
-	entries := ix.snapshot()
-	if found, ok := ix.plan(f, &m, entries); ok {
+	st := ix.state()
+	entries := st.entries
+	if found, ok := st.plan(f, &m, ix.gridCost); ok {
 		for _, e := range found {
 			if !yield(e) {
 				return
@@ -231,50 +262,32 @@ func (ix *memIndex) each(f *Filter, yield func(e entry) bool) {
 // cells of f's bbox when they hold fewer candidates than the date range,
 // and false when walking the date range costs less.
 func (ix *memIndex) plan(f *Filter, m *matcher, entries entryList) ([]entry, bool) {
-	if f.BBox == nil || ix.gridCost == noGrid {
+	st := ix.state()
+	st.entries = entries
+	return st.plan(f, m, ix.gridCost)
+}
+
+// plan is memIndex.plan on st, with the grid's cost gridCost.
+func (st indexState) plan(f *Filter, m *matcher, gridCost int) ([]entry, bool) {
+	if f.BBox == nil || gridCost == noGrid {
 		return nil, false
 	}
-	x0, y0 := cellOf(f.BBox.Min)
-	x1, y1 := cellOf(f.BBox.Max)
-	if cells := (int64(x1) - int64(x0) + 1) * (int64(y1) - int64(y0) + 1); cells > maxCells {
-		return nil, false
-	}
-	dated := entries.len()
-	if f.From != 0 || f.To != 0 {
-		hi := entries.len()
-		if f.To != 0 {
-			hi = entries.rank(entries.seekDate(f.To + 1))
-		}
-		dated = hi - entries.rank(entries.seekDate(f.From))
-	}
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	spatial := 0
-	for x := x0; x <= x1; x++ {
-		for y := y0; y <= y1; y++ {
-			spatial += len(ix.cells[cellID(x, y)])
-		}
-	}
-	if int64(spatial)*int64(ix.gridCost) >= int64(dated) {
+	if int64(st.grid.count(m))*int64(gridCost) >= int64(st.entries.dated(m)) {
 		return nil, false
 	}
 	var found []entry
-	for x := x0; x <= x1; x++ {
-		for y := y0; y <= y1; y++ {
-			for i, es := 0, ix.cells[cellID(x, y)]; i < len(es); i++ {
-				if m.match(&es[i]) {
-					found = append(found, es[i])
-				}
-			}
-		}
-	}
-	slices.SortFunc(found, func(a, b entry) int {
-		if a.date != b.date {
-			return cmp.Compare(a.date, b.date)
-		}
-		return strings.Compare(a.key, b.key)
-	})
+	st.grid.each(m, func(e entry) bool { found = append(found, e); return true })
+	slices.SortFunc(found, func(a, b entry) int { return strings.Compare(a.key, b.key) })
 	return found, true
+}
+
+// dated returns how many entries are in m's date range.
+func (l entryList) dated(m *matcher) int {
+	hi := l.len()
+	if m.to != 0 {
+		hi = l.rank(l.seekDate(m.to + 1))
+	}
+	return hi - l.rank(l.seekDate(m.from))
 }
 
 // chunkSize is the length of the chunks of an entryList: a change copies

@@ -3,6 +3,7 @@ package data
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"strings"
 	"sync"
 
@@ -62,12 +63,19 @@ func YearRange(from, to int) (uint32, uint32) {
 	return a, b
 }
 
-// matcher is a Filter's criteria but text, as sets of codes.
+// matcher is a Filter's criteria but text, as sets of codes, and as the
+// tables the loops of the index look entries up in.
 type matcher struct {
 	from, to        uint32
 	since           uint32
 	types, dirs, sc uint32 // bit sets of codes; 0 for any
 	bbox            *orb.Bound
+
+	hi                  uint32    // to, or the last date there is
+	box                 orb.Bound // bbox, or anyBound
+	anyAttr             bool      // no type, direction or sector
+	attrOK              [256]bool // by packed attribute (packAttr)
+	typOK, dirOK, secOK [256]bool // by code
 }
 
 func bits[T comparable](list []T, values []T) uint32 {
@@ -79,8 +87,24 @@ func bits[T comparable](list []T, values []T) uint32 {
 }
 
 func compile(f *Filter) matcher {
-	return matcher{from: f.From, to: f.To, since: f.Since, types: bits(Types, f.Types), dirs: bits(Directions, f.Directions),
-		sc: bits(sectors, f.Sectors), bbox: f.BBox}
+	m := matcher{from: f.From, to: f.To, types: bits(Types, f.Types), dirs: bits(Directions, f.Directions),
+		sc: bits(sectors, f.Sectors), bbox: f.BBox, since: f.Since, hi: f.To, box: anyBound}
+	if m.hi == 0 {
+		m.hi = math.MaxUint32
+	}
+	if f.BBox != nil {
+		m.box = *f.BBox
+	}
+	m.anyAttr = m.types == 0 && m.dirs == 0 && m.sc == 0
+	in := func(set uint32, code int) bool { return set == 0 || code < 32 && set&(1<<code) != 0 }
+	for c := range 256 {
+		m.typOK[c], m.dirOK[c], m.secOK[c] = in(m.types, c), in(m.dirs, c), in(m.sc, c)
+	}
+	for a := range 256 {
+		m.attrOK[a] = m.typOK[a&7] && m.dirOK[a>>3&3] && m.secOK[a>>5]
+	}
+	m.attrOK[badAttr] = m.anyAttr
+	return m
 }
 
 func (m *matcher) match(e *entry) bool {
@@ -256,11 +280,27 @@ func words(text string) []string {
 
 // Query calls visit with the Feature bytes of each incident that f selects,
 // in date order, within f's offset and limit. The bytes are valid only
-// during the call. Without a text filter or Match it reads from the
-// database only the Features it returns.
+// during the call. Without words, a km range, Match or Since it counts the
+// matches from the index's grid and reads from the database only the
+// Features it returns.
 func (s *Store) Query(f Filter, visit func(feature []byte) error) (Result, error) {
-	var res Result
 	ff := newFeatureFilter(&f)
+	if ff == nil && f.Match == nil && f.Since == 0 && s.index.gridCost != noGrid {
+		fe := &fetcher{s: s, bucket: bucketByDate, visit: visit, keep: func(_ string, v []byte) []byte { return v[recordLen:] }}
+		m := compile(&f)
+		matched, returned, err := s.index.state().page(&m, f.Offset, f.Limit, fe.add)
+		if err == nil {
+			err = fe.flush()
+		}
+		return Result{Matched: matched, Returned: returned}, err
+	}
+	// The words and the km range are in the Features, Match reads them,
+	// and Since asks for the end of the period a partial date names: none
+	// of them is in the grid's counts, so every candidate is walked, its
+	// Feature read where it must be, and the matches counted one by one.
+	// (Without any of them, this is the naive walk the benchmarks compare
+	// with.)
+	var res Result
 	window := func() bool {
 		res.Matched++
 		if res.Matched <= f.Offset || (f.Limit > 0 && res.Returned >= f.Limit) {
@@ -398,8 +438,16 @@ type YearCount struct {
 }
 
 // Years counts the incidents that f selects per year and type, in year
-// order. f's offset and limit are ignored.
+// order. f's offset and limit are ignored. Without a text filter it counts
+// from the index's grid.
 func (s *Store) Years(f Filter) ([]YearCount, error) {
+	ff := newFeatureFilter(&f)
+	if ff == nil && f.Since == 0 {
+		m := compile(&f)
+		return s.index.state().grid.years(&m), nil
+	}
+	// The words and the km range are in the Features, and Since asks for
+	// the end of the period a partial date names: walk the candidates.
 	var out []YearCount
 	count := func(e entry) {
 		year := int(e.date / 10000)
@@ -409,7 +457,6 @@ func (s *Store) Years(f Filter) ([]YearCount, error) {
 		out[len(out)-1].Total++
 		out[len(out)-1].ByType[at(Types, e.typ)]++
 	}
-	ff := newFeatureFilter(&f)
 	if ff == nil {
 		s.index.each(&f, func(e entry) bool { count(e); return true })
 		return out, nil

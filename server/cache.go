@@ -106,7 +106,7 @@ func (s *Server) handleCache(c *fiber.Ctx) error {
 		return err
 	}
 	own := string(c.Response().Header.Peek(fiber.HeaderETag))
-	if !c.Response().IsBodyStream() && c.Response().Header.Peek(fiber.HeaderContentDisposition) == nil {
+	if !s.answers.off && !c.Response().IsBodyStream() && c.Response().Header.Peek(fiber.HeaderContentDisposition) == nil {
 		s.answers.put(v.Changes, key, answer{
 			body:        bytes.Clone(c.Response().Body()),
 			contentType: string(c.Response().Header.ContentType()),
@@ -158,7 +158,7 @@ func (ac *answerCache) get(changes uint64, url string) (answer, bool) {
 }
 
 func (ac *answerCache) put(changes uint64, url string, a answer) {
-	if len(a.body) > maxAnswerBytes {
+	if ac.off || len(a.body) > maxAnswerBytes {
 		return
 	}
 	ac.mu.Lock()

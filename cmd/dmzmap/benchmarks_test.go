@@ -106,6 +106,8 @@ func goSys(b *testing.B, client *http.Client, base string) float64 {
 //   - gzip-export-MB/s: the same export gzipped (as browsers ask for it),
 //     in MB of GeoJSON decoded a second;
 //   - rss-MB: the server's resident memory before the export;
+//   - anon-rss-MB: the anonymous part of it (RssAnon), without the pages
+//     of the database file that bbolt maps: the index and the heap;
 //   - export-go-sys-growth-MB: how much memory the Go runtime took from the
 //     system while the export ran (go_memstats_sys_bytes of /metrics before
 //     and after: it only grows, so this bounds the export's peak);
@@ -187,6 +189,7 @@ func BenchmarkServe(b *testing.B) {
 				b.ReportMetric(float64(size)/1e6/gzElapsed.Seconds(), "gzip-export-MB/s")
 				b.ReportMetric(float64(size)/1e6, "export-MB")
 				b.ReportMetric(rss, "rss-MB")
+				b.ReportMetric(anon, "anon-rss-MB")
 				b.ReportMetric(max(peak-rss, 0), "export-peak-rss-growth-MB")
 				b.ReportMetric(anonGrowth, "export-anon-rss-growth-MB")
 				b.ReportMetric(sysGrowth, "export-go-sys-growth-MB")

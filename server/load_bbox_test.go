@@ -1,0 +1,273 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/dmzmap/dmzmap/data"
+	"github.com/dmzmap/dmzmap/data/datatest"
+	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
+)
+
+// jitteredBBox returns the box 126.5,37.7,127.5,38.4 with each edge moved
+// by up to 0.3°, as a bbox= value: a map panned and zoomed a little.
+func jitteredBBox(r *rand.Rand) string {
+	j := func(v float64) float64 { return v + (r.Float64()*2-1)*0.3 }
+	return fmt.Sprintf("%.4f,%.4f,%.4f,%.4f", j(126.5), j(37.7), j(127.5), j(38.4))
+}
+
+// jitteredQuery is one kind of request of BenchmarkLoadJitteredBBox: url
+// returns a new target for every request.
+type jitteredQuery struct {
+	name string
+	url  func(r *rand.Rand) string
+}
+
+var jitteredQueries = []jitteredQuery{
+	{"incidents", func(r *rand.Rand) string {
+		return "/api/incidents?bbox=" + jitteredBBox(r) + "&limit=100"
+	}},
+	{"ogc", func(r *rand.Rand) string {
+		return "/ogc/collections/incidents/items?bbox=" + jitteredBBox(r) + "&limit=100"
+	}},
+	{"incidents-10y", func(r *rand.Rand) string {
+		y := 1953 + r.IntN(63)
+		return fmt.Sprintf("/api/incidents?bbox=%s&from=%d&to=%d&limit=100", jitteredBBox(r), y, y+9)
+	}},
+	{"ogc-10y", func(r *rand.Rand) string {
+		y := 1953 + r.IntN(63)
+		return fmt.Sprintf("/ogc/collections/incidents/items?bbox=%s&datetime=%d-01-01/%d-12-31&limit=100", jitteredBBox(r), y, y+9)
+	}},
+	{"incidents-crossing", func(r *rand.Rand) string {
+		return "/api/incidents?bbox=" + jitteredBBox(r) + "&type=crossing&limit=100"
+	}},
+	{"ogc-crossing", func(r *rand.Rand) string {
+		return "/ogc/collections/incidents/items?bbox=" + jitteredBBox(r) + "&type=crossing&limit=100"
+	}},
+}
+
+// loadEach sends GETs from clients connections for d (at most max
+// requests), each to the target next returns for it, and returns the
+// requests per second answered 200.
+func loadEach(b *testing.B, base string, next func(r *rand.Rand) string, clients int, d time.Duration, max int64, seed uint64) float64 {
+	b.Helper()
+	client := &fasthttp.Client{MaxConnsPerHost: clients, ReadTimeout: time.Minute}
+	var issued, done, failed atomic.Int64
+	deadline := time.Now().Add(d)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for i := range clients {
+		r := rand.New(rand.NewPCG(seed, uint64(i)))
+		wg.Go(func() {
+			req, res := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+			defer fasthttp.ReleaseRequest(req)
+			defer fasthttp.ReleaseResponse(res)
+			for issued.Add(1) <= max && time.Now().Before(deadline) {
+				req.SetRequestURI(base + next(r))
+				if err := client.Do(req, res); err != nil || res.StatusCode() != 200 {
+					failed.Add(1)
+					continue
+				}
+				done.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	if failed.Load() > 0 {
+		b.Errorf("%d requests failed", failed.Load())
+	}
+	return float64(done.Load()) / time.Since(start).Seconds()
+}
+
+// loadRatio loads the target next returns and the memory handler at
+// base+memory in turn, six slices of d/6 each, ABBA, so that both see the
+// same machine while other work on it comes and goes, and returns the
+// requests per second of each.
+func loadRatio(b *testing.B, base, memory string, next func(r *rand.Rand) string, clients int, d time.Duration, max int64, seed uint64) (query, mem float64) {
+	b.Helper()
+	const slices = 6
+	same := func(*rand.Rand) string { return memory }
+	for k := range slices {
+		q := func() { query += loadEach(b, base, next, clients, d/slices, max/slices, seed+uint64(k)) / slices }
+		m := func() { mem += loadEach(b, base, same, clients, d/slices, max/slices, seed) / slices }
+		if k%4 == 0 || k%4 == 3 {
+			q()
+			m()
+		} else {
+			m()
+			q()
+		}
+	}
+	return query, mem
+}
+
+// medianMillis sends n GETs one after the other, each to the target next
+// returns, for at most d, and returns the median time of one in ms.
+func medianMillis(b *testing.B, base string, next func(r *rand.Rand) string, n int, d time.Duration, seed uint64) float64 {
+	b.Helper()
+	client := &fasthttp.Client{ReadTimeout: time.Minute}
+	req, res := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+	defer fasthttp.ReleaseRequest(req)
+	defer fasthttp.ReleaseResponse(res)
+	r := rand.New(rand.NewPCG(seed, 0))
+	var ds []time.Duration
+	for deadline := time.Now().Add(d); len(ds) < n && time.Now().Before(deadline); {
+		req.SetRequestURI(base + next(r))
+		start := time.Now()
+		if err := client.Do(req, res); err != nil || res.StatusCode() != 200 {
+			b.Fatalf("GET %s: %v, status %d", req.URI(), err, res.StatusCode())
+		}
+		ds = append(ds, time.Since(start))
+	}
+	slices.Sort(ds)
+	return float64(ds[len(ds)/2].Microseconds()) / 1000
+}
+
+// point is what a naive count needs of a synthetic incident.
+type point struct {
+	date     uint32
+	typ      data.Type
+	lon, lat float64
+}
+
+var (
+	naiveMu     sync.Mutex
+	naivePoints = map[int][]point{}
+)
+
+// syntheticPoints returns the date key, type and point of each of the n
+// incidents of the synthetic database, made again by data.Generate with
+// its seed: a source for counts that owes nothing to the store's index.
+func syntheticPoints(b *testing.B, n int) []point {
+	naiveMu.Lock()
+	defer naiveMu.Unlock()
+	if ps, ok := naivePoints[n]; ok {
+		return ps
+	}
+	ps := make([]point, n)
+	for i, in := range data.Generate(n, datatest.Seed, loadMDL(b)) {
+		ps[i] = point{in.Date.Key(), in.Type, in.Location[0], in.Location[1]}
+	}
+	naivePoints[n] = ps
+	return ps
+}
+
+// checkMatched sends the first few requests of q (from the seed of the
+// load) and compares each answer's numberMatched with a scan of every
+// synthetic incident through the filter the server parsed from the URL.
+func checkMatched(b *testing.B, base string, q jitteredQuery, ps []point, count int) {
+	b.Helper()
+	r := rand.New(rand.NewPCG(99, 0))
+	for range count {
+		target := q.url(r)
+		res, err := http.Get(base + target)
+		if err != nil {
+			b.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		var fc struct {
+			NumberMatched  int               `json:"numberMatched"`
+			NumberReturned int               `json:"numberReturned"`
+			Features       []json.RawMessage `json:"features"`
+		}
+		if res.StatusCode != 200 || json.Unmarshal(body, &fc) != nil {
+			b.Fatalf("GET %s: %d %.200s", target, res.StatusCode, body)
+		}
+		f := parsedFilter(b, target)
+		want := 0
+		for _, p := range ps {
+			if p.date >= f.From && (f.To == 0 || p.date <= f.To) && (len(f.Types) == 0 || slices.Contains(f.Types, p.typ)) &&
+				p.lon >= f.BBox.Min[0] && p.lon <= f.BBox.Max[0] && p.lat >= f.BBox.Min[1] && p.lat <= f.BBox.Max[1] {
+				want++
+			}
+		}
+		if fc.NumberMatched != want || fc.NumberReturned != min(want, 100) || len(fc.Features) != fc.NumberReturned {
+			b.Fatalf("GET %s: numberMatched %d, numberReturned %d, %d features; a scan of every incident counts %d",
+				target, fc.NumberMatched, fc.NumberReturned, len(fc.Features), want)
+		}
+	}
+}
+
+// parsedFilter returns the filter the server reads from target.
+func parsedFilter(b *testing.B, target string) data.Filter {
+	b.Helper()
+	var u fasthttp.URI
+	if err := u.Parse(nil, []byte(target)); err != nil {
+		b.Fatal(err)
+	}
+	q, err := parseQuery(u.QueryArgs(), querySpec{route: string(u.Path()), ogc: u.Path()[1] == 'o', paging: true}, time.Now().Year())
+	if err != nil || q.filter.BBox == nil {
+		b.Fatalf("parsing %s: %v", target, err)
+	}
+	return q.filter
+}
+
+// BenchmarkLoadJitteredBBox is a GIS client panning a map, on loopback: at
+// 100,000 and 1,000,000 incidents, 32 connections send requests whose bbox
+// is 126.5,37.7,127.5,38.4 with every edge moved by up to 0.3° (a new one
+// for each request, and the server's answer cache off, so nothing is
+// answered from memory), limit=100, to /api/incidents and to
+// /ogc/collections/incidents/items, alone, with a datetime of ten years,
+// and with type=crossing. Each runs for 3 s (at most 100,000 requests); in
+// the same run, a handler of the same app sends the bytes of one such
+// answer from memory, in slices of 0.5 s taken in turn with the query's:
+// each query's ratio to it is what it reaches of the framework's limit. /api/clusters (cell=0.16, the page's at zoom 9) and
+// /api/years with a jittered bbox are timed one request at a time: the
+// median of 200. Before the load, the first 10 requests of each kind have
+// their numberMatched compared with a scan of every synthetic incident.
+func BenchmarkLoadJitteredBBox(b *testing.B) {
+	for _, n := range []int{100000, 1000000} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			var body []byte
+			srv, base := benchServer(b, n, func(app *fiber.App) {
+				app.Get("/bench/memory", func(c *fiber.Ctx) error {
+					c.Set(fiber.HeaderContentType, data.ContentTypeGeoJSON)
+					return c.Send(body)
+				})
+			})
+			srv.answers.off = true
+			res, err := http.Get(base + "/api/incidents?bbox=126.5,37.7,127.5,38.4&limit=100")
+			if err != nil {
+				b.Fatal(err)
+			}
+			body, _ = io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != 200 || len(body) < 1000 {
+				b.Fatalf("query: %d, %d bytes", res.StatusCode, len(body))
+			}
+			ps := syntheticPoints(b, n)
+			for _, q := range jitteredQueries {
+				checkMatched(b, base, q, ps, 10)
+			}
+			const clients, d, max = 32, 3 * time.Second, 100000
+			run := uint64(0)
+			for b.Loop() {
+				run++
+				memory := 0.0
+				for _, q := range jitteredQueries {
+					rate, mem := loadRatio(b, base, "/bench/memory", q.url, clients, d, max, run*100)
+					b.ReportMetric(rate/mem, q.name+"-ratio")
+					b.ReportMetric(rate, q.name+"-req/s")
+					memory += mem / float64(len(jitteredQueries))
+				}
+				b.ReportMetric(memory, "memory-req/s")
+				b.ReportMetric(medianMillis(b, base, func(r *rand.Rand) string {
+					return "/api/clusters?cell=0.16&bbox=" + jitteredBBox(r)
+				}, 200, 10*time.Second, run), "clusters-ms")
+				b.ReportMetric(medianMillis(b, base, func(r *rand.Rand) string {
+					return "/api/years?bbox=" + jitteredBBox(r)
+				}, 200, 10*time.Second, run), "years-ms")
+			}
+		})
+	}
+}

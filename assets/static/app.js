@@ -69,6 +69,8 @@ const cluster = L.markerClusterGroup({
   },
   showCoverageOnHover: false,
   maxClusterRadius: 44,
+  // A spread-out spot's markers at least a 24 px touch target apart.
+  spiderfyDistanceMultiplier: 2,
   iconCreateFunction: (c) => {
     const n = c.getChildCount();
     const div = document.createElement('div');
@@ -97,10 +99,10 @@ const highlight = L.circleMarker([0, 0], {
 });
 
 const ShapeIcon = L.DivIcon.extend({
-  options: { iconSize: [22, 22], html: false },
+  options: { iconSize: [24, 24], html: false }, // 24 px: the smallest touch target WCAG 2.2 allows
   createIcon(old) {
     const div = L.DivIcon.prototype.createIcon.call(this, old);
-    div.replaceChildren(shape(this.options.type, 22));
+    div.replaceChildren(shape(this.options.type, 24));
     return div;
   },
 });

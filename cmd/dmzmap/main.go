@@ -164,7 +164,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 // listen seeds store if it is new, then serves it on addr until ctx ends,
 // and shuts the server down gracefully.
 func listen(ctx context.Context, store *data.Store, mdl *geo.MDL, logger *slog.Logger, addr, db string, cfg server.Config) error {
-	seeded, err := store.SeedIfEmpty(func() ([]*data.Incident, error) { return data.SeedIncidents(mdl) })
+	seeded, err := data.SeedEmbedded(store)
 	if err != nil {
 		return fmt.Errorf("seeding %s: %w", db, err)
 	}

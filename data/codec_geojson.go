@@ -423,6 +423,7 @@ func EncodeFeature(in *Incident, pl *geo.Placement) ([]byte, error) {
 type crossingProps struct {
 	IncidentID    string    `json:"incident_id"`
 	Title         string    `json:"title"`
+	TitleKo       string    `json:"title_ko,omitempty"`
 	Type          Type      `json:"type"`
 	Date          string    `json:"date"`
 	DatePrecision Precision `json:"date_precision"`
@@ -455,7 +456,7 @@ func EncodeCrossings(in *Incident, mdl *geo.MDL) ([][]byte, error) {
 		}
 		id, _ := json.Marshal(fmt.Sprintf("%s-x%d", in.ID, i+1))
 		props, err := json.Marshal(crossingProps{
-			IncidentID: in.ID, Title: in.Title, Type: in.Type, Date: in.Date.String(), DatePrecision: in.Date.Precision(),
+			IncidentID: in.ID, Title: in.Title, TitleKo: in.TitleKo, Type: in.Type, Date: in.Date.String(), DatePrecision: in.Date.Precision(),
 			Direction: dir, Estimated: c.Estimated, MDLKm: round(c.ChainageKm, 3), Sector: string(mdl.SectorOf(c.Point)),
 		})
 		if err != nil {

@@ -25,35 +25,68 @@ const (
 	SamePlaceM = 10000
 )
 
-// sectorTerm is a name of a stretch of the front that a text may use, and
-// the computed sectors it agrees with.
+// sectorTerm is a name of a stretch of the front that a text may use, the
+// computed sectors it agrees with, and the group of names it belongs to (a
+// note that uses any name of the group explains it).
 type sectorTerm struct {
-	term    string
-	sectors []geo.Sector
-	names   bool // matched only in the place, where it names the site, not a landmark
+	term     string
+	sectors  []geo.Sector
+	group    string
+	siteOnly bool // matched in the title and place only: summaries name Panmunjom for the talks held there
 }
 
 // sectorTerms, longest first, so that "east-central front" is not read as
-// "central front" and 중동부전선 not as 동부전선.
+// "central front" and 중동부전선 not as 동부전선. The JSA's names count only
+// where they name the site itself, not a landmark ("near Panmunjom",
+// "판문점 동쪽 100km": see jsaRelative).
 var sectorTerms = func() []sectorTerm {
 	w, c, e, j := geo.Western, geo.Central, geo.Eastern, geo.JSA
-	ts := []sectorTerm{
-		{"west-central front", []geo.Sector{w, c, j}, false}, {"west central front", []geo.Sector{w, c, j}, false},
-		{"east-central front", []geo.Sector{c, e}, false}, {"east central front", []geo.Sector{c, e}, false},
-		{"central-eastern front", []geo.Sector{c, e}, false},
-		{"western front", []geo.Sector{w, j}, false}, {"central front", []geo.Sector{c}, false}, {"eastern front", []geo.Sector{e}, false},
-		{"western sector", []geo.Sector{w, j}, false}, {"central sector", []geo.Sector{c}, false}, {"eastern sector", []geo.Sector{e}, false},
-		{"중서부전선", []geo.Sector{w, c, j}, false}, {"중서부 전선", []geo.Sector{w, c, j}, false},
-		{"중동부전선", []geo.Sector{c, e}, false}, {"중동부 전선", []geo.Sector{c, e}, false},
-		{"서부전선", []geo.Sector{w, j}, false}, {"서부 전선", []geo.Sector{w, j}, false},
-		{"중부전선", []geo.Sector{c}, false}, {"중부 전선", []geo.Sector{c}, false},
-		{"동부전선", []geo.Sector{e}, false}, {"동부 전선", []geo.Sector{e}, false},
-		{"joint security area", []geo.Sector{j}, false}, {"공동경비구역", []geo.Sector{j}, false}, {"jsa", []geo.Sector{j}, false},
-		{"panmunjom", []geo.Sector{j}, true}, {"판문점", []geo.Sector{j}, true},
+	wc, ce := []geo.Sector{w, c, j}, []geo.Sector{c, e}
+	var ts []sectorTerm
+	add := func(sectors []geo.Sector, group string, terms ...string) {
+		for _, t := range terms {
+			ts = append(ts, sectorTerm{term: t, sectors: sectors, group: group})
+		}
 	}
+	add(wc, "west-central", "west-central front", "west central front", "central-western front", "western and central front",
+		"중서부전선", "중서부 전선", "서부·중부전선", "서부·중부 전선", "서·중부전선", "중·서부전선", "서부와 중부전선")
+	add(ce, "east-central", "east-central front", "east central front", "central-eastern front", "central and eastern front",
+		"중동부전선", "중동부 전선", "중부·동부전선", "중부·동부 전선", "중·동부전선", "중부와 동부전선")
+	add([]geo.Sector{w, j}, "western", "western front", "western sector", "서부전선", "서부 전선")
+	add([]geo.Sector{c}, "central", "central front", "central sector", "중부전선", "중부 전선")
+	add([]geo.Sector{e}, "eastern", "eastern front", "eastern sector", "동부전선", "동부 전선")
+	add([]geo.Sector{j}, "jsa", "joint security area", "공동경비구역", "jsa")
+	add([]geo.Sector{j}, "jsa", "panmunjom", "판문점")
+	ts[len(ts)-1].siteOnly, ts[len(ts)-2].siteOnly = true, true
 	sort.SliceStable(ts, func(a, b int) bool { return len(ts[a].term) > len(ts[b].term) })
 	return ts
 }()
+
+// jsaBefore and jsaAfter hold the words that, next to a name of the JSA,
+// make it a landmark the place is given from ("near Panmunjom", "판문점 동쪽")
+// or a channel ("returned through Panmunjom", "판문점을 통해 송환") rather than
+// the place.
+var (
+	jsaBefore = []string{"near ", "of ", "from ", "outside ", "beyond ", "towards ", "toward ", "through ", "via "}
+	jsaAfter  = []string{" area", "통해", " 통해", "을 통해", "를 통해", "로 송환", "으로 송환", "에서 송환", "인근", "부근", "근처", " 인근", " 부근", " 근처", "에서 ", " 남쪽", " 북쪽", " 동쪽", " 서쪽", "남쪽", "북쪽", "동쪽", "서쪽", " 남방", " 북방", " 동방", " 서방", "남방", "북방", "동방", "서방"}
+)
+
+// jsaRelative reports whether the JSA name at text[at:end] is a landmark.
+func jsaRelative(text string, at, end int) bool {
+	before := text[max(0, at-12):at]
+	for _, w := range jsaBefore {
+		if strings.Contains(before, w) {
+			return true
+		}
+	}
+	after := text[end:]
+	for _, w := range jsaAfter {
+		if strings.HasPrefix(after, w) {
+			return true
+		}
+	}
+	return false
+}
 
 // CheckStrict applies the rules a published dataset keeps beyond those of
 // each incident (Validate): every incident sourced from https pages that are
@@ -232,12 +265,13 @@ func strictURL(s string) string {
 }
 
 // searchSegment is a path segment of a search page: /search,
-// /search.php, /searchList.do, /total_search.php (but not /research).
-var searchSegment = regexp.MustCompile(`(^|[_.-])search`)
+// /search.php, /searchList.do, /total_search.php, /search-results (but not
+// /research or an article's slug with "searching" in it).
+var searchSegment = regexp.MustCompile(`^([a-z]+[_-])?search(es|list|result|results)?([._-][a-z]*)?$`)
 
 // isSearchPage reports whether u is a site's search: a path segment like
 // searchSegment (whatever its query, q= included), or a query of keyword=,
-// query=, searchword= or one that speaks of search.
+// query=, searchword=, search_query= or kwd=.
 func isSearchPage(u *url.URL) bool {
 	for _, seg := range strings.Split(strings.ToLower(u.Path), "/") {
 		if searchSegment.MatchString(seg) {
@@ -247,11 +281,11 @@ func isSearchPage(u *url.URL) bool {
 	q := u.Query()
 	for k := range q {
 		switch strings.ToLower(k) {
-		case "keyword", "query", "searchword", "search", "search_query":
+		case "keyword", "query", "searchword", "search_query", "kwd":
 			return true
 		}
 	}
-	return strings.Contains(strings.ToLower(u.RawQuery), "search")
+	return false
 }
 
 // sectorContradiction returns the field and a message when the text of in
@@ -262,29 +296,40 @@ func sectorContradiction(in *Incident, sector geo.Sector) (string, string) {
 	explain := strings.ToLower(in.Note + "\n" + in.LocationNote)
 	fields := []struct {
 		name, text string
-		site       bool
+		summary    bool
 	}{
-		{"title", in.Title, false}, {"place", in.Place, true}, {"summary", in.Summary, false},
-		{"title_ko", in.TitleKo, false}, {"place_ko", in.PlaceKo, true}, {"summary_ko", in.SummaryKo, false},
+		{"title", in.Title, false}, {"place", in.Place, false}, {"summary", in.Summary, true},
+		{"title_ko", in.TitleKo, false}, {"place_ko", in.PlaceKo, false}, {"summary_ko", in.SummaryKo, true},
 	}
 	for _, f := range fields {
 		text := strings.ToLower(f.text)
 		for _, t := range sectorTerms {
-			if t.names && !f.site {
+			if t.siteOnly && f.summary {
 				continue
 			}
 			at := indexTerm(text, t.term)
 			if at < 0 {
 				continue
 			}
-			text = text[:at] + strings.Repeat(" ", len(t.term)) + text[at+len(t.term):]
-			if contains(t.sectors, sector) || strings.Contains(explain, t.term) {
+			end := at + len(t.term)
+			text = text[:at] + strings.Repeat(" ", len(t.term)) + text[end:]
+			if contains(t.sectors, sector) || explained(explain, t.group) || (t.group == "jsa" && jsaRelative(strings.ToLower(f.text), at, end)) {
 				continue
 			}
 			return f.name, fmt.Sprintf("names %q but the point is in the %s sector: move the point, or say in the note why the report's name differs", t.term, sector)
 		}
 	}
 	return "", ""
+}
+
+// explained reports whether the note text uses a name of the group.
+func explained(note, group string) bool {
+	for _, t := range sectorTerms {
+		if t.group == group && indexTerm(note, t.term) >= 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // indexTerm finds term in text as a whole word (for Latin letters).

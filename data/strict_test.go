@@ -32,6 +32,10 @@ func TestCheckStrict(t *testing.T) {
 		{"keyword query", func(in *Incident) { in.Sources[0].URL = "https://news.example.kr/list.php?keyword=dmz" }, "sources[0].url", "search page"},
 		{"google", func(in *Incident) { in.Sources[0].URL = "https://www.google.com/search?q=jsa+defection" }, "sources[0].url", "search page"},
 		{"article with a query", func(in *Incident) { in.Sources[0].URL = "https://www.koreaherald.com/view.php?ud=20171122000865" }, "", ""},
+		{"a slug with searching is no search", func(in *Incident) {
+			in.Sources[0].URL = "https://www.sbs.com.au/language/korean/ko/article/shots-fired-at-soldiers-searching-for-defector/0js756"
+		}, "", ""},
+		{"a search flag on an article is no search", func(in *Incident) { in.Sources[0].URL = "https://m.seoul.co.kr/news/newsView.php?id=20030215002001&search=1" }, "", ""},
 		{"research is no search", func(in *Incident) { in.Sources[0].URL = "https://example.org/research/dmz-history" }, "", ""},
 		{"article with q on no search path", func(in *Incident) { in.Sources[0].URL = "https://example.org/article?q=1" }, "", ""},
 		{"no title_ko", func(in *Incident) { in.TitleKo = "" }, "title_ko", "no Korean"},
@@ -48,6 +52,22 @@ func TestCheckStrict(t *testing.T) {
 		{"explained in the note", func(in *Incident) {
 			in.Summary += " Reports said the eastern front."
 			in.Note = "Early reports said the eastern front; later ones placed it at the JSA."
+		}, "", ""},
+		{"explained in the location note in English", func(in *Incident) {
+			in.SummaryKo += " 보도상 동부전선."
+			in.LocationNote = "CNN called it the eastern sector; the point follows the distance it gave."
+		}, "", ""},
+		{"서부·중부전선, point central", func(in *Incident) {
+			in.Location, in.Place, in.Title, in.TitleKo, in.Summary, in.SummaryKo = central, "Cheorwon", "Loudspeakers", "확성기", "Speakers.", "확성기."
+			in.PlaceKo = "서부·중부전선 확성기 설치 지역"
+		}, "", ""},
+		{"a landmark: near the JSA, 판문점 동쪽", func(in *Incident) {
+			in.Location, in.Title, in.TitleKo, in.Summary, in.SummaryKo = central, "Shots fired 60 km east of Panmunjom", "판문점 동쪽 약 60km에서 총격", "Shots.", "총격."
+			in.Place, in.PlaceKo = "Near the Joint Security Area", "판문점 인근"
+		}, "", ""},
+		{"a channel: returned through Panmunjom", func(in *Incident) {
+			in.Location, in.Title, in.TitleKo, in.Summary, in.SummaryKo = central, "Sergeant returned through Panmunjom", "조사 후 판문점 통해 송환", "Returned.", "송환."
+			in.Place, in.PlaceKo = "Cheorwon", "철원"
 		}, "", ""},
 		{"JSA named, point in the central sector", func(in *Incident) { in.Location = central }, "title", `"jsa"`},
 		{"Joint Security Area as the place, point central", func(in *Incident) {

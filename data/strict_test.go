@@ -35,7 +35,9 @@ func TestCheckStrict(t *testing.T) {
 		{"a slug with searching is no search", func(in *Incident) {
 			in.Sources[0].URL = "https://www.sbs.com.au/language/korean/ko/article/shots-fired-at-soldiers-searching-for-defector/0js756"
 		}, "", ""},
-		{"a search flag on an article is no search", func(in *Incident) { in.Sources[0].URL = "https://m.seoul.co.kr/news/newsView.php?id=20030215002001&search=1" }, "", ""},
+		{"a search flag on an article is no search", func(in *Incident) {
+			in.Sources[0].URL = "https://m.seoul.co.kr/news/newsView.php?id=20030215002001&search=1"
+		}, "", ""},
 		{"research is no search", func(in *Incident) { in.Sources[0].URL = "https://example.org/research/dmz-history" }, "", ""},
 		{"article with q on no search path", func(in *Incident) { in.Sources[0].URL = "https://example.org/article?q=1" }, "", ""},
 		{"no title_ko", func(in *Incident) { in.TitleKo = "" }, "title_ko", "no Korean"},
@@ -69,7 +71,7 @@ func TestCheckStrict(t *testing.T) {
 			in.Location, in.Title, in.TitleKo, in.Summary, in.SummaryKo = central, "Sergeant returned through Panmunjom", "조사 후 판문점 통해 송환", "Returned.", "송환."
 			in.Place, in.PlaceKo = "Cheorwon", "철원"
 		}, "", ""},
-		{"JSA named, point in the central sector", func(in *Incident) { in.Location = central }, "title", `"jsa"`},
+		{"JSA named, point in the central sector", func(in *Incident) { in.Location = central }, "place", `"joint security area"`},
 		{"Joint Security Area as the place, point central", func(in *Incident) {
 			in.Location, in.Title, in.TitleKo, in.SummaryKo, in.PlaceKo = central, "Defection", "귀순", "귀순했다.", "철원"
 		}, "place", `"joint security area"`},

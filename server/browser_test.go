@@ -138,11 +138,11 @@ func emptyStore(tb testing.TB) *data.Store {
 	return st
 }
 
-// seededStore opens a new store in tb.TempDir() holding the seed dataset.
+// seededStore opens a new store in tb.TempDir() holding the seed dataset and its version.
 func seededStore(tb testing.TB) *data.Store {
 	tb.Helper()
 	st := emptyStore(tb)
-	if _, err := st.SeedIfEmpty(func() ([]*data.Incident, error) { return data.SeedIncidents(st.MDL()) }); err != nil {
+	if _, err := data.SeedEmbedded(st); err != nil {
 		tb.Fatal(err)
 	}
 	return st
@@ -722,7 +722,11 @@ func TestBrowser(t *testing.T) {
 		}
 		about := eval[map[string]any](t, ctx, `({ open: document.getElementById('about').open, text: document.getElementById('about').textContent })`)
 		text, _ := about["text"].(string)
-		for _, w := range []string{"데이터 소개", "수록 범위", "북방한계선(NLL)", "한강 하구", "50m", "출처 선정"} {
+		ds, err := data.SeedDataset()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range []string{"데이터 소개", "데이터셋 버전 " + ds.Version, "수록 범위", "북방한계선(NLL)", "한강 하구", "50m", "출처 선정"} {
 			if !strings.Contains(text, w) {
 				t.Errorf("the Korean about dialog lacks %q: %.300q", w, text)
 			}
@@ -730,6 +734,7 @@ func TestBrowser(t *testing.T) {
 		if about["open"] != true {
 			t.Errorf("the about dialog did not open")
 		}
+		saveScreenshot(t, ctx, "browser-page-ko-about.png", chromedp.CaptureScreenshot())
 		if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("about-close"))); err != nil {
 			t.Fatal(err)
 		}

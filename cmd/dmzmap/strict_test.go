@@ -76,3 +76,12 @@ func TestValidateStrict(t *testing.T) {
 		t.Errorf("the CSV's refusal does not name row 3, the id and the field:\n%s", errs)
 	}
 }
+
+// TestValidateStrictSeed runs the command on the seed file in the tree,
+// as a maintainer does before committing the data.
+func TestValidateStrictSeed(t *testing.T) {
+	seed := filepath.Join("..", "..", "data", "seed", "incidents.geojson")
+	if _, errs := mustCode(t, exitOK, nil, "validate", "--strict", seed); !strings.Contains(errs, "all valid under the strict rules") {
+		t.Errorf("stderr %q", errs)
+	}
+}

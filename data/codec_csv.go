@@ -25,11 +25,12 @@ const CSVSourceGroups = 5
 var csvColumns = []string{
 	"id", "title", "type", "date", "date_precision", "lon", "lat", "location_precision_m", "location_note", "place",
 	"direction", "persons", "persons_count", "killed", "wounded", "casualties_note", "summary", "confidence", "note",
-	"tags", "path",
+	"tags", "path", "title_ko", "summary_ko", "place_ko", "disputes", "distinct_from",
 }
 
-// csvComputed are exported for reading and ignored on import.
-var csvComputed = []string{"year", "distance_to_mdl_m", "side", "mdl_km", "sector", "in_dmz", "created", "updated"}
+// csvComputed are exported for reading and ignored on import;
+// dataset_version is the version of the dataset the export was made from.
+var csvComputed = []string{"year", "distance_to_mdl_m", "side", "mdl_km", "sector", "in_dmz", "created", "updated", "dataset_version"}
 
 var sourceFields = []string{"title", "url", "publisher", "published"}
 
@@ -50,6 +51,8 @@ func CSVHeader() []string {
 // CR) is written with a leading single quote, which DecodeCSV strips.
 type CSVWriter struct {
 	w *csv.Writer
+	// DatasetVersion fills the column dataset_version of every row.
+	DatasetVersion string
 }
 
 // NewCSVWriter writes the header row to w and returns a writer for the rows.
@@ -80,7 +83,8 @@ func (cw *CSVWriter) WriteFeature(feature []byte) error {
 		in.ID, in.Title, string(in.Type), in.Date.String(), string(in.Date.Precision()), float(in.Location[0]), float(in.Location[1]),
 		float(in.LocationPrecisionM), in.LocationNote, in.Place, string(in.Direction), in.Persons, num(in.PersonsCount),
 		num(in.Casualties.Killed), num(in.Casualties.Wounded), in.Casualties.Note, in.Summary, string(in.Confidence), in.Note,
-		strings.Join(in.Tags, "|"), lineWKT(in.Path),
+		strings.Join(in.Tags, "|"), lineWKT(in.Path), in.TitleKo, in.SummaryKo, in.PlaceKo, disputesCSV(in.Disputes),
+		strings.Join(in.DistinctFrom, "|"),
 	}
 	for i := 0; i < CSVSourceGroups; i++ {
 		if i < len(in.Sources) {
@@ -107,11 +111,20 @@ func (cw *CSVWriter) WriteFeature(feature []byte) error {
 		inDMZ = strconv.FormatBool(*pr.InDMZ)
 	}
 	row = append(row, strconv.Itoa(in.Date.Year), opt(pr.DistanceToMDLM), pr.Side, opt(pr.MDLKm), pr.Sector, inDMZ,
-		timeString(pr.Created), timeString(pr.Updated))
+		timeString(pr.Created), timeString(pr.Updated), cw.DatasetVersion)
 	for i, v := range row {
 		row[i] = csvNeutralise(v)
 	}
 	return cw.w.Write(row)
+}
+
+// disputesCSV is the disputes column: a JSON array, empty when there are none.
+func disputesCSV(ds []Dispute) string {
+	if len(ds) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(disputesToJSON(ds))
+	return string(b)
 }
 
 // Flush writes any buffered rows and reports a write error.
@@ -306,6 +319,7 @@ func csvIncident(rec []string, col map[string]int) (*Incident, []FieldError) {
 		ID: get("id"), Title: get("title"), Type: Type(get("type")),
 		LocationNote: get("location_note"), Place: get("place"), Direction: Direction(get("direction")),
 		Persons: get("persons"), Summary: get("summary"), Confidence: Confidence(get("confidence")), Note: get("note"),
+		TitleKo: get("title_ko"), SummaryKo: get("summary_ko"), PlaceKo: get("place_ko"),
 	}
 	if in.Direction == "" {
 		in.Direction = NoDirection
@@ -325,6 +339,20 @@ func csvIncident(rec []string, col map[string]int) (*Incident, []FieldError) {
 	if t := get("tags"); t != "" {
 		for _, tag := range strings.Split(t, "|") {
 			in.Tags = append(in.Tags, strings.TrimSpace(tag))
+		}
+	}
+	if d := get("disputes"); d != "" {
+		var ds []disputeJSON
+		dec := json.NewDecoder(strings.NewReader(d))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&ds); err != nil {
+			fail("disputes", "must be a JSON array of {field, claims: [{value, value_ko, source}], note}")
+		}
+		in.Disputes = disputesFromJSON(ds)
+	}
+	if t := get("distinct_from"); t != "" {
+		for _, id := range strings.Split(t, "|") {
+			in.DistinctFrom = append(in.DistinctFrom, strings.TrimSpace(id))
 		}
 	}
 	if p := get("path"); p != "" {

@@ -35,9 +35,12 @@ type featureJSON struct {
 }
 
 // propsJSON is the properties object of an incident Feature; the fields
-// after Updated are computed by the store and ignored on input.
+// after Updated are computed by the store and ignored on input. The Korean
+// fields, disputes and distinct_from are left out when empty, as Features
+// stored before they existed lack them.
 type propsJSON struct {
 	Title              string        `json:"title"`
+	TitleKo            string        `json:"title_ko,omitempty"`
 	Type               Type          `json:"type"`
 	Date               string        `json:"date"`
 	DatePrecision      Precision     `json:"date_precision"`
@@ -45,16 +48,20 @@ type propsJSON struct {
 	LocationPrecisionM float64       `json:"location_precision_m"`
 	LocationNote       string        `json:"location_note"`
 	Place              string        `json:"place"`
+	PlaceKo            string        `json:"place_ko,omitempty"`
 	Path               *geometryJSON `json:"path"`
 	Direction          Direction     `json:"direction"`
 	Persons            string        `json:"persons"`
 	PersonsCount       *int          `json:"persons_count,omitempty"`
 	Casualties         Casualties    `json:"casualties"`
 	Summary            string        `json:"summary"`
+	SummaryKo          string        `json:"summary_ko,omitempty"`
 	Sources            []Source      `json:"sources"`
+	Disputes           []disputeJSON `json:"disputes,omitempty"`
 	Confidence         Confidence    `json:"confidence"`
 	Note               string        `json:"note"`
 	Tags               []string      `json:"tags"`
+	DistinctFrom       []string      `json:"distinct_from,omitempty"`
 	Created            *time.Time    `json:"created,omitempty"`
 	Updated            *time.Time    `json:"updated,omitempty"`
 
@@ -64,6 +71,53 @@ type propsJSON struct {
 	MDLKm          *float64 `json:"mdl_km,omitempty"`
 	Sector         string   `json:"sector,omitempty"`
 	InDMZ          *bool    `json:"in_dmz,omitempty"`
+}
+
+// disputeJSON is a Dispute as GeoJSON carries it: a claim without a source
+// index is refused, not taken as the first source.
+type disputeJSON struct {
+	Field  string      `json:"field"`
+	Claims []claimJSON `json:"claims"`
+	Note   string      `json:"note,omitempty"`
+}
+
+type claimJSON struct {
+	Value   string `json:"value"`
+	ValueKo string `json:"value_ko,omitempty"`
+	Source  *int   `json:"source"`
+}
+
+func disputesFromJSON(ds []disputeJSON) []Dispute {
+	if len(ds) == 0 {
+		return nil
+	}
+	out := make([]Dispute, len(ds))
+	for i, d := range ds {
+		out[i] = Dispute{Field: d.Field, Note: d.Note, Claims: make([]Claim, len(d.Claims))}
+		for j, c := range d.Claims {
+			src := -1
+			if c.Source != nil {
+				src = *c.Source
+			}
+			out[i].Claims[j] = Claim{Value: c.Value, ValueKo: c.ValueKo, Source: src}
+		}
+	}
+	return out
+}
+
+func disputesToJSON(ds []Dispute) []disputeJSON {
+	if len(ds) == 0 {
+		return nil
+	}
+	out := make([]disputeJSON, len(ds))
+	for i, d := range ds {
+		out[i] = disputeJSON{Field: d.Field, Note: d.Note, Claims: make([]claimJSON, len(d.Claims))}
+		for j, c := range d.Claims {
+			src := c.Source
+			out[i].Claims[j] = claimJSON{Value: c.Value, ValueKo: c.ValueKo, Source: &src}
+		}
+	}
+	return out
 }
 
 func invalid(field, format string, args ...any) *Error {
@@ -195,7 +249,7 @@ func fromFeature(f *featureJSON) (*Incident, error) {
 	if pr == nil {
 		return nil, invalid("properties", "is required")
 	}
-	in.Title, in.Type = pr.Title, pr.Type
+	in.Title, in.TitleKo, in.Type = pr.Title, pr.TitleKo, pr.Type
 	if pr.Date != "" {
 		d, err := ParseDate(pr.Date)
 		if err != nil {
@@ -206,7 +260,7 @@ func fromFeature(f *featureJSON) (*Incident, error) {
 		}
 		in.Date = d
 	}
-	in.LocationPrecisionM, in.LocationNote, in.Place = pr.LocationPrecisionM, pr.LocationNote, pr.Place
+	in.LocationPrecisionM, in.LocationNote, in.Place, in.PlaceKo = pr.LocationPrecisionM, pr.LocationNote, pr.Place, pr.PlaceKo
 	if pr.Path != nil {
 		ls, err := decodeLine("path", pr.Path)
 		if err != nil {
@@ -218,8 +272,12 @@ func fromFeature(f *featureJSON) (*Incident, error) {
 	if in.Direction == "" {
 		in.Direction = NoDirection
 	}
-	in.Casualties, in.Summary, in.Sources = pr.Casualties, pr.Summary, pr.Sources
+	in.Casualties, in.Summary, in.SummaryKo, in.Sources = pr.Casualties, pr.Summary, pr.SummaryKo, pr.Sources
+	in.Disputes = disputesFromJSON(pr.Disputes)
 	in.Confidence, in.Note, in.Tags = pr.Confidence, pr.Note, pr.Tags
+	if len(pr.DistinctFrom) > 0 {
+		in.DistinctFrom = pr.DistinctFrom
+	}
 	if pr.Created != nil {
 		in.Created = *pr.Created
 	}
@@ -309,11 +367,12 @@ func pointJSON(p orb.Point) json.RawMessage {
 // properties that place the incident against the MDL.
 func EncodeFeature(in *Incident, pl *geo.Placement) ([]byte, error) {
 	pr := propsJSON{
-		Title: in.Title, Type: in.Type, Date: in.Date.String(), DatePrecision: in.Date.Precision(), Year: in.Date.Year,
-		LocationPrecisionM: in.LocationPrecisionM, LocationNote: in.LocationNote, Place: in.Place,
+		Title: in.Title, TitleKo: in.TitleKo, Type: in.Type, Date: in.Date.String(), DatePrecision: in.Date.Precision(), Year: in.Date.Year,
+		LocationPrecisionM: in.LocationPrecisionM, LocationNote: in.LocationNote, Place: in.Place, PlaceKo: in.PlaceKo,
 		Direction: in.Direction, Persons: in.Persons, PersonsCount: in.PersonsCount,
-		Casualties: in.Casualties, Summary: in.Summary, Sources: in.Sources,
-		Confidence: in.Confidence, Note: in.Note, Tags: in.Tags,
+		Casualties: in.Casualties, Summary: in.Summary, SummaryKo: in.SummaryKo, Sources: in.Sources,
+		Disputes:   disputesToJSON(in.Disputes),
+		Confidence: in.Confidence, Note: in.Note, Tags: in.Tags, DistinctFrom: in.DistinctFrom,
 	}
 	if pr.Tags == nil {
 		pr.Tags = []string{}
@@ -356,6 +415,7 @@ func EncodeFeature(in *Incident, pl *geo.Placement) ([]byte, error) {
 type crossingProps struct {
 	IncidentID    string    `json:"incident_id"`
 	Title         string    `json:"title"`
+	TitleKo       string    `json:"title_ko,omitempty"`
 	Type          Type      `json:"type"`
 	Date          string    `json:"date"`
 	DatePrecision Precision `json:"date_precision"`
@@ -388,7 +448,7 @@ func EncodeCrossings(in *Incident, mdl *geo.MDL) ([][]byte, error) {
 		}
 		id, _ := json.Marshal(fmt.Sprintf("%s-x%d", in.ID, i+1))
 		props, err := json.Marshal(crossingProps{
-			IncidentID: in.ID, Title: in.Title, Type: in.Type, Date: in.Date.String(), DatePrecision: in.Date.Precision(),
+			IncidentID: in.ID, Title: in.Title, TitleKo: in.TitleKo, Type: in.Type, Date: in.Date.String(), DatePrecision: in.Date.Precision(),
 			Direction: dir, Estimated: c.Estimated, MDLKm: round(c.ChainageKm, 3), Sector: string(mdl.SectorOf(c.Point)),
 		})
 		if err != nil {

@@ -31,7 +31,7 @@ func NewKMLWriter(w io.Writer, name, description string) (*KMLWriter, error) {
 	return kw, err
 }
 
-var kmlFields = []string{"id", "type", "date", "date_precision", "direction", "place", "persons", "killed", "wounded", "confidence", "note", "sources", "distance_to_mdl_m", "side", "mdl_km", "sector", "in_dmz", "location_precision_m"}
+var kmlFields = []string{"id", "type", "date", "date_precision", "direction", "place", "persons", "killed", "wounded", "confidence", "note", "sources", "distance_to_mdl_m", "side", "mdl_km", "sector", "in_dmz", "location_precision_m", "title_ko", "place_ko", "summary_ko", "disputes", "distinct_from"}
 
 var kmlSchemaFields = func() string {
 	var b strings.Builder
@@ -64,8 +64,14 @@ func (kw *KMLWriter) WriteFeature(feature []byte) error {
 	kw.elem("name", in.Title)
 	var desc strings.Builder
 	desc.WriteString(in.Summary)
+	if in.TitleKo != "" || in.SummaryKo != "" {
+		desc.WriteString("\n\n" + strings.TrimSpace(in.TitleKo+"\n"+in.SummaryKo))
+	}
 	if in.Note != "" {
 		desc.WriteString("\n\nNote: " + in.Note)
+	}
+	if d := disputesText(in); d != "" {
+		desc.WriteString("\n\nSources disagree:" + d)
 	}
 	desc.WriteString("\n\nSources:")
 	for _, s := range in.Sources {
@@ -101,7 +107,8 @@ func (kw *KMLWriter) WriteFeature(feature []byte) error {
 	}
 	values := []string{in.ID, string(in.Type), in.Date.String(), string(in.Date.Precision()), string(in.Direction), in.Place, in.Persons,
 		num(in.Casualties.Killed), num(in.Casualties.Wounded), string(in.Confidence), in.Note, strings.Join(sources, " | "),
-		fl(pr.DistanceToMDLM), pr.Side, fl(pr.MDLKm), pr.Sector, inDMZ, strconv.FormatFloat(in.LocationPrecisionM, 'f', -1, 64)}
+		fl(pr.DistanceToMDLM), pr.Side, fl(pr.MDLKm), pr.Sector, inDMZ, strconv.FormatFloat(in.LocationPrecisionM, 'f', -1, 64),
+		in.TitleKo, in.PlaceKo, in.SummaryKo, disputesCSV(in.Disputes), strings.Join(in.DistinctFrom, " | ")}
 	for i, name := range kmlFields {
 		fmt.Fprintf(kw.w, `<SimpleData name="%s">`, name)
 		xml.EscapeText(kw.w, []byte(values[i]))
@@ -123,6 +130,28 @@ func (kw *KMLWriter) WriteFeature(feature []byte) error {
 	kw.w.WriteString(point)
 	_, err = kw.w.WriteString("\n</Placemark>\n")
 	return err
+}
+
+// disputesText lists the disputes of in, one line each: the field, then
+// each claim with the publisher of its source.
+func disputesText(in *Incident) string {
+	var b strings.Builder
+	for _, d := range in.Disputes {
+		fmt.Fprintf(&b, "\n- %s:", d.Field)
+		for i, c := range d.Claims {
+			if i > 0 {
+				b.WriteString(";")
+			}
+			fmt.Fprintf(&b, " %s", c.Value)
+			if c.Source >= 0 && c.Source < len(in.Sources) {
+				fmt.Fprintf(&b, " (%s)", in.Sources[c.Source].Publisher)
+			}
+		}
+		if d.Note != "" {
+			b.WriteString(". " + d.Note)
+		}
+	}
+	return b.String()
 }
 
 // Close ends the document and flushes it.

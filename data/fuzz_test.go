@@ -102,6 +102,9 @@ func FuzzDecodeFeature(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+	if b, err := EncodeFeature(korean(), nil); err == nil {
+		f.Add(b)
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		in, err := DecodeFeature(b)
 		if err == nil && !utf8.Valid(b) {
@@ -154,6 +157,8 @@ const fuzzCSV = "id,title,type,date,lon,lat,location_precision_m,summary,confide
 func FuzzDecodeCSV(f *testing.F) {
 	for _, s := range []string{
 		fuzzCSV, "", "\n", "id\n", "\ufeffid,title\n1,2\n", "a,\"b\n", "id,id\n",
+		"id,title,type,date,lon,lat,location_precision_m,summary,confidence,source1_title,source1_url,source1_publisher,source2_title,source2_url,source2_publisher,title_ko,place_ko,disputes,distinct_from\n" +
+			`2017-11-13-jsa,T,other,2017-11-13,126.7,37.9,100,S,high,A,https://example.org/a,P,B,https://example.org/b,Q,판문점 귀순,판문점,"[{""field"":""date"",""claims"":[{""value"":""13"",""source"":0},{""value"":""14"",""value_ko"":""14일"",""source"":1}]}]",2017-11-13-other|2017-11-13-more` + "\n",
 	} {
 		f.Add([]byte(s))
 	}

@@ -162,26 +162,51 @@ type Source struct {
 	Published string `json:"published,omitempty"` // YYYY-MM-DD, YYYY-MM or YYYY; empty when unknown
 }
 
-// Incident is one documented event on or near the MDL.
+// DisputeFields are the fields a Dispute may be about.
+var DisputeFields = []string{"date", "time", "place", "persons", "casualties", "direction", "details"}
+
+// Claim is what one source says about a disputed field.
+type Claim struct {
+	Value   string `json:"value"`
+	ValueKo string `json:"value_ko,omitempty"`
+	Source  int    `json:"source"` // index into the incident's Sources
+}
+
+// Dispute records that the sources of an incident disagree on one field:
+// at least two claims, each naming its source, and a note that may say
+// which claim the record follows and why.
+type Dispute struct {
+	Field  string  `json:"field"`
+	Claims []Claim `json:"claims"`
+	Note   string  `json:"note,omitempty"`
+}
+
+// Incident is one documented event on or near the MDL. The fields ending
+// in Ko are the Korean text of the fields they follow.
 type Incident struct {
 	ID                 string
 	Title              string
+	TitleKo            string
 	Type               Type
 	Date               Date
 	Location           orb.Point
 	LocationPrecisionM float64 // radius within which the true place lies, metres
 	LocationNote       string
 	Place              string
+	PlaceKo            string
 	Path               orb.LineString // the tracked route, if known
 	Direction          Direction
 	Persons            string
 	PersonsCount       *int
 	Casualties         Casualties
 	Summary            string
+	SummaryKo          string
 	Sources            []Source
+	Disputes           []Dispute // where the sources disagree
 	Confidence         Confidence
 	Note               string // what is uncertain, or where sources disagree
 	Tags               []string
+	DistinctFrom       []string // ids of incidents of the same day and place that are separate events
 	Created            time.Time
 	Updated            time.Time
 }

@@ -19,7 +19,7 @@ type Filter struct {
 	Directions []Direction
 	Sectors    []geo.Sector
 	BBox       *orb.Bound
-	Text       string      // words that must all appear in the title or summary
+	Text       string      // words that must all appear in the title, summary or place, in English or Korean
 	Km         *[2]float64 // the stretch of the MDL, in km of chainage (mdl_km), inclusive; nil for all of it
 	// Since is a day key (YYYYMMDD): only incidents whose date, as the
 	// period it names (1965 is all of 1965, 1969-12 all of December 1969),
@@ -130,15 +130,21 @@ func contains[T comparable](list []T, v T) bool {
 }
 
 // textMatch reports whether every word of the query appears in the
-// Feature's title or summary, ignoring case.
+// Feature's title, summary or place, English or Korean, ignoring case.
 func textMatch(feature []byte, words []string) bool {
 	var f struct {
-		Properties struct{ Title, Summary string } `json:"properties"`
+		Properties struct {
+			Title, Summary, Place string
+			TitleKo               string `json:"title_ko"`
+			SummaryKo             string `json:"summary_ko"`
+			PlaceKo               string `json:"place_ko"`
+		} `json:"properties"`
 	}
 	if json.Unmarshal(feature, &f) != nil {
 		return false
 	}
-	hay := strings.ToLower(f.Properties.Title + "\n" + f.Properties.Summary)
+	p := f.Properties
+	hay := strings.ToLower(p.Title + "\n" + p.Summary + "\n" + p.Place + "\n" + p.TitleKo + "\n" + p.SummaryKo + "\n" + p.PlaceKo)
 	for _, w := range words {
 		if !strings.Contains(hay, w) {
 			return false

@@ -454,10 +454,12 @@ func (s *Store) Count() (int, error) {
 	return s.index.len(), nil
 }
 
-// Version is the database's change counter and the time of its last change.
+// Version is the database's change counter and the time of its last
+// change, and the version of the dataset it was seeded with (zero if none).
 type Version struct {
 	Changes  uint64
 	Modified time.Time
+	Dataset  Dataset
 }
 
 // Version returns the change counter: it grows with every write.
@@ -469,6 +471,7 @@ func (s *Store) Version() (Version, error) {
 			v.Changes = binary.BigEndian.Uint64(b)
 		}
 		v.Modified, _ = time.Parse(time.RFC3339Nano, string(meta.Get(keyModified)))
+		v.Dataset = readDataset(tx)
 		return nil
 	})
 	return v, err

@@ -20,6 +20,9 @@ const (
 	MaxPathVertices = 10000
 	MaxSources      = 20
 	MaxTags         = 20
+	MaxDisputes     = 20
+	MaxClaims       = 10
+	MaxDistinctFrom = 20
 	maxTitle        = 200
 	maxSummary      = 5000
 	maxNote         = 2000
@@ -91,6 +94,7 @@ func (in *Incident) Validate(mdl *geo.MDL) error {
 		c.add("id", "%s must be 3 to 80 characters of a-z, 0-9 and '-', starting with a letter or digit", shown(in.ID))
 	}
 	c.text("title", in.Title, true, maxTitle, false)
+	c.text("title_ko", in.TitleKo, false, maxTitle, false)
 	if !validType(in.Type) {
 		c.add("type", "%s is not one of %s", shown(string(in.Type)), joinTypes())
 	}
@@ -109,6 +113,7 @@ func (in *Incident) Validate(mdl *geo.MDL) error {
 	}
 	c.text("location_note", in.LocationNote, false, maxShort, false)
 	c.text("place", in.Place, false, maxShort, false)
+	c.text("place_ko", in.PlaceKo, false, maxShort, false)
 	if in.Path != nil {
 		switch n := len(in.Path); {
 		case n < 2:
@@ -150,6 +155,7 @@ func (in *Incident) Validate(mdl *geo.MDL) error {
 	}
 	c.text("casualties.note", in.Casualties.Note, false, maxShort, false)
 	c.text("summary", in.Summary, true, maxSummary, true)
+	c.text("summary_ko", in.SummaryKo, false, maxSummary, true)
 	switch n := len(in.Sources); {
 	case n == 0:
 		c.add("sources", "at least one source is required")
@@ -169,6 +175,7 @@ func (in *Incident) Validate(mdl *geo.MDL) error {
 			}
 		}
 	}
+	c.disputes(in.Disputes, len(in.Sources))
 	switch in.Confidence {
 	case ConfidenceHigh, ConfidenceMedium, ConfidenceLow:
 	default:
@@ -188,10 +195,62 @@ func (in *Incident) Validate(mdl *geo.MDL) error {
 		}
 		seen[t] = true
 	}
+	c.distinctFrom(in.ID, in.DistinctFrom)
 	if len(c.errs) > 0 {
 		return &Error{Kind: KindInvalid, Message: "the incident is not valid", Fields: c.errs}
 	}
 	return nil
+}
+
+// disputes checks that each dispute names a known field and holds at least
+// two claims, each with a value and the index of one of the nsources sources.
+func (c *checker) disputes(ds []Dispute, nsources int) {
+	if len(ds) > MaxDisputes {
+		c.add("disputes", "has %d disputes; the limit is %d", len(ds), MaxDisputes)
+		ds = ds[:MaxDisputes]
+	}
+	for i, d := range ds {
+		f := fmt.Sprintf("disputes[%d]", i)
+		if !contains(DisputeFields, d.Field) {
+			c.add(f+".field", "%s is not one of %s", shown(d.Field), strings.Join(DisputeFields, ", "))
+		}
+		switch n := len(d.Claims); {
+		case n < 2:
+			c.add(f+".claims", "a dispute needs at least two claims, got %d", n)
+		case n > MaxClaims:
+			c.add(f+".claims", "has %d claims; the limit is %d", n, MaxClaims)
+		}
+		for j, cl := range d.Claims[:min(len(d.Claims), MaxClaims)] {
+			cf := fmt.Sprintf("%s.claims[%d]", f, j)
+			c.text(cf+".value", cl.Value, true, maxShort, false)
+			c.text(cf+".value_ko", cl.ValueKo, false, maxShort, false)
+			if cl.Source < 0 || cl.Source >= nsources {
+				c.add(cf+".source", "must be the index of one of the incident's %d sources (0 to %d)", nsources, nsources-1)
+			}
+		}
+		c.text(f+".note", d.Note, false, maxNote, true)
+	}
+}
+
+// distinctFrom checks the ids of the incidents one says it is distinct from.
+func (c *checker) distinctFrom(id string, ids []string) {
+	if len(ids) > MaxDistinctFrom {
+		c.add("distinct_from", "has %d ids; the limit is %d", len(ids), MaxDistinctFrom)
+		ids = ids[:MaxDistinctFrom]
+	}
+	seen := map[string]bool{}
+	for i, other := range ids {
+		f := fmt.Sprintf("distinct_from[%d]", i)
+		switch {
+		case !ValidID(other):
+			c.add(f, "%s is not an incident id: 3 to 80 characters of a-z, 0-9 and '-'", shown(other))
+		case other == id:
+			c.add(f, "an incident cannot be distinct from itself")
+		case seen[other]:
+			c.add(f, "%s is repeated", shown(other))
+		}
+		seen[other] = true
+	}
 }
 
 // shown quotes a value from the input for a message, cut to 40 characters,

@@ -487,6 +487,49 @@ func TestBrowserEditor(t *testing.T) {
 		rec.check(t, base)
 	})
 
+	t.Run("an edit keeps the Korean text and the disputes the form does not show", func(t *testing.T) {
+		patch := `{"properties":{"title_ko":"편집기 시험 귀순","summary_ko":"시험용 요약이다.","place_ko":"시험 장소",
+		  "sources":[{"title":"Editor test report","url":"https://example.org/editor-test","publisher":"Example"},{"title":"Second","url":"https://example.org/second","publisher":"Other"}],
+		  "disputes":[{"field":"date","claims":[{"value":"one day","source":0},{"value":"the next day","source":1}]}],"distinct_from":["2017-11-13-jsa-defection"]}}`
+		res, err := http.Get(base + "/api/incidents/" + id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		req, _ := http.NewRequest(http.MethodPatch, base+"/api/incidents/"+id, strings.NewReader(patch))
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", server.ContentTypeMergePatch)
+		req.Header.Set("If-Match", res.Header.Get("ETag"))
+		req.Header.Set(server.HeaderChangeReason, "Korean text added")
+		res, err = http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("PATCH: %s", res.Status)
+		}
+		do(t, ctx, chromedp.Click(chromedp.ID("edit-incident")), chromedp.WaitVisible(chromedp.ID("editor-form")))
+		waitFor(t, ctx, `document.querySelectorAll('#ed-source-rows fieldset').length === 2`)
+		do(t, ctx,
+			setValue("ed-persons", "one soldier, by the editor"),
+			chromedp.SendKeys(chromedp.ID("ed-reason"), "Persons corrected"),
+			chromedp.Click(chromedp.ID("ed-save")),
+		)
+		waitFor(t, ctx, `document.getElementById('editor').hidden`)
+		settled(t, ctx)
+		if w := writes.take(); len(w) != 1 || w[0] != "PUT /api/incidents/"+id+" 200" {
+			t.Errorf("saving sent %v; want one PUT answered 200", w)
+		}
+		in, err := st.Get(id)
+		if err != nil || in.Persons != "one soldier, by the editor" || in.TitleKo != "편집기 시험 귀순" || in.PlaceKo != "시험 장소" ||
+			len(in.Disputes) != 1 || len(in.DistinctFrom) != 1 {
+			t.Errorf("after the edit the store holds %+v, %v; want the new persons and the Korean text, dispute and distinct_from kept", in, err)
+		}
+		rec.check(t, base)
+	})
+
 	t.Run("delete it", func(t *testing.T) {
 		do(t, ctx,
 			chromedp.Click(chromedp.ID("delete-incident")),

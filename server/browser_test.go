@@ -38,6 +38,15 @@ const (
 	xssSummary = `<img src=x onerror=alert(1)> must show as text`
 )
 
+// koID is an incident the browser test adds with its Korean text and a
+// dispute between its two sources, to read in the Korean page.
+const (
+	koID      = "2024-05-06-korean-probe"
+	koTitle   = "판문점 인근 북한군 귀순 시험 사건"
+	koSummary = "북한군 병사 1명이 군사분계선을 넘어 귀순한 것으로 꾸민 시험용 기록이다."
+	koPlace   = "경기 파주 판문점 인근"
+)
+
 // chromium returns the path of a Chromium to drive. Outside CI a missing
 // browser skips the test; in CI (CI set) it fails it.
 func chromium(t testing.TB) string {
@@ -94,7 +103,21 @@ func startServer(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.Put(probe); err != nil {
+	ko, err := data.DecodeFeature([]byte(fmt.Sprintf(`{"type":"Feature","id":%q,
+		"geometry":{"type":"Point","coordinates":[126.75,37.93]},
+		"properties":{"title":"Korean probe: a soldier crosses near Panmunjom","title_ko":%q,"type":"crossing",
+		"date":"2024-05-06","date_precision":"day","location_precision_m":2000,"location_note":"","place":"Near Panmunjom, Paju",
+		"place_ko":%q,"path":null,"direction":"north_to_south","persons":"one KPA soldier","casualties":{"killed":0,"wounded":0},
+		"summary":"A test record of a soldier who crossed south.","summary_ko":%q,
+		"sources":[{"title":"First","url":"https://example.org/first","publisher":"Probe Agency"},
+		  {"title":"Second","url":"https://example.org/second","publisher":"Other Daily"}],
+		"disputes":[{"field":"persons","claims":[{"value":"one soldier","value_ko":"병사 1명","source":0},
+		  {"value":"two soldiers","value_ko":"병사 2명","source":1}],"note":"the record follows the first"}],
+		"confidence":"low","note":"added by the browser test","tags":[]}}`, koID, koTitle, koPlace, koSummary)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Put(probe, ko); err != nil {
 		t.Fatal(err)
 	}
 	return serve(t, st, server.Config{})
@@ -115,11 +138,11 @@ func emptyStore(tb testing.TB) *data.Store {
 	return st
 }
 
-// seededStore opens a new store in tb.TempDir() holding the seed dataset.
+// seededStore opens a new store in tb.TempDir() holding the seed dataset and its version.
 func seededStore(tb testing.TB) *data.Store {
 	tb.Helper()
 	st := emptyStore(tb)
-	if _, err := st.SeedIfEmpty(func() ([]*data.Incident, error) { return data.SeedIncidents(st.MDL()) }); err != nil {
+	if _, err := data.SeedEmbedded(st); err != nil {
 		tb.Fatal(err)
 	}
 	return st
@@ -645,6 +668,75 @@ func TestBrowser(t *testing.T) {
 		  url: location.search, count: document.getElementById('count').textContent })`)
 		if got["lang"] != "ko" || got["filters"] != "필터" || !strings.Contains(got["url"], "lang=ko") || !strings.Contains(got["count"], "건") {
 			t.Errorf("after switching to Korean: %v", got)
+		}
+		rec.check(t, base)
+	})
+
+	t.Run("Korean details and disputes", func(t *testing.T) {
+		type details struct {
+			Title, Summary, Facts, Disputes, List, Places, Landmark string
+		}
+		read := `(async () => {
+		  await new Promise((r) => setTimeout(r, 300));
+		  const body = document.getElementById('details-body');
+		  const d = body.querySelector('#details-disputes');
+		  const item = document.querySelector('#list button[data-id="` + koID + `"] .title');
+		  let landmark = '';
+		  window.dmzmap.map.eachLayer((l) => { const tip = l.getTooltip?.(); if (tip && /JSA/.test(tip.getContent()?.textContent || '')) landmark = tip.getContent().textContent; });
+		  return { Title: document.getElementById('details-title').textContent, Summary: body.querySelector('.summary').textContent,
+		    Facts: body.querySelector('.facts').textContent, Disputes: d ? d.textContent : '', List: item ? item.textContent : '',
+		    Places: [...document.querySelectorAll('.place-label')].map((e) => e.textContent).join(' '), Landmark: landmark };
+		})()`
+		if err := chromedp.Do(ctx, chromedp.Navigate(base+"/?lang=ko&sel="+koID)); err != nil {
+			t.Fatal(err)
+		}
+		settled(t, ctx)
+		if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.ID("details-title"))); err != nil {
+			t.Fatal(err)
+		}
+		got := eval[details](t, ctx, read)
+		if got.Title != koTitle || got.Summary != koSummary || !strings.Contains(got.Facts, koPlace) || got.List != koTitle {
+			t.Errorf("Korean details: title %q, summary %q, facts %q, list item %q; want %q, %q, the place %q", got.Title, got.Summary, got.Facts, got.List, koTitle, koSummary, koPlace)
+		}
+		for _, w := range []string{"출처별 차이:", "인원: 병사 1명(Probe Agency), 병사 2명(Other Daily)", "the record follows the first"} {
+			if !strings.Contains(got.Disputes, w) {
+				t.Errorf("the Korean disputes block %q lacks %q", got.Disputes, w)
+			}
+		}
+		if !strings.Contains(got.Places, "서울") || strings.Contains(got.Places, "Seoul") || !strings.Contains(got.Landmark, "판문점 공동경비구역") {
+			t.Errorf("Korean map labels: places %q, JSA landmark %q; want 서울 and 판문점 공동경비구역", got.Places, got.Landmark)
+		}
+		saveScreenshot(t, ctx, "browser-page-ko-details.png", chromedp.CaptureScreenshot())
+
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("lang"))); err != nil {
+			t.Fatal(err)
+		}
+		got = eval[details](t, ctx, read)
+		if !strings.HasPrefix(got.Title, "Korean probe") || !strings.Contains(got.Disputes, "Sources disagree:") ||
+			!strings.Contains(got.Disputes, "persons: one soldier (Probe Agency); two soldiers (Other Daily)") || !strings.Contains(got.Places, "Seoul") {
+			t.Errorf("back in English: title %q, disputes %q, places %.80q", got.Title, got.Disputes, got.Places)
+		}
+
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("lang")), chromedp.Click(chromedp.ID("about-open"))); err != nil {
+			t.Fatal(err)
+		}
+		about := eval[map[string]any](t, ctx, `({ open: document.getElementById('about').open, text: document.getElementById('about').textContent })`)
+		text, _ := about["text"].(string)
+		ds, err := data.SeedDataset()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range []string{"데이터 소개", "데이터셋 버전 " + ds.Version, "수록 범위", "북방한계선(NLL)", "한강 하구", "50m", "출처 선정"} {
+			if !strings.Contains(text, w) {
+				t.Errorf("the Korean about dialog lacks %q: %.300q", w, text)
+			}
+		}
+		if about["open"] != true {
+			t.Errorf("the about dialog did not open")
+		}
+		saveScreenshot(t, ctx, "browser-page-ko-about.png", chromedp.CaptureScreenshot())
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("about-close"))); err != nil {
+			t.Fatal(err)
 		}
 		rec.check(t, base)
 	})

@@ -58,6 +58,10 @@ func notModified(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNotModified)
 }
 
+// HeaderDatasetVersion is the header of every answer from the data routes
+// that says which version of the dataset the store holds (see data.Dataset).
+const HeaderDatasetVersion = "Dataset-Version"
+
 // handleCache answers conditional GETs of the data routes from the
 // database's change counter, before any work, and gives every GET answer
 // its ETag, Last-Modified and Cache-Control. A handler that sets its own
@@ -82,6 +86,9 @@ func (s *Server) handleCache(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	etag := dataETag(v.Changes)
+	if !v.Dataset.IsZero() {
+		c.Set(HeaderDatasetVersion, v.Dataset.Version)
+	}
 	c.Set(fiber.HeaderCacheControl, cacheRevalidate)
 	c.Set(fiber.HeaderVary, "Accept, Accept-Encoding")
 	if !v.Modified.IsZero() {

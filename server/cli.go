@@ -35,7 +35,7 @@ func ParseFilter(route string, params url.Values, thisYear int) (data.Filter, er
 // WriteCollection writes the incidents f selects from st to w as the
 // GeoJSON FeatureCollection that GET /api/export.geojson answers.
 func WriteCollection(w io.Writer, st Store, f data.Filter) error {
-	fc := newCollection(w)
+	fc := newCollection(w).withDataset(datasetOf(st))
 	res, err := st.Query(f, fc.add)
 	if err == nil {
 		err = fc.end(res)

@@ -11,7 +11,7 @@ func (s *Server) handleCrossings(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return sendCollection(c, func(visit func([]byte) error) (data.Result, error) {
+	return sendCollection(c, datasetOf(s.store), func(visit func([]byte) error) (data.Result, error) {
 		return s.store.Crossings(q.filter, visit)
 	})
 }

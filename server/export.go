@@ -90,7 +90,7 @@ func (s *Server) handleExport(c *fiber.Ctx) error {
 }
 
 func writeGeoJSON(s *Server, w io.Writer, f data.Filter) (int, error) {
-	fc := newCollection(w)
+	fc := newCollection(w).withDataset(datasetOf(s.store))
 	res, err := s.store.Query(f, fc.add)
 	if err == nil {
 		err = fc.end(res)
@@ -103,6 +103,7 @@ func writeCSV(s *Server, w io.Writer, f data.Filter) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	cw.DatasetVersion = datasetOf(s.store).Version
 	res, err := s.store.Query(f, cw.WriteFeature)
 	if err == nil {
 		err = cw.Flush()
@@ -111,7 +112,11 @@ func writeCSV(s *Server, w io.Writer, f data.Filter) (int, error) {
 }
 
 func writeKML(s *Server, w io.Writer, f data.Filter) (int, error) {
-	kw, err := data.NewKMLWriter(w, "DMZ incidents", kmlDescription)
+	desc := kmlDescription
+	if d := datasetOf(s.store); !d.IsZero() {
+		desc += " Dataset version " + d.Version + " (" + d.Date + ")."
+	}
+	kw, err := data.NewKMLWriter(w, "DMZ incidents", desc)
 	if err != nil {
 		return 0, err
 	}

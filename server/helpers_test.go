@@ -132,9 +132,10 @@ type featureCollection struct {
 		Geometry json.RawMessage `json:"geometry"`
 		Props    map[string]any  `json:"properties"`
 	} `json:"features"`
-	NumberMatched  *int   `json:"numberMatched"`
-	NumberReturned *int   `json:"numberReturned"`
-	Attribution    string `json:"attribution"`
+	NumberMatched  *int          `json:"numberMatched"`
+	NumberReturned *int          `json:"numberReturned"`
+	Dataset        *data.Dataset `json:"dataset"`
+	Attribution    string        `json:"attribution"`
 }
 
 func (fc featureCollection) ids() []string {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"io"
 	"strconv"
 
@@ -21,14 +22,34 @@ var (
 // collection writes a GeoJSON FeatureCollection of stored Feature bytes to
 // w, with the counts after the features, since they are known at the end.
 type collection struct {
-	w   io.Writer
-	n   int
-	err error
+	w       io.Writer
+	n       int
+	err     error
+	dataset []byte // the member ,"dataset":{…}, or nothing
 }
 
 func newCollection(w io.Writer) *collection {
 	c := &collection{w: w}
 	_, c.err = w.Write(collectionHead)
+	return c
+}
+
+// datasetOf returns the version of the dataset st holds; zero if unknown.
+func datasetOf(st Store) data.Dataset {
+	v, err := st.Version()
+	if err != nil {
+		return data.Dataset{}
+	}
+	return v.Dataset
+}
+
+// withDataset makes the collection say, in its member "dataset", which
+// version of the dataset it serves.
+func (c *collection) withDataset(d data.Dataset) *collection {
+	if !d.IsZero() {
+		b, _ := json.Marshal(d)
+		c.dataset = append([]byte(`,"dataset":`), b...)
+	}
 	return c
 }
 
@@ -57,6 +78,7 @@ func (c *collection) end(res data.Result) error {
 	b = strconv.AppendInt(b, int64(res.Matched), 10)
 	b = append(b, `,"numberReturned":`...)
 	b = strconv.AppendInt(b, int64(res.Returned), 10)
+	b = append(b, c.dataset...)
 	b = append(b, attributionKey...)
 	_, c.err = c.w.Write(b)
 	return c.err
@@ -64,8 +86,8 @@ func (c *collection) end(res data.Result) error {
 
 // sendCollection answers with the FeatureCollection that run writes,
 // built in the response body so that an error can still become a problem.
-func sendCollection(c *fiber.Ctx, run func(visit func([]byte) error) (data.Result, error)) error {
-	fc := newCollection(c)
+func sendCollection(c *fiber.Ctx, d data.Dataset, run func(visit func([]byte) error) (data.Result, error)) error {
+	fc := newCollection(c).withDataset(d)
 	res, err := run(fc.add)
 	if err == nil {
 		err = fc.end(res)
@@ -84,7 +106,7 @@ func (s *Server) handleIncidents(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return sendCollection(c, func(visit func([]byte) error) (data.Result, error) {
+	return sendCollection(c, datasetOf(s.store), func(visit func([]byte) error) (data.Result, error) {
 		return s.store.Query(q.filter, visit)
 	})
 }

@@ -40,14 +40,15 @@ func ogcCollection(id string) (ogcCollectionInfo, bool) {
 
 // collectionDoc is a collection's description.
 type collectionDoc struct {
-	ID          string     `json:"id"`
-	Title       string     `json:"title"`
-	Description string     `json:"description"`
-	Attribution string     `json:"attribution"`
-	ItemType    string     `json:"itemType"`
-	CRS         []string   `json:"crs"`
-	Extent      *ogcExtent `json:"extent,omitempty"`
-	Links       []link     `json:"links"`
+	ID          string        `json:"id"`
+	Title       string        `json:"title"`
+	Description string        `json:"description"`
+	Attribution string        `json:"attribution"`
+	ItemType    string        `json:"itemType"`
+	CRS         []string      `json:"crs"`
+	Extent      *ogcExtent    `json:"extent,omitempty"`
+	Dataset     *data.Dataset `json:"dataset,omitempty"` // the version of the incidents served
+	Links       []link        `json:"links"`
 }
 
 // ogcExtent is a collection's extent in space and time.
@@ -80,9 +81,13 @@ func (o *ogcService) collectionDoc(c *fiber.Ctx, ci ogcCollectionInfo, ext *ogcE
 	if ci.id == "mdl" {
 		attribution = osmAttribution + " (" + osmLicense + ")"
 	}
+	var ds *data.Dataset
+	if d := datasetOf(o.store); ci.id != "mdl" && !d.IsZero() {
+		ds = &d
+	}
 	return collectionDoc{
 		ID: ci.id, Title: ci.title, Description: ci.description, Attribution: attribution,
-		ItemType: "feature", CRS: []string{crs84}, Extent: ext,
+		ItemType: "feature", CRS: []string{crs84}, Extent: ext, Dataset: ds,
 		Links: append(self,
 			link{Href: href(c, path+"/items", ""), Rel: "items", Type: data.ContentTypeGeoJSON, Title: ci.title + " as GeoJSON"},
 			link{Href: href(c, path+"/items", "?f=html"), Rel: "items", Type: mediaHTML, Title: ci.title + " as HTML"},

@@ -75,7 +75,7 @@ func oaParameters(maxLimit int) obj {
 			obj{"type": "integer", "minimum": firstYear}),
 		"from": queryParam("from", "Selects the incidents from this year on (inclusive).", obj{"type": "integer", "minimum": firstYear}),
 		"to":   queryParam("to", "Selects the incidents up to this year (inclusive).", obj{"type": "integer", "minimum": firstYear}),
-		"q": queryParam("q", "Selects the incidents whose title or summary holds every word given, ignoring case.",
+		"q": queryParam("q", "Selects the incidents whose title, summary or place, in English or Korean, holds every word given, ignoring case.",
 			obj{"type": "string", "maxLength": maxText}),
 		"apiLimit": queryParam("limit", fmt.Sprintf("The most features in one answer: %d unless given, at most %d (a larger limit is clamped); "+
 			"0 or anything but a whole number is a 400.", maxLimit, maxLimit),

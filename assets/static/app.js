@@ -11,7 +11,7 @@
 // order. The count and the timeline come from /api/years.
 
 import noUiSlider from './vendor/nouislider-15.8.1/nouislider.min.mjs';
-import { t, label, formatDate, formatNumber } from './i18n.js';
+import { t, label, localized, formatDate, formatNumber } from './i18n.js';
 import { TYPES, DIRECTIONS, defaultState, parseState, queryParams, pageQuery, yearRange, selectsNothing } from './state.js';
 import { shape, lineSymbol } from './symbols.js';
 import { renderDetails } from './details.js';
@@ -31,7 +31,7 @@ import { initMarkerKeys, keepFocus, focusAfterClose } from './keyboard.js';
 import { initLineFilters, labelLineFilters, syncLineFilters, setLength } from './linefilters.js';
 import {
   OSM_ATTRIBUTION, NE_ATTRIBUTION, createPanes, textElement, getJSON,
-  loadLand, loadPlaces, loadLandmarks, loadMDL, loadDMZ,
+  loadLand, loadPlaces, loadLandmarks, loadMDL, loadDMZ, relabel,
 } from './basemap.js';
 
 const L = window.L;
@@ -189,7 +189,7 @@ function pointOf(f) {
 
 function markerTitle(f) {
   const p = f.properties;
-  return t(state.lang, 'incidentMarker', { title: p.title, date: formatDate(state.lang, p.date, p.date_precision) });
+  return t(state.lang, 'incidentMarker', { title: localized(state.lang, p, 'title'), date: formatDate(state.lang, p.date, p.date_precision) });
 }
 
 function markerFor(f, ll) {
@@ -330,7 +330,7 @@ function renderCrossings(list) {
     });
     m.bindTooltip(() => {
       const lang = state.lang;
-      const parts = [t(lang, 'crossingPoint'), p.title, formatDate(lang, p.date, p.date_precision), label(lang, 'directions', p.direction)];
+      const parts = [t(lang, 'crossingPoint'), localized(lang, p, 'title'), formatDate(lang, p.date, p.date_precision), label(lang, 'directions', p.direction)];
       if (p.estimated) parts.push(t(lang, 'estimated'));
       return textElement(parts.filter(Boolean).join(' · '));
     }, { sticky: true });
@@ -361,7 +361,7 @@ function renderList(items, total) {
     btn.type = 'button';
     btn.dataset.id = f.id;
     if (f.id === state.sel) btn.setAttribute('aria-current', 'true');
-    btn.append(shape(p.type, 16), textElement(formatDate(lang, p.date, p.date_precision)), textElement(p.title || f.id));
+    btn.append(shape(p.type, 16), textElement(formatDate(lang, p.date, p.date_precision)), textElement(localized(lang, p, 'title') || f.id));
     btn.children[1].className = 'date';
     btn.children[2].className = 'title';
     li.append(btn);
@@ -708,6 +708,22 @@ function showError(on) {
   e.textContent = on ? t(state.lang, 'loadError') : '';
 }
 
+// ---- about the data
+
+let dataset = null; // the version of the dataset the API serves, from its answers
+
+function aboutVersion() {
+  $('about-version').textContent = dataset ? t(state.lang, 'aboutVersion', { v: dataset.version, d: formatDate(state.lang, dataset.date, 'day') }) : '';
+}
+
+$('about-open').addEventListener('click', () => {
+  aboutVersion();
+  $('about').showModal();
+  $('about-title').focus();
+});
+$('about-close').addEventListener('click', () => $('about').close());
+$('about').addEventListener('close', () => $('about-open').focus());
+
 // ---- loading
 
 async function fetchAll(path, params, signal) {
@@ -720,6 +736,7 @@ async function fetchAll(path, params, signal) {
     const fc = await getJSON(`${path}?${p}`, signal);
     if (!fc) return { features: [], matched: 0, missing: true };
     const list = Array.isArray(fc.features) ? fc.features : [];
+    if (fc.dataset?.version) dataset = fc.dataset;
     matched = typeof fc.numberMatched === 'number' ? fc.numberMatched : list.length;
     for (const f of list) out.push(f);
     if (list.length === 0 || out.length >= matched) break;
@@ -1039,6 +1056,8 @@ function applyLang() {
   }
   if (cluster._map) cluster.refreshClusters();
   if (cellData.length) renderCells(cellData);
+  relabel(lang);
+  aboutVersion();
 }
 
 $('lang').addEventListener('click', () => {
@@ -1072,8 +1091,8 @@ map.on('moveend', () => {
 function loadLayers() {
   return Promise.allSettled([
     loadLand(layers.basemap, renderers.land),
-    loadPlaces(map, layers.places, renderers.basemapPoints),
-    loadLandmarks(map, layers.landmarks, renderers.basemapPoints),
+    loadPlaces(map, layers.places, renderers.basemapPoints, () => state.lang),
+    loadLandmarks(map, layers.landmarks, renderers.basemapPoints, () => state.lang),
     loadMDL(layers.mdl, renderers.mdl, () => t(state.lang, 'mdl')),
     loadDMZ(layers.dmz, renderers.dmz, () => t(state.lang, 'dmzBand')),
   ]);

@@ -61,9 +61,24 @@ export async function loadLand(group, renderer) {
   }).addTo(group);
 }
 
+// named holds each labelled place and landmark with its properties, so
+// that relabel can name them in another language.
+const named = [];
+
+// placeName is the name of a place or landmark in lang: name_ko in Korean
+// where the file has it.
+function placeName(lang, p) {
+  return (lang === 'ko' && p.name_ko) || p.name;
+}
+
+// relabel names every place and landmark in lang.
+export function relabel(lang) {
+  for (const { m, p } of named) m.setTooltipContent(textElement(placeName(lang, p)));
+}
+
 // loadPlaces draws the populated places, each labelled from the zoom level
 // Natural Earth suggests for it.
-export async function loadPlaces(map, group, renderer) {
+export async function loadPlaces(map, group, renderer, lang = () => 'en') {
   const fc = await getJSON(asset('basemap/places-korea.geojson'));
   if (!fc) return;
   const places = fc.features.map((f) => {
@@ -73,10 +88,11 @@ export async function loadPlaces(map, group, renderer) {
       color: '#3d3d3d', weight: 1, fillColor: '#3d3d3d', fillOpacity: 1, interactive: false,
     });
     m.feature = f;
-    m.bindTooltip(textElement(f.properties.name), {
+    m.bindTooltip(textElement(placeName(lang(), f.properties)), {
       permanent: true, direction: 'right', offset: [4, 0], pane: 'labels', className: 'place-label',
       interactive: false,
     });
+    named.push({ m, p: f.properties });
     return { m, minZoom: Math.max(5, Math.ceil(f.properties.min_zoom ?? 6)) };
   });
   group.allMarkers = places.map((p) => p.m);
@@ -93,7 +109,7 @@ export async function loadPlaces(map, group, renderer) {
 }
 
 // loadLandmarks draws the DMZ landmarks, labelled from zoom 12.
-export async function loadLandmarks(map, group, renderer) {
+export async function loadLandmarks(map, group, renderer, lang = () => 'en') {
   const fc = await getJSON(asset('basemap/dmz-landmarks.geojson'));
   if (!fc) return;
   const marks = fc.features.filter((f) => f.geometry?.type === 'Point').map((f) => {
@@ -102,7 +118,8 @@ export async function loadLandmarks(map, group, renderer) {
       renderer, radius: 3.5, color: '#ffffff', weight: 1.5, fillColor: '#4b4b4b', fillOpacity: 1,
     });
     m.feature = f;
-    m.bindTooltip(textElement(f.properties.name), { direction: 'top', offset: [0, -4], className: 'landmark-label' });
+    m.bindTooltip(textElement(placeName(lang(), f.properties)), { direction: 'top', offset: [0, -4], className: 'landmark-label' });
+    named.push({ m, p: f.properties });
     return m.addTo(group);
   });
   const update = () => {

@@ -1,7 +1,7 @@
 // The details of one incident, built with createElement and textContent
 // only: nothing from the data is ever parsed as HTML.
 
-import { t, label, formatDate, formatNumber } from './i18n.js';
+import { t, label, localized, formatDate, formatNumber } from './i18n.js';
 import { shape } from './symbols.js';
 import { placeTexts } from './precision.js';
 
@@ -43,6 +43,33 @@ function safeURL(url) {
   }
 }
 
+// sourceName names source i of p for a claim: its publisher, with its date
+// where two sources share a publisher.
+function sourceName(lang, p, i) {
+  const s = (p.sources || [])[i];
+  if (!s) return '?';
+  const name = s.publisher || s.title || s.url || '?';
+  const same = (p.sources || []).filter((o) => (o.publisher || o.title || o.url) === name).length;
+  return same > 1 && s.published ? `${name}, ${formatDate(lang, s.published)}` : name;
+}
+
+// disputesBlock lists where the sources of p disagree, one item a field:
+// each claim with the source it comes from, then the note.
+function disputesBlock(lang, p) {
+  const items = (Array.isArray(p.disputes) ? p.disputes : []).map((d) => {
+    const claims = (d.claims || []).map((c) => t(lang, 'disputeClaim', {
+      value: lang === 'ko' && c.value_ko ? c.value_ko : c.value,
+      source: sourceName(lang, p, c.source),
+    })).join(lang === 'ko' ? ', ' : '; ');
+    const line = t(lang, 'disputeLine', { field: label(lang, 'disputeFields', d.field), claims });
+    return el('li', null, d.note ? `${line}. ${d.note}` : line);
+  });
+  if (!items.length) return null;
+  return el('section', { class: 'disputes', id: 'details-disputes' },
+    el('h3', null, `${t(lang, 'disputes')}:`),
+    el('ul', null, ...items));
+}
+
 // renderDetails fills container with the details of the Feature f.
 export function renderDetails(container, f, lang) {
   const p = f.properties || {};
@@ -55,7 +82,7 @@ export function renderDetails(container, f, lang) {
   row('date', formatDate(lang, p.date, p.date_precision));
   row('type', typeValue);
   row('direction', p.direction ? label(lang, 'directions', p.direction) : null);
-  const place = [p.place, p.location_note || precisionText(lang, p.location_precision_m)].filter(Boolean).join('; ');
+  const place = [localized(lang, p, 'place'), p.location_note || precisionText(lang, p.location_precision_m)].filter(Boolean).join('; ');
   row('place', place);
   row('persons', [p.persons, typeof p.persons_count === 'number' ? `(${formatNumber(lang, p.persons_count)})` : null].filter(Boolean).join(' '));
   const cas = casualtyText(lang, p.casualties);
@@ -68,6 +95,7 @@ export function renderDetails(container, f, lang) {
   if (p.path) row('path', t(lang, 'pathKnown'));
   row('confidence', p.confidence ? label(lang, 'confidence', p.confidence) : null);
   row('note', p.note);
+  if (Array.isArray(p.distinct_from) && p.distinct_from.length) row('distinctFrom', p.distinct_from.join(', '));
 
   const sources = el('ul', { class: 'sources' });
   for (const s of p.sources || []) {
@@ -80,14 +108,15 @@ export function renderDetails(container, f, lang) {
     sources.append(el('li', null, link, meta ? ` (${meta})` : null));
   }
 
-  const heading = el('h2', { id: 'details-title', tabindex: '-1' }, p.title || f.id);
-  container.replaceChildren(
+  const heading = el('h2', { id: 'details-title', tabindex: '-1' }, localized(lang, p, 'title') || f.id);
+  container.replaceChildren(...[
     heading,
     el('dl', { class: 'facts' }, ...rows),
     el('h3', null, t(lang, 'summary')),
-    el('p', { class: 'summary' }, p.summary || ''),
+    el('p', { class: 'summary' }, localized(lang, p, 'summary')),
+    disputesBlock(lang, p),
     el('h3', null, t(lang, 'sources')),
     (p.sources || []).length ? sources : el('p', null, t(lang, 'noSources')),
-  );
+  ].filter(Boolean));
   return heading;
 }

@@ -452,9 +452,14 @@ function renderSources(list) {
   $('ed-source-rows').replaceChildren(...rows);
 }
 
+// KEPT are the properties the form does not edit: an edit keeps them as
+// they are stored.
+const KEPT = ['title_ko', 'summary_ko', 'place_ko', 'disputes', 'distinct_from'];
+
 function fill(f) {
   const p = f?.properties || {};
   const c = f?.geometry?.coordinates;
+  draft.kept = Object.fromEntries(KEPT.filter((k) => p[k] !== undefined).map((k) => [k, p[k]]));
   const set = (id, v) => {
     $(id).value = v === null || v === undefined ? '' : String(v);
   };
@@ -525,6 +530,7 @@ function readForm() {
   };
   if (!date) delete properties.date_precision;
   if (properties.persons_count === null) delete properties.persons_count;
+  if (draft.mode === 'edit') Object.assign(properties, draft.kept);
   const feature = { type: 'Feature', geometry: { type: 'Point', coordinates: [lon, lat] }, properties };
   if (draft.mode === 'edit') feature.id = draft.id;
   return { feature, errors };

@@ -1,5 +1,6 @@
-// Interface text in English and Korean. Data (titles, summaries, sources)
-// is shown as the dataset has it.
+// Interface text in English and Korean. Data is shown as the dataset has
+// it: in Korean, the title, summary, place and disputed claims from their
+// _ko fields where the incident has them (localized).
 
 export const LANGS = ['en', 'ko'];
 
@@ -19,7 +20,7 @@ const text = {
     yearsHint: 'Drag the handles, or focus one and use the arrow keys.',
     types: 'Type',
     directions: 'Direction',
-    search: 'Search titles and summaries',
+    search: 'Search titles, summaries and places',
     searchPlaceholder: 'e.g. tunnel',
     reset: 'Reset filters',
     export: 'Download GeoJSON',
@@ -136,6 +137,24 @@ const text = {
     printListPart: 'The first {n} of the {m} incidents in view',
     printSources: 'Sources',
     printCredit: 'Printed {date} from {url}. Data: dmzmap contributors, CC BY 4.0.',
+    disputes: 'Sources disagree',
+    disputeLine: '{field}: {claims}',
+    disputeClaim: '{value} ({source})',
+    disputeFields_: {
+      date: 'date', time: 'time', place: 'place', persons: 'persons', casualties: 'casualties', direction: 'direction', details: 'details',
+    },
+    distinctFrom: 'A separate event from',
+    about: 'About the data',
+    aboutTitle: 'About the data',
+    aboutVersion: 'Dataset version {v} of {d}. Cite the version with the incident’s id; data/CHANGES.md lists what each version added and corrected.',
+    aboutInTitle: 'What is in',
+    aboutIn: 'Documented incidents since the armistice of 27 July 1953 on land along the Military Demarcation Line (MDL): crossings, incursions, infiltrations, shootings, tunnels, mines and abductions; incidents in the Joint Security Area at Panmunjom; incidents in the Han River estuary, where the armistice drew no MDL; and aircraft shot down over the DMZ.',
+    aboutOutTitle: 'What is out, and why',
+    aboutOut: 'Clashes at sea and on the Northern Limit Line (NLL), which is not part of the armistice line on land; landings on the coast far from the DMZ; incidents inside either army that have nothing to do with the line; and events wholly north of the DMZ that no source on the south can place. They belong to other records, and mixing them in would blur what happens at the line.',
+    aboutPointsTitle: 'Points and their precision',
+    aboutPoints: 'Each point is set at the place the reports name (a town, a stream, a guard post, an island), not on the line unless that is all that is known. Its precision is the radius within which the true place lies, never under 50 m; the location note says how the point was set. Side, distance to the MDL and sector are computed from the point against the line as mapped in OpenStreetMap.',
+    aboutSourcesTitle: 'How sources are chosen',
+    aboutSources: 'Every incident rests on at least one published source that states its date and what happened, two where they exist: official statements (the Joint Chiefs of Staff, the UN Command) and major outlets (Yonhap, the Korea Herald, JoongAng, AP, Reuters, NK News and others) rather than aggregators or blogs. Where the sources disagree on the date, place, people, casualties or direction, the record says so under “Sources disagree” instead of choosing silently.',
     edSignIn: 'Sign in to edit',
     edSignInTitle: 'Sign in to edit',
     edSignInHint: 'Enter this server’s editor token. It is kept in this browser tab only, until you sign out or close the tab.',
@@ -237,7 +256,7 @@ const text = {
     yearsHint: '손잡이를 끌거나, 손잡이에 초점을 두고 화살표 키를 누르세요.',
     types: '유형',
     directions: '방향',
-    search: '제목과 요약 검색',
+    search: '제목·요약·장소 검색',
     searchPlaceholder: '예: 땅굴, tunnel',
     reset: '필터 초기화',
     export: 'GeoJSON 내려받기',
@@ -354,6 +373,24 @@ const text = {
     printListPart: '지도 범위 안 사건 {m}건 중 앞의 {n}건',
     printSources: '출처',
     printCredit: '{date}에 {url}에서 인쇄. 데이터: dmzmap contributors, CC BY 4.0.',
+    disputes: '출처별 차이',
+    disputeLine: '{field}: {claims}',
+    disputeClaim: '{value}({source})',
+    disputeFields_: {
+      date: '날짜', time: '시각', place: '장소', persons: '인원', casualties: '사상자', direction: '방향', details: '세부 내용',
+    },
+    distinctFrom: '별개 사건',
+    about: '데이터 소개',
+    aboutTitle: '데이터 소개',
+    aboutVersion: '데이터셋 버전 {v}({d}). 인용할 때는 사건 ID와 함께 버전을 밝혀 주세요. 버전마다 추가·수정한 내용은 data/CHANGES.md에 있습니다.',
+    aboutInTitle: '수록 범위',
+    aboutIn: '1953년 7월 27일 정전협정 이후 군사분계선(MDL)을 따라 육상에서 일어난 사건(귀순·월북 등 MDL 통과, 침범, 침투, 총격, 땅굴, 지뢰, 납치), 판문점 공동경비구역(JSA)에서 일어난 사건, 정전협정이 군사분계선을 긋지 않은 한강 하구에서 일어난 사건, 비무장지대 상공에서 격추된 항공기를 기록합니다.',
+    aboutOutTitle: '수록하지 않는 사건과 그 이유',
+    aboutOut: '바다와 북방한계선(NLL)에서 일어난 교전은 육상의 정전 경계선과 성격이 달라 제외합니다. 비무장지대에서 멀리 떨어진 해안 침투, 군사분계선과 관계없는 군 내부 사건, 남측 자료로 위치를 특정할 수 없는 비무장지대 이북의 사건도 제외합니다. 이런 사건은 다른 기록에 속하며, 함께 실으면 분계선에서 일어나는 일이 흐려지기 때문입니다.',
+    aboutPointsTitle: '위치와 정밀도',
+    aboutPoints: '각 지점은 보도가 밝힌 장소(마을, 하천, 감시초소, 섬)에 찍습니다. 알려진 것이 분계선뿐일 때만 분계선 위에 둡니다. 정밀도는 실제 장소가 들어 있는 반경이며 50m보다 작게 잡지 않습니다. 위치 설명에 지점을 정한 방법을 적습니다. MDL 남북 구분, MDL까지 거리, 구역은 OpenStreetMap의 군사분계선을 기준으로 계산합니다.',
+    aboutSourcesTitle: '출처 선정',
+    aboutSources: '모든 사건은 날짜와 경위를 밝힌 공개 출처를 하나 이상, 가능하면 둘 이상 근거로 합니다. 합동참모본부·유엔군사령부 같은 공식 발표와 연합뉴스, 코리아헤럴드, 중앙일보, AP, 로이터, NK뉴스 같은 주요 매체를 우선하고, 기사 모음 사이트나 블로그는 쓰지 않습니다. 날짜·장소·인원·사상자·방향에 대해 출처가 서로 다르면 한쪽을 말없이 고르지 않고 ‘출처별 차이’에 밝힙니다.',
     edSignIn: '편집하려면 로그인',
     edSignInTitle: '편집하려면 로그인',
     edSignInHint: '이 서버의 편집 토큰을 입력하세요. 토큰은 로그아웃하거나 탭을 닫을 때까지 이 브라우저 탭에만 보관됩니다.',
@@ -458,6 +495,13 @@ export function t(lang, key, vars) {
 // ("types", "directions", "sectors", "sides", "confidence"), or the value itself.
 export function label(lang, group, value) {
   return text[lang]?.[group + '_']?.[value] ?? text.en[group + '_']?.[value] ?? String(value ?? '');
+}
+
+// localized returns the Korean text of the property key of p (key + '_ko')
+// when lang is Korean and the data has it, else the property itself.
+export function localized(lang, p, key) {
+  if (lang === 'ko' && typeof p?.[key + '_ko'] === 'string' && p[key + '_ko'].trim() !== '') return p[key + '_ko'];
+  return p?.[key] ?? '';
 }
 
 export function locale(lang) {

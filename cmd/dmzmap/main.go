@@ -201,7 +201,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 
 // seed fills store with the curated incidents if it is new.
 func seed(store *data.Store, mdl *geo.MDL, logger *slog.Logger, db string) error {
-	seeded, err := store.SeedIfEmpty(func() ([]*data.Incident, error) { return data.SeedIncidents(mdl) })
+	seeded, err := data.SeedEmbedded(store)
 	if err != nil {
 		return fmt.Errorf("seeding %s: %w", db, err)
 	}

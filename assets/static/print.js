@@ -7,7 +7,7 @@
 // started from the browser's menu gets the same preparation at once, which
 // the canvas layers may not finish drawing in time.
 
-import { t, label, formatDate, formatNumber } from './i18n.js';
+import { t, label, formatDate, formatNumber, localized } from './i18n.js';
 import { TYPES, DIRECTIONS, yearRange } from './state.js';
 import { el } from './share.js';
 
@@ -61,8 +61,8 @@ function buildSummary(api) {
     list.append(el('li', null,
       el('span', { class: 'p-date' }, formatDate(lang, p.date, p.date_precision)), ' ',
       el('span', { class: 'p-type' }, label(lang, 'types', p.type)), ' ',
-      el('strong', { class: 'p-title' }, p.title || f.id), '. ',
-      p.place ? el('span', { class: 'p-place' }, `${p.place}. `) : null,
+      el('strong', { class: 'p-title' }, localized(lang, p, 'title') || f.id), '. ',
+      p.place ? el('span', { class: 'p-place' }, `${localized(lang, p, 'place')}. `) : null,
       sources ? el('span', { class: 'p-sources' }, `${t(lang, 'printSources')}: ${sources}`) : null));
   }
   const heading = all

@@ -244,20 +244,28 @@ func (s *jsonScan) array(t reflect.Type, depth int) *Error {
 			return err
 		}
 		s.path = s.path[:len(s.path)-1]
-		s.space()
-		if s.i >= len(s.b) {
-			return s.fail("the document ends early")
-		}
-		switch s.b[s.i] {
-		case ',':
-			s.i++
-		case ']':
-			s.i++
-			return nil
-		default:
-			return s.fail("invalid character %s after an array element", strconv.QuoteRune(rune(s.b[s.i])))
+		if end, err := s.after(']', "an array element"); end || err != nil {
+			return err
 		}
 	}
+}
+
+// after reads the comma or the closing byte end that follows an element
+// (what it was, for the message), and reports whether it was end.
+func (s *jsonScan) after(end byte, what string) (bool, *Error) {
+	s.space()
+	if s.i >= len(s.b) {
+		return false, s.fail("the document ends early")
+	}
+	switch s.b[s.i] {
+	case ',':
+		s.i++
+		return false, nil
+	case end:
+		s.i++
+		return true, nil
+	}
+	return false, s.fail("invalid character %s after %s", strconv.QuoteRune(rune(s.b[s.i])), what)
 }
 
 func (s *jsonScan) object(t reflect.Type, depth int) *Error {
@@ -320,18 +328,8 @@ func (s *jsonScan) object(t reflect.Type, depth int) *Error {
 			return err
 		}
 		s.path = s.path[:len(s.path)-1]
-		s.space()
-		if s.i >= len(s.b) {
-			return s.fail("the document ends early")
-		}
-		switch s.b[s.i] {
-		case ',':
-			s.i++
-		case '}':
-			s.i++
-			return nil
-		default:
-			return s.fail("invalid character %s after an object member", strconv.QuoteRune(rune(s.b[s.i])))
+		if end, err := s.after('}', "an object member"); end || err != nil {
+			return err
 		}
 	}
 }

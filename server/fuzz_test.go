@@ -43,8 +43,8 @@ func FuzzRequest(f *testing.F) {
 	f.Fuzz(func(t *testing.T, m byte, target string, body []byte) {
 		method := methods[int(m)%len(methods)]
 		req, err := http.NewRequest(method, "http://dmzmap.test/"+strings.TrimPrefix(target, "/"), bytes.NewReader(body))
-		if err != nil || len(req.URL.RequestURI()) > 2000 {
-			return
+		if err != nil || len(req.URL.RequestURI()) > 2000 || strings.ContainsFunc(req.URL.RequestURI(), func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+			return // app.Test writes the target as it is: a space ends it on the wire, which TestFramingRefused covers
 		}
 		if req.URL.Path == "/api/events" && method == "GET" {
 			return // a stream that never ends; TestEvents covers it

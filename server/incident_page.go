@@ -143,6 +143,18 @@ func (s *Server) handleIncidentPage(c *fiber.Ctx) error {
 		Image: base + "/api/incidents/" + in.ID + "/map.png", ImageAlt: "Map of where the incident took place, against the MDL",
 		CSS: "/static/incident.css", Description: description(in.Summary),
 	}
+	v.TitleKo, v.SummaryKo, v.PlaceKo = in.TitleKo, in.SummaryKo, in.PlaceKo
+	for _, d := range in.Disputes {
+		dv := disputeView{Field: d.Field, Note: d.Note}
+		for _, cl := range d.Claims {
+			src := fmt.Sprintf("source %d", cl.Source+1)
+			if cl.Source >= 0 && cl.Source < len(in.Sources) {
+				src = in.Sources[cl.Source].Publisher
+			}
+			dv.Claims = append(dv.Claims, struct{ Value, Source string }{cl.Value, src})
+		}
+		v.Disputes = append(v.Disputes, dv)
+	}
 	if p := s.loadPage(); p.version != "" {
 		v.CSS = "/static/v-" + p.version + "/incident.css"
 	}

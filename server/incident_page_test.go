@@ -7,11 +7,15 @@ import (
 	"testing"
 
 	"github.com/dmzmap/dmzmap/assets"
+	"github.com/dmzmap/dmzmap/data"
 )
 
 func TestIncidentPage(t *testing.T) {
 	ins := fixture(loadMDL(t))
 	ins[6].Title = `JSA defection <script>alert(1)</script> & "quotes"`
+	ins[6].TitleKo = "판문점 귀순"
+	ins[6].Sources = append(ins[6].Sources, data.Source{Title: "Other", URL: "https://example.org/other", Publisher: "Other Daily"})
+	ins[6].Disputes = []data.Dispute{{Field: "persons", Claims: []data.Claim{{Value: "one soldier", Source: 0}, {Value: "two soldiers", Source: 1}}}}
 	s, _, _ := newConfigServer(t, Config{Assets: assets.FS}, ins)
 	r := get(t, s, "/incidents/2017-11-13-jsa")
 	page := string(r.body)
@@ -73,10 +77,11 @@ func TestIncidentPage(t *testing.T) {
 		t.Fatalf("JSON-LD: %v\n%s", err, m[1])
 	}
 	if ld.Context != "https://schema.org" || ld.Type != "Event" || ld.StartDate != "2017-11-13" || ld.Name != ins[6].Title ||
-		ld.Location.Geo.Latitude != 37.9558 || len(ld.Citation) != 1 || ld.Citation[0].URL != "https://example.org/2017-11-13-jsa" {
+		ld.Location.Geo.Latitude != 37.9558 || len(ld.Citation) != 2 || ld.Citation[0].URL != "https://example.org/2017-11-13-jsa" {
 		t.Errorf("JSON-LD %+v", ld)
 	}
-	for _, want := range []string{`href="http://example.com/?sel=2017-11-13-jsa"`, "Cite this", "https://example.org/2017-11-13-jsa", "/static/v-"} {
+	for _, want := range []string{`href="http://example.com/?sel=2017-11-13-jsa"`, "Cite this", "Sources disagree",
+		"“one soldier” (Example)", "“two soldiers” (Other Daily)", `<p class="ko" lang="ko">판문점 귀순</p>`, "https://example.org/2017-11-13-jsa", "/static/v-"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the page has no %q", want)
 		}

@@ -26,6 +26,7 @@ var csvColumns = []string{
 	"id", "title", "type", "date", "date_precision", "lon", "lat", "location_precision_m", "location_note", "place",
 	"direction", "persons", "persons_count", "killed", "wounded", "casualties_note", "summary", "confidence", "note",
 	"tags", "path", "title_ko", "summary_ko", "place_ko", "disputes", "distinct_from",
+	"persons_ko", "location_note_ko", "casualties_note_ko", "note_ko",
 }
 
 // csvComputed are exported for reading and ignored on import;
@@ -85,6 +86,7 @@ func (cw *CSVWriter) WriteFeature(feature []byte) error {
 		num(in.Casualties.Killed), num(in.Casualties.Wounded), in.Casualties.Note, in.Summary, string(in.Confidence), in.Note,
 		strings.Join(in.Tags, "|"), lineWKT(in.Path), in.TitleKo, in.SummaryKo, in.PlaceKo, disputesCSV(in.Disputes),
 		strings.Join(in.DistinctFrom, "|"),
+		in.PersonsKo, in.LocationNoteKo, in.Casualties.NoteKo, in.NoteKo,
 	}
 	for i := 0; i < CSVSourceGroups; i++ {
 		if i < len(in.Sources) {
@@ -320,6 +322,7 @@ func csvIncident(rec []string, col map[string]int) (*Incident, []FieldError) {
 		LocationNote: get("location_note"), Place: get("place"), Direction: Direction(get("direction")),
 		Persons: get("persons"), Summary: get("summary"), Confidence: Confidence(get("confidence")), Note: get("note"),
 		TitleKo: get("title_ko"), SummaryKo: get("summary_ko"), PlaceKo: get("place_ko"),
+		PersonsKo: get("persons_ko"), LocationNoteKo: get("location_note_ko"), NoteKo: get("note_ko"),
 	}
 	if in.Direction == "" {
 		in.Direction = NoDirection
@@ -335,7 +338,7 @@ func csvIncident(rec []string, col map[string]int) (*Incident, []FieldError) {
 	in.Location = orb.Point{number("lon"), number("lat")}
 	in.LocationPrecisionM = number("location_precision_m")
 	in.PersonsCount = count("persons_count")
-	in.Casualties = Casualties{Killed: count("killed"), Wounded: count("wounded"), Note: get("casualties_note")}
+	in.Casualties = Casualties{Killed: count("killed"), Wounded: count("wounded"), Note: get("casualties_note"), NoteKo: get("casualties_note_ko")}
 	if t := get("tags"); t != "" {
 		for _, tag := range strings.Split(t, "|") {
 			in.Tags = append(in.Tags, strings.TrimSpace(tag))

@@ -47,11 +47,13 @@ type propsJSON struct {
 	Year               int           `json:"year,omitempty"`
 	LocationPrecisionM float64       `json:"location_precision_m"`
 	LocationNote       string        `json:"location_note"`
+	LocationNoteKo     string        `json:"location_note_ko,omitempty"`
 	Place              string        `json:"place"`
 	PlaceKo            string        `json:"place_ko,omitempty"`
 	Path               *geometryJSON `json:"path"`
 	Direction          Direction     `json:"direction"`
 	Persons            string        `json:"persons"`
+	PersonsKo          string        `json:"persons_ko,omitempty"`
 	PersonsCount       *int          `json:"persons_count,omitempty"`
 	Casualties         Casualties    `json:"casualties"`
 	Summary            string        `json:"summary"`
@@ -60,6 +62,7 @@ type propsJSON struct {
 	Disputes           []disputeJSON `json:"disputes,omitempty"`
 	Confidence         Confidence    `json:"confidence"`
 	Note               string        `json:"note"`
+	NoteKo             string        `json:"note_ko,omitempty"`
 	Tags               []string      `json:"tags"`
 	DistinctFrom       []string      `json:"distinct_from,omitempty"`
 	Created            *time.Time    `json:"created,omitempty"`
@@ -268,13 +271,14 @@ func fromFeature(f *featureJSON) (*Incident, error) {
 		}
 		in.Path = ls
 	}
-	in.Direction, in.Persons, in.PersonsCount = pr.Direction, pr.Persons, pr.PersonsCount
+	in.Direction, in.Persons, in.PersonsKo, in.PersonsCount = pr.Direction, pr.Persons, pr.PersonsKo, pr.PersonsCount
+	in.LocationNoteKo = pr.LocationNoteKo
 	if in.Direction == "" {
 		in.Direction = NoDirection
 	}
 	in.Casualties, in.Summary, in.SummaryKo, in.Sources = pr.Casualties, pr.Summary, pr.SummaryKo, pr.Sources
 	in.Disputes = disputesFromJSON(pr.Disputes)
-	in.Confidence, in.Note, in.Tags = pr.Confidence, pr.Note, pr.Tags
+	in.Confidence, in.Note, in.NoteKo, in.Tags = pr.Confidence, pr.Note, pr.NoteKo, pr.Tags
 	if len(pr.DistinctFrom) > 0 {
 		in.DistinctFrom = pr.DistinctFrom
 	}
@@ -368,11 +372,11 @@ func pointJSON(p orb.Point) json.RawMessage {
 func EncodeFeature(in *Incident, pl *geo.Placement) ([]byte, error) {
 	pr := propsJSON{
 		Title: in.Title, TitleKo: in.TitleKo, Type: in.Type, Date: in.Date.String(), DatePrecision: in.Date.Precision(), Year: in.Date.Year,
-		LocationPrecisionM: in.LocationPrecisionM, LocationNote: in.LocationNote, Place: in.Place, PlaceKo: in.PlaceKo,
-		Direction: in.Direction, Persons: in.Persons, PersonsCount: in.PersonsCount,
+		LocationPrecisionM: in.LocationPrecisionM, LocationNote: in.LocationNote, LocationNoteKo: in.LocationNoteKo, Place: in.Place, PlaceKo: in.PlaceKo,
+		Direction: in.Direction, Persons: in.Persons, PersonsKo: in.PersonsKo, PersonsCount: in.PersonsCount,
 		Casualties: in.Casualties, Summary: in.Summary, SummaryKo: in.SummaryKo, Sources: in.Sources,
 		Disputes:   disputesToJSON(in.Disputes),
-		Confidence: in.Confidence, Note: in.Note, Tags: in.Tags, DistinctFrom: in.DistinctFrom,
+		Confidence: in.Confidence, Note: in.Note, NoteKo: in.NoteKo, Tags: in.Tags, DistinctFrom: in.DistinctFrom,
 	}
 	if pr.Tags == nil {
 		pr.Tags = []string{}

@@ -152,6 +152,7 @@ type Casualties struct {
 	Killed  *int   `json:"killed"`
 	Wounded *int   `json:"wounded"`
 	Note    string `json:"note,omitempty"`
+	NoteKo  string `json:"note_ko,omitempty"` // the note in Korean
 }
 
 // Source is a published report an incident rests on.
@@ -192,11 +193,13 @@ type Incident struct {
 	Location           orb.Point
 	LocationPrecisionM float64 // radius within which the true place lies, metres
 	LocationNote       string
+	LocationNoteKo     string
 	Place              string
 	PlaceKo            string
 	Path               orb.LineString // the tracked route, if known
 	Direction          Direction
 	Persons            string
+	PersonsKo          string
 	PersonsCount       *int
 	Casualties         Casualties
 	Summary            string
@@ -205,6 +208,7 @@ type Incident struct {
 	Disputes           []Dispute // where the sources disagree
 	Confidence         Confidence
 	Note               string // what is uncertain, or where sources disagree
+	NoteKo             string
 	Tags               []string
 	DistinctFrom       []string // ids of incidents of the same day and place that are separate events
 	Created            time.Time

@@ -122,6 +122,13 @@ func CheckStrict(ins []*Incident, mdl *geo.MDL) error {
 				add(i, f.name, "has no Korean text: every incident needs its title, summary and place in Korean")
 			}
 		}
+		for _, f := range []struct{ name, en, ko string }{{"persons_ko", in.Persons, in.PersonsKo},
+			{"location_note_ko", in.LocationNote, in.LocationNoteKo}, {"note_ko", in.Note, in.NoteKo},
+			{"casualties.note_ko", in.Casualties.Note, in.Casualties.NoteKo}} {
+			if strings.TrimSpace(f.en) != "" && !hasHangul(f.ko) {
+				add(i, f.name, "has no Korean text: the page in Korean shows every text of an incident in Korean")
+			}
+		}
 		if in.LocationPrecisionM < MinPrecisionM {
 			add(i, "location_precision_m", "is %g m; no report places an event that closely: at least %d", in.LocationPrecisionM, MinPrecisionM)
 		}

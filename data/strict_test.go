@@ -12,6 +12,16 @@ import (
 func strictValid() *Incident {
 	in := korean()
 	in.DistinctFrom = nil
+	in.PersonsKo = "북한군 병사 1명"
+	if in.LocationNote != "" {
+		in.LocationNoteKo = "판문점 공동경비구역"
+	}
+	if in.Note != "" {
+		in.NoteKo = "비고"
+	}
+	if in.Casualties.Note != "" {
+		in.Casualties.NoteKo = "사상자 비고"
+	}
 	return in
 }
 
@@ -43,6 +53,8 @@ func TestCheckStrict(t *testing.T) {
 		{"no title_ko", func(in *Incident) { in.TitleKo = "" }, "title_ko", "no Korean"},
 		{"summary_ko in English", func(in *Incident) { in.SummaryKo = "A soldier ran south at Panmunjom." }, "summary_ko", "no Korean"},
 		{"no place_ko", func(in *Incident) { in.PlaceKo = " " }, "place_ko", "no Korean"},
+		{"no persons_ko", func(in *Incident) { in.PersonsKo = "" }, "persons_ko", "no Korean"},
+		{"no Korean for the casualties note", func(in *Incident) { in.Casualties.Note, in.Casualties.NoteKo = "hit five times", "" }, "casualties.note_ko", "no Korean"},
 		{"precision under 50 m", func(in *Incident) { in.LocationPrecisionM = 30 }, "location_precision_m", "at least 50"},
 		{"precision 50 m", func(in *Incident) { in.LocationPrecisionM = 50 }, "", ""},
 		{"distinct from an unknown id", func(in *Incident) { in.DistinctFrom = []string{"2017-11-13-nothing"} }, "distinct_from[0]", "not in the dataset"},
@@ -54,10 +66,12 @@ func TestCheckStrict(t *testing.T) {
 		{"explained in the note", func(in *Incident) {
 			in.Summary += " Reports said the eastern front."
 			in.Note = "Early reports said the eastern front; later ones placed it at the JSA."
+			in.NoteKo = "초기 보도는 동부전선이라 했으나 이후 보도는 JSA로 전했다."
 		}, "", ""},
 		{"explained in the location note in English", func(in *Incident) {
 			in.SummaryKo += " 보도상 동부전선."
 			in.LocationNote = "CNN called it the eastern sector; the point follows the distance it gave."
+			in.LocationNoteKo = "CNN이 밝힌 거리에 따라 표시했다."
 		}, "", ""},
 		{"서부·중부전선, point central", func(in *Incident) {
 			in.Location, in.Place, in.Title, in.TitleKo, in.Summary, in.SummaryKo = central, "Cheorwon", "Loudspeakers", "확성기", "Speakers.", "확성기."

@@ -112,6 +112,7 @@ func (in *Incident) Validate(mdl *geo.MDL) error {
 		c.add("location_precision_m", "must be a number of metres above 0 and at most %d", maxPrecisionM)
 	}
 	c.text("location_note", in.LocationNote, false, maxShort, false)
+	c.text("location_note_ko", in.LocationNoteKo, false, maxShort, false)
 	c.text("place", in.Place, false, maxShort, false)
 	c.text("place_ko", in.PlaceKo, false, maxShort, false)
 	if in.Path != nil {
@@ -145,6 +146,7 @@ func (in *Incident) Validate(mdl *geo.MDL) error {
 		}
 	}
 	c.text("persons", in.Persons, false, maxShort, false)
+	c.text("persons_ko", in.PersonsKo, false, maxShort, false)
 	if in.PersonsCount != nil && (*in.PersonsCount < 0 || *in.PersonsCount > 1000000) {
 		c.add("persons_count", "must be a count from 0 to 1000000")
 	}
@@ -154,6 +156,7 @@ func (in *Incident) Validate(mdl *geo.MDL) error {
 		}
 	}
 	c.text("casualties.note", in.Casualties.Note, false, maxShort, false)
+	c.text("casualties.note_ko", in.Casualties.NoteKo, false, maxShort, false)
 	c.text("summary", in.Summary, true, maxSummary, true)
 	c.text("summary_ko", in.SummaryKo, false, maxSummary, true)
 	switch n := len(in.Sources); {
@@ -182,6 +185,7 @@ func (in *Incident) Validate(mdl *geo.MDL) error {
 		c.add("confidence", "%s is not one of high, medium, low", shown(string(in.Confidence)))
 	}
 	c.text("note", in.Note, false, maxNote, true)
+	c.text("note_ko", in.NoteKo, false, maxNote, true)
 	if len(in.Tags) > MaxTags {
 		c.add("tags", "has %d tags; the limit is %d", len(in.Tags), MaxTags)
 	}

@@ -82,11 +82,12 @@ export function renderDetails(container, f, lang) {
   row('date', formatDate(lang, p.date, p.date_precision));
   row('type', typeValue);
   row('direction', p.direction ? label(lang, 'directions', p.direction) : null);
-  const place = [localized(lang, p, 'place'), p.location_note || precisionText(lang, p.location_precision_m)].filter(Boolean).join('; ');
+  const place = [localized(lang, p, 'place'), localized(lang, p, 'location_note') || precisionText(lang, p.location_precision_m)].filter(Boolean).join('; ');
   row('place', place);
-  row('persons', [p.persons, typeof p.persons_count === 'number' ? `(${formatNumber(lang, p.persons_count)})` : null].filter(Boolean).join(' '));
+  row('persons', [localized(lang, p, 'persons'), typeof p.persons_count === 'number' ? `(${formatNumber(lang, p.persons_count)})` : null].filter(Boolean).join(' '));
   const cas = casualtyText(lang, p.casualties);
-  row('casualties', p.casualties?.note ? `${cas}. ${p.casualties.note}` : cas);
+  const casNote = localized(lang, p.casualties, 'note');
+  row('casualties', casNote ? `${cas}. ${casNote}` : cas);
   const uncertain = placeTexts(lang, p);
   row('distance', uncertain ? uncertain.distance : distanceText(lang, p.distance_to_mdl_m));
   row('side', uncertain ? uncertain.side : p.side ? label(lang, 'sides', p.side) : null);
@@ -94,7 +95,7 @@ export function renderDetails(container, f, lang) {
   if (typeof p.in_dmz === 'boolean') row('inDmz', t(lang, p.in_dmz ? 'yes' : 'no'));
   if (p.path) row('path', t(lang, 'pathKnown'));
   row('confidence', p.confidence ? label(lang, 'confidence', p.confidence) : null);
-  row('note', p.note);
+  row('note', localized(lang, p, 'note'));
   if (Array.isArray(p.distinct_from) && p.distinct_from.length) row('distinctFrom', p.distinct_from.join(', '));
 
   const sources = el('ul', { class: 'sources' });

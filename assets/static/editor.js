@@ -454,12 +454,13 @@ function renderSources(list) {
 
 // KEPT are the properties the form does not edit: an edit keeps them as
 // they are stored.
-const KEPT = ['title_ko', 'summary_ko', 'place_ko', 'disputes', 'distinct_from'];
+const KEPT = ['title_ko', 'summary_ko', 'place_ko', 'persons_ko', 'location_note_ko', 'note_ko', 'disputes', 'distinct_from'];
 
 function fill(f) {
   const p = f?.properties || {};
   const c = f?.geometry?.coordinates;
   draft.kept = Object.fromEntries(KEPT.filter((k) => p[k] !== undefined).map((k) => [k, p[k]]));
+  draft.keptCasualtiesKo = p.casualties?.note_ko;
   const set = (id, v) => {
     $(id).value = v === null || v === undefined ? '' : String(v);
   };
@@ -517,7 +518,10 @@ function readForm() {
     direction: $('ed-direction').value,
     persons: text('ed-persons'),
     persons_count: num('ed-persons-count', 'persons_count'),
-    casualties: { killed: num('ed-killed', 'casualties.killed'), wounded: num('ed-wounded', 'casualties.wounded'), note: text('ed-casualties-note') },
+    casualties: {
+      killed: num('ed-killed', 'casualties.killed'), wounded: num('ed-wounded', 'casualties.wounded'), note: text('ed-casualties-note'),
+      ...(draft.keptCasualtiesKo ? { note_ko: draft.keptCasualtiesKo } : {}),
+    },
     summary: $('ed-summary-text').value.trim(),
     sources: readSources().map((s) => {
       const out = { title: s.title, url: s.url, publisher: s.publisher };

@@ -372,7 +372,7 @@ func TestCrashSafety(t *testing.T) {
 	}
 	env := childEnv("DMZMAP_TOKEN=crash-token")
 	may := map[string][]*crashFields{}
-	total := 0
+	total, interrupted := 0, 0
 	for round := 1; round <= rounds; round++ {
 		c, addr := serveChild(t, env, "--db", db, "--write-rate", "0")
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -441,15 +441,18 @@ func TestCrashSafety(t *testing.T) {
 		if acked[http.MethodPost] == 0 {
 			t.Errorf("round %d: no write was acknowledged before the kill: the test did not test anything", round)
 		}
-		if inFlight == 0 {
-			t.Errorf("round %d: no write was in flight at the kill", round)
-		}
+		// On a busy machine all four writers may be between two writes at
+		// the kill; the rounds together must cut at least one write short.
+		interrupted += inFlight
 		checkCrashed(t, db, may, len(seedIncidents))
 		if t.Failed() {
 			t.FailNow()
 		}
 	}
-	t.Logf("%d writes acknowledged over %d rounds, %d incidents written, all there", total, rounds, len(may))
+	if interrupted == 0 {
+		t.Errorf("no write was in flight at any of the %d kills: the test did not test a torn write", rounds)
+	}
+	t.Logf("%d writes acknowledged over %d rounds, %d interrupted, %d incidents written, all there", total, rounds, interrupted, len(may))
 }
 
 // TestDatabaseInUse proves that while one dmzmap serves a database, every

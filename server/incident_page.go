@@ -114,6 +114,9 @@ func (s *Server) handleIncidentPage(c *fiber.Ctx) error {
 		}
 	}
 	if b == nil {
+		if c.Accepts(fiber.MIMEApplicationJSON, "text/html") != "text/html" {
+			return err // a problem, as every error of the API
+		}
 		c.Status(http.StatusNotFound)
 		c.Set(fiber.HeaderContentType, contentTypeHTML)
 		return c.SendString("<!DOCTYPE html><html lang=\"en\"><meta charset=\"utf-8\"><title>Not found · dmzmap</title>" +

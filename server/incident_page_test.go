@@ -2,6 +2,8 @@ package server
 
 import (
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -87,12 +89,18 @@ func TestIncidentPage(t *testing.T) {
 		}
 	}
 	// Conditional GET.
-	req := r.header.Get("ETag")
-	if req == "" {
+	if r.header.Get("ETag") == "" {
 		t.Fatal("no ETag")
 	}
-	r = get(t, s, "/incidents/no-such-incident")
+	// An unknown id: a page for a browser, a problem for anything else.
+	req := httptest.NewRequest(http.MethodGet, "/incidents/no-such-incident", nil)
+	req.Header.Set("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+	r = do(t, s, req)
 	if r.status != 404 || !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") || !strings.Contains(string(r.body), "no-such-incident") {
-		t.Errorf("unknown id: %d %s", r.status, r.body)
+		t.Errorf("unknown id, from a browser: %d %s", r.status, r.body)
+	}
+	r = get(t, s, "/incidents/no-such-incident")
+	if p := decodeProblem(t, r); r.status != 404 || len(p.Errors) != 1 || p.Errors[0].Parameter != "id" {
+		t.Errorf("unknown id, without Accept: %d %+v", r.status, p)
 	}
 }

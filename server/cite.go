@@ -152,8 +152,8 @@ func (s *Server) sendCitation(c *fiber.Ctx, ct citation) error {
 
 // citationBase fills what every citation of this server shares.
 func (s *Server) citationBase(url string) citation {
-	version, released := s.datasetVersion()
-	return citation{URL: url, Version: version, Released: released, Accessed: s.now().UTC()}
+	d := datasetOf(s.store)
+	return citation{URL: url, Version: d.Version, Released: d.Date, Accessed: s.now().UTC()}
 }
 
 // GET /api/incidents/{id}/cite
@@ -187,9 +187,4 @@ func (s *Server) incident(c *fiber.Ctx) (*data.Incident, error) {
 		return nil, err
 	}
 	return data.DecodeFeature(b)
-}
-
-// datasetVersion is the version and date of the dataset the store holds.
-func (s *Server) datasetVersion() (version, released string) {
-	return "", ""
 }

@@ -4,10 +4,12 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/dmzmap/dmzmap/data"
 )
 
 func TestCite(t *testing.T) {
-	s, _, _ := newTestServer(t, fixture(loadMDL(t)))
+	s, store, _ := newTestServer(t, fixture(loadMDL(t)))
 	id := "2017-11-13-jsa"
 	t.Run("text", func(t *testing.T) {
 		r := get(t, s, "/api/incidents/"+id+"/cite")
@@ -48,6 +50,15 @@ func TestCite(t *testing.T) {
 		if it.Type != "dataset" || it.Title != "JSA defection" || it.URL != "http://example.com/incidents/"+id ||
 			len(it.EventDate.DateParts) != 1 || it.EventDate.DateParts[0][0] != 2017 || it.Accessed.DateParts[0][0] != 2026 {
 			t.Errorf("%+v", it)
+		}
+	})
+	t.Run("dataset version", func(t *testing.T) {
+		if err := store.SetDataset(data.Dataset{Version: "2026.12.1", Date: "2026-12-01"}); err != nil {
+			t.Fatal(err)
+		}
+		r := get(t, s, "/api/incidents/"+id+"/cite?format=bibtex")
+		if !strings.Contains(string(r.body), "version      = {2026.12.1}") {
+			t.Errorf("the citation names no dataset version:\n%s", r.body)
 		}
 	})
 	t.Run("dataset", func(t *testing.T) {

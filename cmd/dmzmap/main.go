@@ -185,7 +185,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if err != nil {
 		return err
 	}
-	err = seed(store, mdl, logger, *db)
+	err = seed(store, logger, *db)
 	if err == nil {
 		logger.Info("writes", "enabled", cfg.Token != "", "per_client_per_minute", cfg.WriteRateLimit)
 		err = listen(ctx, server.New(store, mdl, logger, cfg), logger, *addr, *db)
@@ -200,7 +200,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 }
 
 // seed fills store with the curated incidents if it is new.
-func seed(store *data.Store, mdl *geo.MDL, logger *slog.Logger, db string) error {
+func seed(store *data.Store, logger *slog.Logger, db string) error {
 	seeded, err := data.SeedEmbedded(store)
 	if err != nil {
 		return fmt.Errorf("seeding %s: %w", db, err)

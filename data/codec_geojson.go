@@ -1,5 +1,8 @@
 package data
 
+// One file on purpose: the Feature's JSON shape (propsJSON) and its decoding and
+// encoding change together, field by field; apart they would drift.
+
 import (
 	"bytes"
 	"encoding/json"

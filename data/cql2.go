@@ -1,5 +1,8 @@
 package data
 
+// One file on purpose: the CQL2 text and JSON parsers build one syntax tree and
+// share its node types and error positions; cql2_eval.go evaluates the tree.
+
 import (
 	"bytes"
 	"encoding/json"

@@ -1,5 +1,9 @@
 package data
 
+// One file on purpose: everything that finds and names a damaged file (the
+// preflight of the meta pages, the guard around transactions, the bounded open
+// check and the health it reports) shares the page layout constants here.
+
 import (
 	"bytes"
 	"encoding/binary"

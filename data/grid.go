@@ -1,5 +1,9 @@
 package data
 
+// One file on purpose: the grid's cells, blocks and rows are built, copied on
+// write and read by counting (count.go) with one layout; the layout's invariants
+// are stated once, here. It is the next candidate for a split (build / update).
+
 import (
 	"math"
 	"slices"

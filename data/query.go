@@ -1,5 +1,9 @@
 package data
 
+// One file on purpose: Filter, its compiled matcher, the feature filter and the
+// fetcher are what Query, Crossings and Years share; splitting them would put
+// the three walks apart from the one definition of a match.
+
 import (
 	"bytes"
 	"encoding/json"

@@ -1,5 +1,9 @@
 package server
 
+// The next candidate for a split (issue 11): the rules of a filter belong in
+// data (data.Filter from url.Values); until then the parsing of every query
+// parameter stays together here, so that all routes read them alike.
+
 import (
 	"encoding/json"
 	"fmt"

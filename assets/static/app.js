@@ -1,3 +1,6 @@
+// One file for now (issue 11 cuts it into map.js, load.js, list.js…): it is the
+// page's single owner of state, and the modules around it reach that state only
+// through the small APIs it hands them.
 // dmzmap's page: the map, the filters, the timeline, the list and the
 // details of each incident. Every request for incidents is built by
 // queryParams (state.js) from the one state object, which also lives in the URL.

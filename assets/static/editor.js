@@ -1,3 +1,5 @@
+// One file for now (issue 11 splits sign-in, form and dialogs): the form, the
+// map drawing and the write client share the draft being edited.
 // The editor: sign in with the server's token (kept in this tab's
 // sessionStorage only, never in localStorage or the URL), then add, edit and
 // delete incidents with a form and clicks on the map. Without a token no

@@ -1,3 +1,5 @@
+// One file on purpose: the page's English and Korean text tables and the
+// formatters that read them (new modules bring their own texts through addText).
 // Interface text in English and Korean. Data is shown as the dataset has
 // it: in Korean, the title, summary, place and disputed claims from their
 // _ko fields where the incident has them (localized).

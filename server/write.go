@@ -225,15 +225,7 @@ func (s *Server) handleIncidentCreate(c *fiber.Ctx) error {
 
 // PUT /api/incidents/{id}
 func (s *Server) handleIncidentPut(c *fiber.Ctx) error {
-	ed, err := s.editor()
-	if err != nil {
-		return err
-	}
-	id, err := incidentID(c)
-	if err != nil {
-		return err
-	}
-	match, err := ifMatch(c, func() (string, error) { return currentETag(ed, id) })
+	ed, id, match, err := s.writeTarget(c)
 	if err != nil {
 		return err
 	}
@@ -267,15 +259,7 @@ func (s *Server) handleIncidentPut(c *fiber.Ctx) error {
 
 // PATCH /api/incidents/{id}
 func (s *Server) handleIncidentPatch(c *fiber.Ctx) error {
-	ed, err := s.editor()
-	if err != nil {
-		return err
-	}
-	id, err := incidentID(c)
-	if err != nil {
-		return err
-	}
-	match, err := ifMatch(c, func() (string, error) { return currentETag(ed, id) })
+	ed, id, match, err := s.writeTarget(c)
 	if err != nil {
 		return err
 	}
@@ -312,15 +296,7 @@ func (s *Server) handleIncidentPatch(c *fiber.Ctx) error {
 
 // DELETE /api/incidents/{id}
 func (s *Server) handleIncidentDelete(c *fiber.Ctx) error {
-	ed, err := s.editor()
-	if err != nil {
-		return err
-	}
-	id, err := incidentID(c)
-	if err != nil {
-		return err
-	}
-	match, err := ifMatch(c, func() (string, error) { return currentETag(ed, id) })
+	ed, id, match, err := s.writeTarget(c)
 	if err != nil {
 		return err
 	}
@@ -333,6 +309,22 @@ func (s *Server) handleIncidentDelete(c *fiber.Ctx) error {
 	}
 	s.log.Info("incident deleted", "id", id, "ip", s.clientIP(c))
 	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// writeTarget is how a write to one incident begins: the store's editor, the
+// incident's id in the URL and the version If-Match names, refused in that
+// order.
+func (s *Server) writeTarget(c *fiber.Ctx) (ed Editor, id, match string, err error) {
+	if ed, err = s.editor(); err != nil {
+		return nil, "", "", err
+	}
+	if id, err = incidentID(c); err != nil {
+		return nil, "", "", err
+	}
+	if match, err = ifMatch(c, func() (string, error) { return currentETag(ed, id) }); err != nil {
+		return nil, "", "", err
+	}
+	return ed, id, match, nil
 }
 
 func currentETag(st Store, id string) (string, error) {

@@ -26,11 +26,7 @@ func NewCSVWriter(w io.Writer) (*CSVWriter, error) {
 
 // WriteFeature writes one stored Feature as a row.
 func (cw *CSVWriter) WriteFeature(feature []byte) error {
-	var f featureJSON
-	if err := json.Unmarshal(feature, &f); err != nil {
-		return err
-	}
-	in, err := fromFeature(&f)
+	f, in, err := decodeStored(feature)
 	if err != nil {
 		return err
 	}

@@ -181,6 +181,20 @@ func fromFeature(f *featureJSON) (*Incident, error) {
 	return in, nil
 }
 
+// decodeStored reads a stored Feature as its JSON shape, which holds the
+// computed properties, and as its incident.
+func decodeStored(feature []byte) (*featureJSON, *Incident, error) {
+	var f featureJSON
+	if err := json.Unmarshal(feature, &f); err != nil {
+		return nil, nil, err
+	}
+	in, err := fromFeature(&f)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &f, in, nil
+}
+
 // DecodeFeatureCollection reads the incidents of a GeoJSON FeatureCollection.
 // It reports the problems of every feature at once, each with its index,
 // and validates each incident against mdl (which may be nil).

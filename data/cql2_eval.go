@@ -6,6 +6,7 @@ package data
 // node kind is added to eval and, where the index can select it, to push.
 
 import (
+	"cmp"
 	"strings"
 	"unicode/utf8"
 
@@ -184,7 +185,7 @@ func compare(a, b any) (int, bool) {
 	if aDay || aTime || bDay || bTime {
 		x, ok1 := day(a)
 		y, ok2 := day(b)
-		return cmpInt(x, y), ok1 && ok2
+		return cmp.Compare(x, y), ok1 && ok2
 	}
 	switch x := a.(type) {
 	case string:
@@ -210,16 +211,6 @@ func compare(a, b any) (int, bool) {
 		}
 	}
 	return 0, false
-}
-
-func cmpInt(a, b int) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // like matches s against a LIKE pattern: % any run of characters, _ one

@@ -21,11 +21,9 @@ func (p *textParser) geometry(word string) (orb.Geometry, error) {
 			}
 			f, _ := strconv.ParseFloat(t.text, 64)
 			c = append(c, f)
-			if n := p.peek(); n.kind == tPunct && n.text == "," {
-				p.next()
-				continue
+			if !p.comma() {
+				break
 			}
-			break
 		}
 		if len(c) == 6 {
 			c = []float64{c[0], c[1], c[3], c[4]}
@@ -86,11 +84,9 @@ func (p *textParser) geometry(word string) (orb.Geometry, error) {
 				return nil, err
 			}
 			items = append(items, it)
-			if n := p.peek(); n.kind == tPunct && n.text == "," {
-				p.next()
-				continue
+			if !p.comma() {
+				break
 			}
-			break
 		}
 		return items, p.expect(")")
 	}

@@ -72,7 +72,10 @@ func jsonBool(v any, ptr string, depth int) (node, error) {
 		}
 		return nil
 	}
-	operands := func() ([]node, error) {
+	operands := func(n int) ([]node, error) {
+		if err := want(n); err != nil {
+			return nil, err
+		}
 		out := make([]node, len(args))
 		for i, a := range args {
 			n, err := jsonOperand(a, argPtr(i), depth+1)
@@ -105,28 +108,19 @@ func jsonBool(v any, ptr string, depth int) (node, error) {
 		n, err := jsonBool(args[0], argPtr(0), depth+1)
 		return notOp{n}, err
 	case contains([]string{"=", "<>", "<", "<=", ">", ">="}, op):
-		if err := want(2); err != nil {
-			return nil, err
-		}
-		ns, err := operands()
+		ns, err := operands(2)
 		if err != nil {
 			return nil, err
 		}
 		return cmpOp{op, ns[0], ns[1]}, nil
 	case lop == "like":
-		if err := want(2); err != nil {
-			return nil, err
-		}
-		ns, err := operands()
+		ns, err := operands(2)
 		if err != nil {
 			return nil, err
 		}
 		return likeOp{ns[0], ns[1]}, nil
 	case lop == "between":
-		if err := want(3); err != nil {
-			return nil, err
-		}
-		ns, err := operands()
+		ns, err := operands(3)
 		if err != nil {
 			return nil, err
 		}
@@ -153,19 +147,13 @@ func jsonBool(v any, ptr string, depth int) (node, error) {
 		}
 		return out, nil
 	case lop == "isnull":
-		if err := want(1); err != nil {
-			return nil, err
-		}
-		ns, err := operands()
+		ns, err := operands(1)
 		if err != nil {
 			return nil, err
 		}
 		return isNullOp{ns[0]}, nil
 	case contains(spatialOps, lop) || contains(temporalOps, lop):
-		if err := want(2); err != nil {
-			return nil, err
-		}
-		ns, err := operands()
+		ns, err := operands(2)
 		if err != nil {
 			return nil, err
 		}

@@ -45,6 +45,15 @@ func (p *textParser) next() token {
 	return t
 }
 
+// comma reads a comma if one comes next, and reports whether it did.
+func (p *textParser) comma() bool {
+	if t := p.peek(); t.kind == tPunct && t.text == "," {
+		p.next()
+		return true
+	}
+	return false
+}
+
 func (p *textParser) errAt(t token, format string, a ...any) error {
 	return &CQL2Error{charPos(p.src, t.pos), fmt.Sprintf(format, a...)}
 }
@@ -202,11 +211,9 @@ func (p *textParser) predicate(depth int) (node, error) {
 				return nil, err
 			}
 			list = append(list, v)
-			if c := p.peek(); c.kind == tPunct && c.text == "," {
-				p.next()
-				continue
+			if !p.comma() {
+				break
 			}
-			break
 		}
 		if err := p.expect(")"); err != nil {
 			return nil, err

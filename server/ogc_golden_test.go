@@ -49,38 +49,46 @@ func TestOGCGolden(t *testing.T) {
 				t.Fatalf("GET %s: status %d, Content-Type %q; want 200, %s", tc.url, r.status, r.header.Get("Content-Type"), tc.contentType)
 			}
 			got := normaliseOGC(r.body)
-			golden := filepath.Join("testdata", "golden", tc.file)
-			if *update {
-				var out bytes.Buffer
-				if err := json.Indent(&out, got, "", "  "); err != nil {
-					t.Fatal(err)
-				}
-				out.WriteByte('\n')
-				b := out.Bytes()
+			checkGolden(t, filepath.Join("testdata", "golden", tc.file), got, 1e-9, func(out []byte) []byte {
 				for esc, c := range map[string]string{`\u0026`: "&", `\u003c`: "<", `\u003e`: ">"} {
-					b = bytes.ReplaceAll(b, []byte(esc), []byte(c))
+					out = bytes.ReplaceAll(out, []byte(esc), []byte(c))
 				}
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, b, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (go test ./server -run OGCGolden -update writes it)", err)
-			}
-			var g, w any
-			if err := json.Unmarshal(got, &g); err != nil {
-				t.Fatalf("GET %s: %v\n%s", tc.url, err, r.body)
-			}
-			if err := json.Unmarshal(want, &w); err != nil {
-				t.Fatalf("%s: %v", golden, err)
-			}
-			if diff := jsonDiff("", g, w, 1e-9); diff != "" {
-				t.Errorf("GET %s differs from %s (-update to accept): %s", tc.url, golden, diff)
-			}
+				return out
+			})
 		})
+	}
+}
+
+// checkGolden compares got with the golden file after decoding both, numbers
+// within tol. With -update it first writes got there, indented and passed
+// through tidy.
+func checkGolden(t *testing.T, golden string, got []byte, tol float64, tidy func([]byte) []byte) {
+	t.Helper()
+	if *update {
+		var out bytes.Buffer
+		if err := json.Indent(&out, got, "", "  "); err != nil {
+			t.Fatal(err)
+		}
+		out.WriteByte('\n')
+		if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(golden, tidy(out.Bytes()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (go test ./server -run %s -update writes it)", err, t.Name())
+	}
+	var g, w any
+	if err := json.Unmarshal(got, &g); err != nil {
+		t.Fatalf("the answer is not JSON: %v\n%s", err, got)
+	}
+	if err := json.Unmarshal(want, &w); err != nil {
+		t.Fatalf("%s: %v", golden, err)
+	}
+	if diff := jsonDiff("", g, w, tol); diff != "" {
+		t.Errorf("the answer differs from %s (-update to accept): %s", golden, diff)
 	}
 }

@@ -192,16 +192,9 @@ func (s *Server) handleIncidentCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := requireType(c, data.ContentTypeGeoJSON, fiber.MIMEApplicationJSON); err != nil {
-		return err
-	}
-	reason, err := reasonOf(c)
+	in, reason, err := incidentBody(c)
 	if err != nil {
 		return err
-	}
-	in, err := data.DecodeFeature(c.Body())
-	if err != nil {
-		return unprocessable(err)
 	}
 	in.Created, in.Updated = time.Time{}, time.Time{}
 	generated := in.ID == ""
@@ -229,16 +222,9 @@ func (s *Server) handleIncidentPut(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := requireType(c, data.ContentTypeGeoJSON, fiber.MIMEApplicationJSON); err != nil {
-		return err
-	}
-	reason, err := reasonOf(c)
+	in, reason, err := incidentBody(c)
 	if err != nil {
 		return err
-	}
-	in, err := data.DecodeFeature(c.Body())
-	if err != nil {
-		return unprocessable(err)
 	}
 	switch in.ID {
 	case "":
@@ -309,6 +295,23 @@ func (s *Server) handleIncidentDelete(c *fiber.Ctx) error {
 	}
 	s.log.Info("incident deleted", "id", id, "ip", s.clientIP(c))
 	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// incidentBody reads the incident a POST or PUT carries as GeoJSON and the
+// change's reason, refusing a wrong Content-Type first.
+func incidentBody(c *fiber.Ctx) (*data.Incident, string, error) {
+	if _, err := requireType(c, data.ContentTypeGeoJSON, fiber.MIMEApplicationJSON); err != nil {
+		return nil, "", err
+	}
+	reason, err := reasonOf(c)
+	if err != nil {
+		return nil, "", err
+	}
+	in, err := data.DecodeFeature(c.Body())
+	if err != nil {
+		return nil, "", unprocessable(err)
+	}
+	return in, reason, nil
 }
 
 // writeTarget is how a write to one incident begins: the store's editor, the

@@ -111,7 +111,10 @@ func TestDecodeFeatureCollectionNamesEachBadFeature(t *testing.T) {
 	}
 }
 
-func TestEncodeCrossings(t *testing.T) {
+// TestCrossingsAreWhereThePathCrossesOrEstimatedOrNone: an incident's
+// crossing points are where its path crosses the MDL, or else the nearest
+// point of the line marked estimated; one whose direction is none has none.
+func TestCrossingsAreWhereThePathCrossesOrEstimatedOrNone(t *testing.T) {
 	m := mdl(t)
 	in := valid()
 	cs, err := EncodeCrossings(in, m)

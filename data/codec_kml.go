@@ -2,7 +2,6 @@ package data
 
 import (
 	"bufio"
-	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"html"
@@ -49,11 +48,7 @@ func (kw *KMLWriter) elem(name, text string) {
 
 // WriteFeature writes one stored Feature as a Placemark.
 func (kw *KMLWriter) WriteFeature(feature []byte) error {
-	var f featureJSON
-	if err := json.Unmarshal(feature, &f); err != nil {
-		return err
-	}
-	in, err := fromFeature(&f)
+	f, in, err := decodeStored(feature)
 	if err != nil {
 		return err
 	}

@@ -23,6 +23,9 @@ func cqlSample() CQL2Feature {
 	}
 }
 
+// TestCQL2Match: a text filter selects a feature as CQL2's three-valued
+// logic says, property names are case-sensitive, and a partial date compares
+// as its text and, in the temporal functions, as the period it names.
 func TestCQL2Match(t *testing.T) {
 	f := cqlSample()
 	month := cqlSample()
@@ -109,9 +112,9 @@ func TestCQL2Match(t *testing.T) {
 	}
 }
 
-// TestCQL2JSON checks that the JSON encoding of filters means what their
-// text does.
-func TestCQL2JSON(t *testing.T) {
+// TestCQL2JSONMeansWhatTheTextMeans: a filter in the JSON encoding selects
+// what the same filter in the text encoding selects.
+func TestCQL2JSONMeansWhatTheTextMeans(t *testing.T) {
 	f := cqlSample()
 	cases := []struct{ text, json string }{
 		{"type = 'crossing' AND date >= '2017-01-01'",
@@ -141,9 +144,9 @@ func TestCQL2JSON(t *testing.T) {
 	}
 }
 
-// TestCQL2Errors checks that a malformed filter's error points at where it
-// goes wrong.
-func TestCQL2Errors(t *testing.T) {
+// TestCQL2ErrorsPointAtTheMistake: a malformed filter's error names the
+// character (text) or the JSON pointer (JSON) where it goes wrong.
+func TestCQL2ErrorsPointAtTheMistake(t *testing.T) {
 	for _, tc := range []struct{ filter, pos, says string }{
 		{"type = ", "character 8", "expected a property or a value"},
 		{"type = 'crossing", "character 8", "not closed"},
@@ -179,10 +182,11 @@ func TestCQL2Errors(t *testing.T) {
 	}
 }
 
-// TestCQL2Push checks on generated incidents that a filter pushed into the
-// Filter, and evaluated on what the index selects unless Push says it is
-// exact, selects what evaluating it on every incident selects.
-func TestCQL2Push(t *testing.T) {
+// TestCQL2PushSelectsWhatEvaluationSelects checks on generated incidents
+// that a filter pushed into the Filter, and evaluated on what the index
+// selects unless Push says it is exact, selects what evaluating it on every
+// incident selects.
+func TestCQL2PushSelectsWhatEvaluationSelects(t *testing.T) {
 	s, _ := openStore(t)
 	ins := Generate(1500, 21, mdl(t))
 	if err := s.Put(ins...); err != nil {

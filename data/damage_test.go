@@ -5,7 +5,6 @@ import (
 	"errors"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,11 +14,7 @@ import (
 // its bytes.
 func seededFile(t *testing.T) (string, []byte) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "d.db")
-	s, err := Open(path, mdl(t), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, path := openStore(t)
 	if _, err := s.SeedIfEmpty(func() ([]*Incident, error) { return SeedIncidents(mdl(t)) }); err != nil {
 		t.Fatal(err)
 	}

@@ -27,6 +27,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 	"github.com/dmzmap/dmzmap/assets"
 	"github.com/dmzmap/dmzmap/data"
+	"github.com/dmzmap/dmzmap/data/datatest"
 	"github.com/dmzmap/dmzmap/server"
 )
 
@@ -126,16 +127,7 @@ func startServer(t *testing.T) string {
 // emptyStore opens a new, empty store in tb.TempDir().
 func emptyStore(tb testing.TB) *data.Store {
 	tb.Helper()
-	mdl, err := data.LoadMDL()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	st, err := data.Open(filepath.Join(tb.TempDir(), "dmzmap.db"), mdl, data.Options{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { st.Close() })
-	return st
+	return datatest.Open(tb)
 }
 
 // seededStore opens a new store in tb.TempDir() holding the seed dataset and its version.

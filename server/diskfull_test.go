@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/dmzmap/dmzmap/data"
+	"github.com/dmzmap/dmzmap/data/datatest"
 )
 
 // smallDisk mounts a tmpfs of size (such as "20m") on a new directory and
@@ -65,14 +66,7 @@ func fill(t *testing.T, dir string) string {
 func TestDiskFull(t *testing.T) {
 	dir := smallDisk(t, "20m")
 	mdl := loadMDL(t)
-	store, err := data.Open(filepath.Join(dir, "d.db"), mdl, data.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	if err := store.Put(fixture(mdl)...); err != nil {
-		t.Fatal(err)
-	}
+	store := datatest.OpenFile(t, filepath.Join(dir, "d.db"), fixture(mdl)...)
 	logs := &lockedBuffer{}
 	s := New(store, mdl, slog.New(slog.NewTextHandler(logs, nil)), Config{Token: hostileToken})
 	s.now = func() time.Time { return testNow }

@@ -7,30 +7,16 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/dmzmap/dmzmap/data"
+	"github.com/dmzmap/dmzmap/data/datatest"
 	"github.com/dmzmap/dmzmap/geo"
 	"github.com/paulmach/orb"
 )
 
-var (
-	mdlOnce sync.Once
-	testMDL *geo.MDL
-	mdlErr  error
-)
-
-func loadMDL(t testing.TB) *geo.MDL {
-	t.Helper()
-	mdlOnce.Do(func() { testMDL, mdlErr = data.LoadMDL() })
-	if mdlErr != nil {
-		t.Fatalf("LoadMDL: %v", mdlErr)
-	}
-	return testMDL
-}
+func loadMDL(t testing.TB) *geo.MDL { t.Helper(); return datatest.MDL(t) }
 
 // testNow is the clock of the test server: years up to 2026 are valid.
 var testNow = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
@@ -81,21 +67,19 @@ func fixture(mdl *geo.MDL) []*data.Incident {
 // and the buffer its log goes to.
 func newTestServer(t testing.TB, ins []*data.Incident) (*Server, *data.Store, *bytes.Buffer) {
 	t.Helper()
-	mdl := loadMDL(t)
-	store, err := data.Open(filepath.Join(t.TempDir(), "test.db"), mdl, data.Options{})
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	t.Cleanup(func() { store.Close() })
-	if len(ins) > 0 {
-		if err := store.Put(ins...); err != nil {
-			t.Fatalf("Put: %v", err)
-		}
-	}
 	var logs bytes.Buffer
-	s := New(store, mdl, slog.New(slog.NewTextHandler(&logs, nil)), Config{})
-	s.now = func() time.Time { return testNow }
+	s, store := serverOver(t, Config{}, &logs, ins)
 	return s, store, &logs
+}
+
+// serverOver returns a server with cfg, logging to logs on testNow's clock,
+// over a new store in t.TempDir() holding ins.
+func serverOver(t testing.TB, cfg Config, logs io.Writer, ins []*data.Incident) (*Server, *data.Store) {
+	t.Helper()
+	store := datatest.Open(t, ins...)
+	s := New(store, store.MDL(), slog.New(slog.NewTextHandler(logs, nil)), cfg)
+	s.now = func() time.Time { return testNow }
+	return s, store
 }
 
 type response struct {

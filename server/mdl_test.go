@@ -1,13 +1,11 @@
 package server
 
 import (
-	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"math"
 	"net/http"
-	"os"
 	"path/filepath"
 	"regexp"
 	"testing"
@@ -26,33 +24,10 @@ func TestMDLGolden(t *testing.T) {
 	if r.status != http.StatusOK || r.header.Get("Content-Type") != data.ContentTypeGeoJSON {
 		t.Fatalf("status %d, Content-Type %q", r.status, r.header.Get("Content-Type"))
 	}
-	golden := filepath.Join("testdata", "mdl.golden.json")
-	if *update {
-		var out bytes.Buffer
-		if err := json.Indent(&out, r.body, "", "  "); err != nil {
-			t.Fatal(err)
-		}
-		out.WriteByte('\n')
-		// One position a line.
-		b := position.ReplaceAll(out.Bytes(), []byte("[$1, $2]"))
-		if err := os.WriteFile(golden, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test ./server -run MDLGolden -update to write it)", err)
-	}
-	var g, w any
-	if err := json.Unmarshal(r.body, &g); err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(want, &w); err != nil {
-		t.Fatal(err)
-	}
-	if diff := jsonDiff("", g, w, 1e-9); diff != "" {
-		t.Errorf("/api/mdl differs from %s (-update to accept): %s", golden, diff)
-	}
+	// One position a line.
+	checkGolden(t, filepath.Join("testdata", "mdl.golden.json"), r.body, 1e-9, func(out []byte) []byte {
+		return position.ReplaceAll(out, []byte("[$1, $2]"))
+	})
 }
 
 // jsonDiff reports the first difference between two decoded JSON values,

@@ -6,12 +6,10 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"math"
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -45,20 +43,8 @@ func (b *lockedBuffer) String() string {
 // and its log.
 func newConfigServer(t testing.TB, cfg Config, ins []*data.Incident) (*Server, *data.Store, *lockedBuffer) {
 	t.Helper()
-	mdl := loadMDL(t)
-	store, err := data.Open(filepath.Join(t.TempDir(), "test.db"), mdl, data.Options{})
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	t.Cleanup(func() { store.Close() })
-	if len(ins) > 0 {
-		if err := store.Put(ins...); err != nil {
-			t.Fatalf("Put: %v", err)
-		}
-	}
 	logs := &lockedBuffer{}
-	s := New(store, mdl, slog.New(slog.NewTextHandler(logs, nil)), cfg)
-	s.now = func() time.Time { return testNow }
+	s, store := serverOver(t, cfg, logs, ins)
 	return s, store, logs
 }
 

@@ -192,16 +192,9 @@ func (s *Server) handleIncidentCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := requireType(c, data.ContentTypeGeoJSON, fiber.MIMEApplicationJSON); err != nil {
-		return err
-	}
-	reason, err := reasonOf(c)
+	in, reason, err := incidentBody(c)
 	if err != nil {
 		return err
-	}
-	in, err := data.DecodeFeature(c.Body())
-	if err != nil {
-		return unprocessable(err)
 	}
 	in.Created, in.Updated = time.Time{}, time.Time{}
 	generated := in.ID == ""
@@ -225,28 +218,13 @@ func (s *Server) handleIncidentCreate(c *fiber.Ctx) error {
 
 // PUT /api/incidents/{id}
 func (s *Server) handleIncidentPut(c *fiber.Ctx) error {
-	ed, err := s.editor()
+	ed, id, match, err := s.writeTarget(c)
 	if err != nil {
 		return err
 	}
-	id, err := incidentID(c)
+	in, reason, err := incidentBody(c)
 	if err != nil {
 		return err
-	}
-	match, err := ifMatch(c, func() (string, error) { return currentETag(ed, id) })
-	if err != nil {
-		return err
-	}
-	if _, err := requireType(c, data.ContentTypeGeoJSON, fiber.MIMEApplicationJSON); err != nil {
-		return err
-	}
-	reason, err := reasonOf(c)
-	if err != nil {
-		return err
-	}
-	in, err := data.DecodeFeature(c.Body())
-	if err != nil {
-		return unprocessable(err)
 	}
 	switch in.ID {
 	case "":
@@ -267,15 +245,7 @@ func (s *Server) handleIncidentPut(c *fiber.Ctx) error {
 
 // PATCH /api/incidents/{id}
 func (s *Server) handleIncidentPatch(c *fiber.Ctx) error {
-	ed, err := s.editor()
-	if err != nil {
-		return err
-	}
-	id, err := incidentID(c)
-	if err != nil {
-		return err
-	}
-	match, err := ifMatch(c, func() (string, error) { return currentETag(ed, id) })
+	ed, id, match, err := s.writeTarget(c)
 	if err != nil {
 		return err
 	}
@@ -312,15 +282,7 @@ func (s *Server) handleIncidentPatch(c *fiber.Ctx) error {
 
 // DELETE /api/incidents/{id}
 func (s *Server) handleIncidentDelete(c *fiber.Ctx) error {
-	ed, err := s.editor()
-	if err != nil {
-		return err
-	}
-	id, err := incidentID(c)
-	if err != nil {
-		return err
-	}
-	match, err := ifMatch(c, func() (string, error) { return currentETag(ed, id) })
+	ed, id, match, err := s.writeTarget(c)
 	if err != nil {
 		return err
 	}
@@ -333,6 +295,39 @@ func (s *Server) handleIncidentDelete(c *fiber.Ctx) error {
 	}
 	s.log.Info("incident deleted", "id", id, "ip", s.clientIP(c))
 	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// incidentBody reads the incident a POST or PUT carries as GeoJSON and the
+// change's reason, refusing a wrong Content-Type first.
+func incidentBody(c *fiber.Ctx) (*data.Incident, string, error) {
+	if _, err := requireType(c, data.ContentTypeGeoJSON, fiber.MIMEApplicationJSON); err != nil {
+		return nil, "", err
+	}
+	reason, err := reasonOf(c)
+	if err != nil {
+		return nil, "", err
+	}
+	in, err := data.DecodeFeature(c.Body())
+	if err != nil {
+		return nil, "", unprocessable(err)
+	}
+	return in, reason, nil
+}
+
+// writeTarget is how a write to one incident begins: the store's editor, the
+// incident's id in the URL and the version If-Match names, refused in that
+// order.
+func (s *Server) writeTarget(c *fiber.Ctx) (ed Editor, id, match string, err error) {
+	if ed, err = s.editor(); err != nil {
+		return nil, "", "", err
+	}
+	if id, err = incidentID(c); err != nil {
+		return nil, "", "", err
+	}
+	if match, err = ifMatch(c, func() (string, error) { return currentETag(ed, id) }); err != nil {
+		return nil, "", "", err
+	}
+	return ed, id, match, nil
 }
 
 func currentETag(st Store, id string) (string, error) {

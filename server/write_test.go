@@ -4,17 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/dmzmap/dmzmap/data"
 )
@@ -25,20 +22,8 @@ const testToken = "s3cret-token-for-tests"
 // empty) over a new store holding ins, and its log.
 func newWriteServer(t testing.TB, token string, ins []*data.Incident) (*Server, *data.Store, *bytes.Buffer) {
 	t.Helper()
-	mdl := loadMDL(t)
-	store, err := data.Open(filepath.Join(t.TempDir(), "test.db"), mdl, data.Options{})
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	t.Cleanup(func() { store.Close() })
-	if len(ins) > 0 {
-		if err := store.Put(ins...); err != nil {
-			t.Fatalf("Put: %v", err)
-		}
-	}
 	var logs bytes.Buffer
-	s := New(store, mdl, slog.New(slog.NewTextHandler(&logs, nil)), Config{Token: token})
-	s.now = func() time.Time { return testNow }
+	s, store := serverOver(t, Config{Token: token}, &logs, ins)
 	return s, store, &logs
 }
 

@@ -33,15 +33,8 @@ const boltPage = 4096
 func seededDB(t *testing.T, dir string) (string, []byte) {
 	t.Helper()
 	path := filepath.Join(dir, "seeded.db")
-	mdl, err := data.LoadMDL()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := data.Open(path, mdl, data.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.SeedIfEmpty(func() ([]*data.Incident, error) { return data.SeedIncidents(mdl) }); err != nil {
+	s := datatest.OpenFile(t, path)
+	if _, err := s.SeedIfEmpty(func() ([]*data.Incident, error) { return data.SeedIncidents(s.MDL()) }); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Close(); err != nil {

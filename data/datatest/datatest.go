@@ -1,5 +1,6 @@
 // Package datatest holds what the tests and benchmarks of several packages
-// share: databases of synthetic incidents.
+// share: the MDL, new stores in a test's temporary directory, and databases
+// of synthetic incidents.
 package datatest
 
 import (
@@ -7,9 +8,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/dmzmap/dmzmap/data"
+	"github.com/dmzmap/dmzmap/geo"
 )
 
 // Seed is the seed of every synthetic database.
@@ -27,10 +30,6 @@ func SyntheticDB(tb testing.TB, n int) string {
 	if _, err := os.Stat(path); err == nil {
 		return path
 	}
-	mdl, err := data.LoadMDL()
-	if err != nil {
-		tb.Fatal(err)
-	}
 	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.partial")
 	if err != nil {
 		tb.Fatal(err)
@@ -39,7 +38,7 @@ func SyntheticDB(tb testing.TB, n int) string {
 	f.Close()
 	defer os.Remove(tmp)
 	os.Remove(tmp) // bbolt creates it
-	s, err := data.Open(tmp, mdl, data.Options{})
+	s, err := data.Open(tmp, MDL(tb), data.Options{})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -54,4 +53,45 @@ func SyntheticDB(tb testing.TB, n int) string {
 		tb.Fatal(err)
 	}
 	return path
+}
+
+var (
+	mdlOnce sync.Once
+	mdl     *geo.MDL
+	mdlErr  error
+)
+
+// MDL returns the embedded Military Demarcation Line, loaded once for all
+// the tests of a package.
+func MDL(tb testing.TB) *geo.MDL {
+	tb.Helper()
+	mdlOnce.Do(func() { mdl, mdlErr = data.LoadMDL() })
+	if mdlErr != nil {
+		tb.Fatalf("LoadMDL: %v", mdlErr)
+	}
+	return mdl
+}
+
+// Open opens a new store in tb.TempDir() holding ins, closed when the test
+// ends.
+func Open(tb testing.TB, ins ...*data.Incident) *data.Store {
+	tb.Helper()
+	return OpenFile(tb, filepath.Join(tb.TempDir(), "test.db"), ins...)
+}
+
+// OpenFile opens a new store at path holding ins, closed when the test ends
+// (closing it before then is fine).
+func OpenFile(tb testing.TB, path string, ins ...*data.Incident) *data.Store {
+	tb.Helper()
+	s, err := data.Open(path, MDL(tb), data.Options{})
+	if err != nil {
+		tb.Fatalf("Open: %v", err)
+	}
+	tb.Cleanup(func() { s.Close() })
+	if len(ins) > 0 {
+		if err := s.Put(ins...); err != nil {
+			tb.Fatalf("Put: %v", err)
+		}
+	}
+	return s
 }

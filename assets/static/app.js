@@ -33,9 +33,11 @@ import { styleMap, onSchemeChange, colour } from './theme.js';
 import { initMarkerKeys, keepFocus, focusAfterClose } from './keyboard.js';
 import { initLineFilters, labelLineFilters, syncLineFilters, setLength } from './linefilters.js';
 import {
-  OSM_ATTRIBUTION, NE_ATTRIBUTION, createPanes, textElement, getJSON,
+  OSM_ATTRIBUTION, NE_ATTRIBUTION, createPanes,
   loadLand, loadPlaces, loadLandmarks, loadMDL, loadDMZ, relabel,
 } from './basemap.js';
+import { textElement } from './dom.js';
+import { getJSON } from './http.js';
 
 const L = window.L;
 const PAGE = 10000; // the API's largest limit

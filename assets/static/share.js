@@ -5,20 +5,7 @@
 import { t } from './i18n.js';
 import { initDownloads } from './downloads.js';
 import { preparePrint } from './print.js';
-
-const $ = (id) => document.getElementById(id);
-
-export function el(tag, attrs, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (v !== null && v !== undefined && v !== false) e.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children) {
-    if (c === null || c === undefined) continue;
-    e.append(c instanceof Node ? c : String(c));
-  }
-  return e;
-}
+import { $, el } from './dom.js';
 
 // copyText puts text on the clipboard, through the Clipboard API where the
 // page may use it (https or loopback), else by selecting field and copying.

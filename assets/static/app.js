@@ -128,6 +128,8 @@ async function start() {
     styleMap(layers, highlight);
   });
   onSchemeChange(() => styleMap(layers, highlight));
+  let notices;
+  let fix;
   try {
     const all = await years;
     if (!all) throw new Error('/api/years is missing');
@@ -135,13 +137,16 @@ async function start() {
     const thisYear = new Date().getUTCFullYear();
     const first = all.first || all.years?.[0]?.year || 1953;
     const last = all.last || all.years?.at(-1)?.year || thisYear;
+    // The link corrected by the API's rules, before the first load.
+    ({ notices, fix } = checkURL(location.search, state, config?.years || { min: 1953, max: thisYear }));
+    setState(fix);
     setBounds({ first, last, total: all.total ?? 0 });
     knowYears(all);
   } catch {
     showError(true);
     return;
   }
-  await startChecked();
+  await startChecked(notices);
   const { from, to } = yearRange(state, bounds);
   buildSlider();
   buildTimeline();
@@ -151,14 +156,12 @@ async function start() {
 }
 
 // startChecked applies what /api/config says: the sign-in only where
-// writes are on, and the checks of the page's link by the API's rules, with
-// a notice for what was wrong.
-async function startChecked() {
+// writes are on; and shows notices, what checkURL found wrong in the
+// page's link, with the selection's if it names no incident.
+async function startChecked(notices) {
   renderAuth(Boolean(config?.writes));
   if (config?.mdl?.length_km) setLength(config.mdl.length_km);
   setLine(config?.mdl);
-  const thisYear = new Date().getUTCFullYear();
-  const notices = checkURL(location.search, state, config?.years || { min: 1953, max: thisYear });
   if (state.sel && !(await getJSON(`/api/incidents/${encodeURIComponent(state.sel)}`).catch(() => null))) {
     notices.push({ param: 'sel', key: 'nSel', vars: { value: state.sel }, shown: 'sNoSel' });
     setState({ sel: null });

@@ -1,6 +1,7 @@
 // The page's small DOM helpers, shared by every module: $ finds an element
 // by id, el builds one, textElement holds text that must never be parsed as
-// HTML (Leaflet inserts a string as HTML, an element as it is).
+// HTML (Leaflet inserts a string as HTML, an element as it is), controlBox
+// is the element of a control on the map.
 
 export const $ = (id) => document.getElementById(id);
 
@@ -23,4 +24,13 @@ export function textElement(s, tag = 'span') {
   const e = document.createElement(tag);
   e.textContent = String(s ?? '');
   return e;
+}
+
+// controlBox makes the element of a Leaflet control: clicks and scrolls on
+// it stay off the map.
+export function controlBox(tag, className) {
+  const box = window.L.DomUtil.create(tag, className);
+  window.L.DomEvent.disableClickPropagation(box);
+  window.L.DomEvent.disableScrollPropagation(box);
+  return box;
 }

@@ -7,7 +7,7 @@
 import { t, label, formatNumber } from './i18n.js';
 import { TYPES } from './state.js';
 import { shape, lineSymbol } from './symbols.js';
-import { textElement } from './dom.js';
+import { textElement, controlBox } from './dom.js';
 import { OSM_ATTRIBUTION, NE_ATTRIBUTION, createPanes } from './basemap.js';
 import { initPrecision } from './precision.js';
 import { state, setState } from './page-state.js';
@@ -124,9 +124,7 @@ export function buildLayerControl() {
 const Legend = L.Control.extend({
   options: { position: 'bottomright' },
   onAdd() {
-    const box = L.DomUtil.create('details', 'legend');
-    L.DomEvent.disableClickPropagation(box);
-    L.DomEvent.disableScrollPropagation(box);
+    const box = controlBox('details', 'legend');
     // Open on a large screen, but not over the first view of every
     // incident (a link without a view): it would hide some.
     box.open = window.innerWidth >= 1000 && window.innerHeight >= 760 && state.view !== null;

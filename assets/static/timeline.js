@@ -6,7 +6,7 @@
 import { t, label, addText, formatNumber } from './i18n.js';
 import { TYPES, yearRange } from './state.js';
 import { SYMBOLS } from './symbols.js';
-import { $, textElement } from './dom.js';
+import { $, el, textElement } from './dom.js';
 import { state, bounds, setState } from './page-state.js';
 
 addText({
@@ -38,26 +38,16 @@ let playing = false;
 // initTimeline adds the y-axis, the tip and the play button to the
 // timeline, and lets the bars be chosen.
 export function initTimeline() {
-  const bars = document.getElementById('bars');
-  const wrap = document.createElement('div');
-  wrap.className = 'bars-wrap';
-  const yaxis = document.createElement('div');
-  yaxis.className = 'yaxis';
-  yaxis.setAttribute('aria-hidden', 'true');
+  const bars = $('bars');
+  const wrap = el('div', { class: 'bars-wrap' });
+  const yaxis = el('div', { class: 'yaxis', 'aria-hidden': 'true' });
   bars.before(wrap);
   wrap.append(yaxis, bars);
-  const axis = document.getElementById('axis');
+  const axis = $('axis');
   axis.classList.add('with-yaxis');
-  const tip = document.createElement('p');
-  tip.id = 'timeline-tip';
-  tip.className = 'timeline-tip';
-  tip.setAttribute('aria-live', 'polite');
-  const play = document.createElement('button');
-  play.type = 'button';
-  play.id = 'play';
-  play.className = 'play';
-  play.setAttribute('aria-pressed', 'false');
-  document.getElementById('timeline-title').after(play);
+  const tip = el('p', { id: 'timeline-tip', class: 'timeline-tip', 'aria-live': 'polite' });
+  const play = el('button', { type: 'button', id: 'play', class: 'play', 'aria-pressed': 'false' });
+  $('timeline-title').after(play);
   axis.after(tip);
   els = { bars, yaxis, tip, play };
   play.addEventListener('click', () => (playing ? pause() : start()));

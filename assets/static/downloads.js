@@ -3,7 +3,7 @@
 // current view, and how to open the OGC API in QGIS.
 
 import { t, formatNumber } from './i18n.js';
-import { dialog } from './share.js';
+import { dialog } from './popups.js';
 import { el } from './dom.js';
 
 const FORMATS = [['geojson', 'dlGeoJSON'], ['csv', 'dlCSV'], ['kml', 'dlKML']];

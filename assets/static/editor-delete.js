@@ -4,27 +4,25 @@
 import { $ } from './dom.js';
 import { write, getIncident, problemOf } from './http.js';
 import { t } from './i18n.js';
-import { editor, lang, tx, el, button, announce } from './editor-ui.js';
+import { editor, lang, tx, el, button, formDialog, announce } from './editor-ui.js';
 import { currentToken, forgetToken, openSignIn, signInError } from './editor-signin.js';
 import { closeEditor, detailsError } from './editor-form.js';
 
 function deleteDialog() {
-  let d = $('delete-dialog');
-  if (d) return d;
-  d = el('dialog', { id: 'delete-dialog', class: 'ed-dialog', 'aria-labelledby': 'delete-title', 'aria-describedby': 'delete-text' },
-    el('form', { id: 'delete-form', novalidate: true },
-      el('h2', { id: 'delete-title', key: 'edDeleteTitle' }),
+  if ($('delete-dialog')) return $('delete-dialog');
+  const d = formDialog({
+    id: 'delete-dialog', form: 'delete-form', title: 'edDeleteTitle', describedBy: 'delete-text',
+    body: [
       el('p', { id: 'delete-text' }),
       el('div', { class: 'ed-field' },
         el('label', { for: 'del-reason', key: 'edDeleteReason' }),
         el('input', { id: 'del-reason', name: 'reason', type: 'text', maxlength: 500, required: true, autocomplete: 'off' })),
       el('div', { id: 'delete-error', class: 'error', role: 'alert', hidden: true }),
-      el('div', { class: 'actions' },
-        el('button', { type: 'submit', id: 'del-confirm', class: 'danger', key: 'edDeleteConfirm' }),
-        button('del-cancel', 'edCancel'))));
-  document.body.append(d);
-  d.querySelector('form').addEventListener('submit', confirmDelete);
-  $('del-cancel').addEventListener('click', () => d.close());
+    ],
+    submit: { id: 'del-confirm', class: 'danger', key: 'edDeleteConfirm' },
+    cancel: 'del-cancel',
+    onSubmit: confirmDelete,
+  });
   d.addEventListener('close', () => {
     if (d.returnTo && document.contains(d.returnTo) && !d.done) d.returnTo.focus();
   });

@@ -4,7 +4,7 @@
 
 import { $ } from './dom.js';
 import { checkToken, problemOf } from './http.js';
-import { editor, tx, el, button, announce } from './editor-ui.js';
+import { editor, tx, el, button, formDialog, announce } from './editor-ui.js';
 
 const TOKEN_KEY = 'dmzmap.token';
 
@@ -70,23 +70,19 @@ export function renderAuth(on) {
 }
 
 function signInDialog() {
-  let d = $('sign-in-dialog');
-  if (d) return d;
-  d = el('dialog', { id: 'sign-in-dialog', class: 'ed-dialog', 'aria-labelledby': 'sign-in-title' },
-    el('form', { id: 'sign-in-form', novalidate: true },
-      el('h2', { id: 'sign-in-title', key: 'edSignInTitle' }),
+  return formDialog({
+    id: 'sign-in-dialog', form: 'sign-in-form', title: 'edSignInTitle',
+    body: [
       el('p', { id: 'sign-in-hint', class: 'hint', key: 'edSignInHint' }),
       el('div', { class: 'ed-field' },
         el('label', { for: 'ed-token', key: 'edToken' }),
         el('input', { id: 'ed-token', name: 'token', type: 'password', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'sign-in-hint' })),
       el('p', { id: 'sign-in-error', class: 'error', role: 'alert', hidden: true }),
-      el('div', { class: 'actions' },
-        el('button', { type: 'submit', id: 'sign-in-submit', class: 'primary', key: 'edSignInSubmit' }),
-        button('sign-in-cancel', 'edCancel'))));
-  document.body.append(d);
-  d.querySelector('form').addEventListener('submit', signIn);
-  $('sign-in-cancel').addEventListener('click', () => d.close());
-  return d;
+    ],
+    submit: { id: 'sign-in-submit', class: 'primary', key: 'edSignInSubmit' },
+    cancel: 'sign-in-cancel',
+    onSubmit: signIn,
+  });
 }
 
 // openSignIn opens the sign-in dialog with an empty field.

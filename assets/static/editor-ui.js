@@ -49,6 +49,25 @@ export function relabelTexts() {
   }
 }
 
+// formDialog returns the dialog id (…-dialog), made once: a heading (…-title,
+// its text the key title), the elements of body, and a submit button (submit: its id,
+// key and class) beside Cancel (its id cancel), which closes it; onSubmit
+// handles the form. describedBy names the dialog's description.
+export function formDialog({ id, form, title, body, submit, cancel, onSubmit, describedBy }) {
+  let d = $(id);
+  if (d) return d;
+  const titleId = id.replace(/-dialog$/, '-title');
+  d = el('dialog', { id, class: 'ed-dialog', 'aria-labelledby': titleId, 'aria-describedby': describedBy },
+    el('form', { id: form, novalidate: true },
+      el('h2', { id: titleId, key: title }),
+      ...body,
+      el('div', { class: 'actions' }, el('button', { type: 'submit', ...submit }), button(cancel, 'edCancel'))));
+  document.body.append(d);
+  d.querySelector('form').addEventListener('submit', onSubmit);
+  $(cancel).addEventListener('click', () => d.close());
+  return d;
+}
+
 export function announce(key, vars) {
   const live = $('ed-announce');
   if (live) tx(live, key, vars);

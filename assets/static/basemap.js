@@ -1,6 +1,9 @@
 // The offline vector basemap (land, borders, places, landmarks) and the
 // MDL and DMZ layers, drawn on canvas in panes stacked in a fixed order.
 
+import { textElement } from './dom.js';
+import { getJSON } from './http.js';
+
 const L = window.L;
 
 export const OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors (ODbL)';
@@ -22,23 +25,6 @@ export function createPanes(map) {
     renderers[name] = L.canvas({ pane: name, padding: 0.3 });
   }
   return renderers;
-}
-
-// textElement makes an element holding s as text, for tooltips: Leaflet
-// inserts a string as HTML, an element as it is.
-export function textElement(s, tag = 'span') {
-  const el = document.createElement(tag);
-  el.textContent = String(s ?? '');
-  return el;
-}
-
-// getJSON fetches url and returns its JSON, or null for a 404 (a layer the
-// server does not have); other failures throw.
-export async function getJSON(url, signal) {
-  const res = await fetch(url, { signal, headers: { Accept: 'application/geo+json, application/json' } });
-  if (res.status === 404) return null;
-  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
-  return res.json();
 }
 
 const LAND_STYLE = {

@@ -4,16 +4,7 @@
 import { t, label, localized, formatDate, formatNumber } from './i18n.js';
 import { shape } from './symbols.js';
 import { placeTexts } from './precision.js';
-
-function el(tag, attrs, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
-  for (const c of children) {
-    if (c === null || c === undefined) continue;
-    e.append(c instanceof Node ? c : String(c));
-  }
-  return e;
-}
+import { el } from './dom.js';
 
 function casualtyText(lang, c) {
   if (!c) return t(lang, 'unknown');

@@ -3,7 +3,8 @@
 // current view, and how to open the OGC API in QGIS.
 
 import { t, formatNumber } from './i18n.js';
-import { dialog, el } from './share.js';
+import { dialog } from './popups.js';
+import { el } from './dom.js';
 
 const FORMATS = [['geojson', 'dlGeoJSON'], ['csv', 'dlCSV'], ['kml', 'dlKML']];
 

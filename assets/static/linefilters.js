@@ -26,8 +26,9 @@ addText({
 let els = null;
 let lengthKm = 237.5;
 
-// initLineFilters adds the controls to the form and calls onChange after
-// the user changes them; state is the page's state object.
+// initLineFilters adds the controls to the form and calls onChange with
+// the change of the state after the user changes them (which shows it back
+// by syncLineFilters); state is the page's state object.
 export function initLineFilters(state, onChange) {
   const sectors = document.getElementById('sectors');
   const field = document.getElementById('km-field');
@@ -65,8 +66,7 @@ export function initLineFilters(state, onChange) {
   els = { sectors, head, from, to, clear, hint };
 
   sectors.addEventListener('change', () => {
-    state.sectors = [...sectors.querySelectorAll('input:checked')].map((i) => i.value);
-    onChange();
+    onChange({ sectors: [...sectors.querySelectorAll('input:checked')].map((i) => i.value) });
   });
   const read = () => {
     const a = from.i.value === '' ? null : Number(from.i.value);
@@ -85,16 +85,12 @@ export function initLineFilters(state, onChange) {
     el.addEventListener('change', () => {
       const km = read();
       if (String(km) === String(state.km)) return;
-      state.km = km;
-      syncLineFilters(state);
-      onChange();
+      onChange({ km });
     });
   }
   clear.addEventListener('click', () => {
     if (!state.km) return;
-    state.km = null;
-    syncLineFilters(state);
-    onChange();
+    onChange({ km: null });
   });
 }
 

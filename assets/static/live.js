@@ -3,7 +3,7 @@
 // applies them: the count, the list, the timeline and the map are redrawn.
 
 import { t } from './i18n.js';
-import { notice } from './share.js';
+import { notice } from './popups.js';
 
 export function initLive(api) {
   const pending = new Map(); // id → {action, time} of its changes since the last apply

@@ -3,6 +3,7 @@
 // flies the map there; and the map's labels in the page's language.
 
 import { t, addText } from './i18n.js';
+import { controlBox } from './dom.js';
 
 const L = window.L;
 const asset = (path) => new URL(path, import.meta.url).pathname;
@@ -66,10 +67,7 @@ export function initPlaces(opts) {
   const Box = L.Control.extend({
     options: { position: 'topleft' },
     onAdd() {
-      const div = L.DomUtil.create('div', 'place-search leaflet-bar');
-      L.DomEvent.disableClickPropagation(div);
-      L.DomEvent.disableScrollPropagation(div);
-      return div;
+      return controlBox('div', 'place-search leaflet-bar');
     },
   });
   const box = new Box().addTo(o.map).getContainer();

@@ -9,7 +9,7 @@
 
 import { t, label, formatDate, formatNumber, localized } from './i18n.js';
 import { TYPES, DIRECTIONS, yearRange } from './state.js';
-import { el } from './share.js';
+import { el } from './dom.js';
 
 let saved = null; // the view and legend before printing
 

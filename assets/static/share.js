@@ -1,24 +1,12 @@
 // Sharing: the toolbar of the filters panel (Embed, Downloads, Print), the
-// "Copy link" and "Cite this" parts of the details, a small notice, and
-// opening the incident a /?sel=ID link names.
+// "Copy link" and "Cite this" parts of the details, and opening the
+// incident a /?sel=ID link names.
 
 import { t } from './i18n.js';
 import { initDownloads } from './downloads.js';
 import { preparePrint } from './print.js';
-
-const $ = (id) => document.getElementById(id);
-
-export function el(tag, attrs, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (v !== null && v !== undefined && v !== false) e.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children) {
-    if (c === null || c === undefined) continue;
-    e.append(c instanceof Node ? c : String(c));
-  }
-  return e;
-}
+import { $, el } from './dom.js';
+import { notice, dialog } from './popups.js';
 
 // copyText puts text on the clipboard, through the Clipboard API where the
 // page may use it (https or loopback), else by selecting field and copying.
@@ -50,37 +38,6 @@ function copyButton(lang, key, text, field, status) {
     status.textContent = t(lang, ok ? (key === 'copyLink' ? 'linkCopied' : 'copied') : 'copyFailed');
   });
   return b;
-}
-
-// notice shows a message at the top of the map until it is dismissed; it
-// returns the element, whose .actions the caller may fill.
-export function notice(lang, text, { id = 'notice', role = 'status', kind = 'info' } = {}) {
-  $(id)?.remove();
-  const box = el('div', { id, class: `notice notice-${kind}`, role });
-  const msg = el('span', { class: 'notice-text' }, text);
-  const actions = el('span', { class: 'notice-actions' });
-  const close = el('button', { type: 'button', class: 'notice-close', 'aria-label': t(lang, 'liveDismiss') }, '×');
-  close.addEventListener('click', () => box.remove());
-  box.append(msg, actions, close);
-  document.querySelector('.map-wrap').append(box);
-  box.actions = actions;
-  box.text = msg;
-  return box;
-}
-
-// dialog returns the <dialog> id, made once, with its heading and a close
-// button; fill(body) fills it each time it opens.
-export function dialog(id, lang, titleKey) {
-  let d = $(id);
-  if (!d) {
-    d = el('dialog', { id, class: 'share-dialog', 'aria-labelledby': `${id}-title` });
-    document.body.append(d);
-  }
-  const close = el('button', { type: 'button', class: 'close' }, t(lang, 'closeDialog'));
-  close.addEventListener('click', () => d.close());
-  const body = el('div', { class: 'share-dialog-body' });
-  d.replaceChildren(el('div', { class: 'share-dialog-head' }, el('h2', { id: `${id}-title` }, t(lang, titleKey)), close), body);
-  return { d, body };
 }
 
 function absolute(path) {

@@ -9,6 +9,9 @@ export const DIRECTIONS = ['north_to_south', 'south_to_north', 'none'];
 export const SECTORS = ['western', 'central', 'eastern', 'jsa'];
 export const MAX_KM = 1000; // the largest km the API accepts
 
+// FILTER_KEYS are the state's filters: what changes the incidents selected.
+export const FILTER_KEYS = ['from', 'to', 'types', 'directions', 'sectors', 'km', 'q'];
+
 const idPattern = /^[a-z0-9][a-z0-9-]{2,79}$/;
 
 // defaultState selects every incident of every year.

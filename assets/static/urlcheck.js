@@ -13,12 +13,14 @@ const MAX_TEXT = 200;
 const idPattern = /^[a-z0-9][a-z0-9-]{2,79}$/;
 
 // checkURL compares the query string search with state, which parseState
-// read from it, corrects state where search breaks a rule, and returns a
-// notice for each: {param, key, vars, shown, shownVars}, keys of i18n.js.
-// years is {min, max} of /api/config: the years a query may name.
+// read from it, and returns fix, the change of the state where search breaks
+// a rule, and notices, one for each: {param, key, vars, shown, shownVars},
+// keys of i18n.js. years is {min, max} of /api/config: the years a query
+// may name.
 export function checkURL(search, state, years) {
   const p = new URLSearchParams(search);
   const notices = [];
+  const fix = {};
   const note = (param, key, vars, shown, shownVars) => notices.push({ param, key, vars: { name: param, ...vars }, shown, shownVars });
   const counts = new Map();
   for (const [k] of p) counts.set(k, (counts.get(k) || 0) + 1);
@@ -50,21 +52,21 @@ export function checkURL(search, state, years) {
   const to = year('to');
   if (val('year') !== '' && (val('from') !== '' || val('to') !== '')) {
     note('year', 'nYearBoth', {});
-    state.from = from ?? null;
-    state.to = to ?? null;
+    fix.from = from ?? null;
+    fix.to = to ?? null;
   } else if (y === undefined) {
-    state.from = null;
-    state.to = null;
+    fix.from = null;
+    fix.to = null;
   } else if (y === null) {
-    state.from = from ?? null;
-    state.to = to ?? null;
+    fix.from = from ?? null;
+    fix.to = to ?? null;
     if (from && to && from > to) {
       note('from', 'nFromAfterTo', { from, to });
-      state.from = to;
-      state.to = from;
+      fix.from = to;
+      fix.to = from;
     }
   }
-  // What the year notices show instead is the range the state now holds,
+  // What the year notices show instead is the range the state will hold,
   // which needs the data's years: notices.js words it.
   for (const n of notices) if (['year', 'from', 'to'].includes(n.param) && n.key !== 'nRepeated' && n.key !== 'nUnknown') n.shown = 'years';
 
@@ -73,11 +75,11 @@ export function checkURL(search, state, years) {
     const items = val(k).split(',').map((s) => s.trim()).filter(Boolean);
     const bad = items.filter((s) => !all.includes(s));
     if (!bad.length) {
-      if (items.length === 0) state[field] = [...all];
+      if (items.length === 0) fix[field] = [...all];
       continue;
     }
     const good = all.filter((v) => items.includes(v));
-    state[field] = good.length ? good : [...all];
+    fix[field] = good.length ? good : [...all];
     note(k, 'nList', { value: bad.join(', '), known: all.join(', '), n: bad.length },
       good.length ? 'sList' : 'sListAll', { group, values: good });
   }
@@ -89,7 +91,7 @@ export function checkURL(search, state, years) {
   const q = val('q');
   if ([...q].length > MAX_TEXT) {
     note('q', 'nQLong', { n: [...q].length, max: MAX_TEXT }, 'sQ', { max: MAX_TEXT });
-    state.q = [...q].slice(0, MAX_TEXT).join('');
+    fix.q = [...q].slice(0, MAX_TEXT).join('');
   }
 
   if ((p.has('z') || p.has('lat') || p.has('lon')) && !state.view) note('z', 'nView', {}, 'sWholeMap');
@@ -97,5 +99,5 @@ export function checkURL(search, state, years) {
   if (sel !== '' && !idPattern.test(sel)) note('sel', 'nSel', { value: sel }, 'sNoSel');
   const lang = val('lang');
   if (lang !== '' && !LANGS.includes(lang)) note('lang', 'nLang', { value: lang, known: LANGS.join(', ') }, 'sLang');
-  return notices;
+  return { notices, fix };
 }

@@ -70,7 +70,7 @@ func TestDiskFull(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	if err := store.Put(fixture(mdl)...); err != nil {
+	if _, err := store.Import(fixture(mdl), data.ImportOptions{Mode: data.ModeUpsert}); err != nil {
 		t.Fatal(err)
 	}
 	logs := &lockedBuffer{}

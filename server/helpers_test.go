@@ -88,7 +88,7 @@ func newTestServer(t testing.TB, ins []*data.Incident) (*Server, *data.Store, *b
 	}
 	t.Cleanup(func() { store.Close() })
 	if len(ins) > 0 {
-		if err := store.Put(ins...); err != nil {
+		if _, err := store.Import(ins, data.ImportOptions{Mode: data.ModeUpsert}); err != nil {
 			t.Fatalf("Put: %v", err)
 		}
 	}

@@ -52,7 +52,7 @@ func newConfigServer(t testing.TB, cfg Config, ins []*data.Incident) (*Server, *
 	}
 	t.Cleanup(func() { store.Close() })
 	if len(ins) > 0 {
-		if err := store.Put(ins...); err != nil {
+		if _, err := store.Import(ins, data.ImportOptions{Mode: data.ModeUpsert}); err != nil {
 			t.Fatalf("Put: %v", err)
 		}
 	}

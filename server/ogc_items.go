@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -111,61 +110,26 @@ func (o *ogcService) mdlItems(f data.Filter, boxes []orb.Bound, cql *ogcFilter, 
 
 // feature returns the stored Feature featureID of collection ci, or a 404 error.
 func (o *ogcService) feature(ci ogcCollectionInfo, featureID string) ([]byte, error) {
-	notFound := &notFoundError{Parameter: "featureId", Message: fmt.Sprintf("the collection %s has no feature %s", ci.id, quote(featureID))}
+	msg := fmt.Sprintf("the collection %s has no feature %s", ci.id, quote(featureID))
+	notFound := data.NotFound("featureId", msg)
 	switch ci.id {
 	case "mdl":
 		if featureID != "mdl" {
-			notFound.Message += `: its one feature is "mdl"`
-			return nil, notFound
+			return nil, data.NotFound("featureId", msg+`: its one feature is "mdl"`)
 		}
 		return o.mdlFeature, nil
 	case "crossings":
-		i := strings.LastIndex(featureID, "-x")
-		if i < 0 || !data.ValidID(featureID[:i]) || !isDigits(featureID[i+2:]) {
-			notFound.Message += ": a crossing point's id is its incident's id and -x1, -x2, …"
-			return nil, notFound
-		}
-		incident := featureID[:i]
-		b, err := o.store.Feature(incident)
+		b, err := o.store.Crossing(featureID)
 		if data.ErrorKind(err) == data.KindNotFound {
+			if i := strings.LastIndex(featureID, "-x"); i < 0 || !data.ValidID(featureID[:i]) || !isDigits(featureID[i+2:]) {
+				notFound = data.NotFound("featureId", msg+": a crossing point's id is its incident's id and -x1, -x2, …")
+			}
 			return nil, notFound
 		}
-		if err != nil {
-			return nil, err
-		}
-		var f struct {
-			Properties struct {
-				Date string `json:"date"`
-			} `json:"properties"`
-		}
-		if err := json.Unmarshal(b, &f); err != nil {
-			return nil, fmt.Errorf("stored incident %s: %w", incident, err)
-		}
-		d, err := data.ParseDate(f.Properties.Date)
-		if err != nil {
-			return nil, fmt.Errorf("stored incident %s: %w", incident, err)
-		}
-		var found []byte
-		_, err = o.store.Crossings(data.Filter{From: d.Key(), To: d.Key()}, func(b []byte) error {
-			var cf struct {
-				ID string `json:"id"`
-			}
-			if json.Unmarshal(b, &cf) == nil && cf.ID == featureID {
-				found = bytes.Clone(b) // b is valid only during the call
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-		if found == nil {
-			return nil, notFound
-		}
-		return found, nil
+		return b, err
 	}
 	if !data.ValidID(featureID) {
-		notFound.Message += ": an id is 3 to 80 characters of a-z, 0-9 and '-', like 2017-11-13-jsa-defection"
-		return nil, notFound
+		return nil, data.NotFound("featureId", msg+": "+data.IDRule)
 	}
 	b, err := o.store.Feature(featureID)
 	if data.ErrorKind(err) == data.KindNotFound {
@@ -174,7 +138,4 @@ func (o *ogcService) feature(ci ogcCollectionInfo, featureID string) ([]byte, er
 	return b, err
 }
 
-func isDigits(s string) bool {
-	_, ok := parseDigits(s)
-	return ok
-}
+func isDigits(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }

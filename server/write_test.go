@@ -32,7 +32,7 @@ func newWriteServer(t testing.TB, token string, ins []*data.Incident) (*Server, 
 	}
 	t.Cleanup(func() { store.Close() })
 	if len(ins) > 0 {
-		if err := store.Put(ins...); err != nil {
+		if _, err := store.Import(ins, data.ImportOptions{Mode: data.ModeUpsert}); err != nil {
 			t.Fatalf("Put: %v", err)
 		}
 	}

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/paulmach/orb"
 	bolt "go.etcd.io/bbolt"
@@ -69,33 +67,4 @@ func pointOf(feature []byte) (orb.Point, error) {
 	}
 	err := json.Unmarshal(feature, &f)
 	return f.Geometry.Coordinates, err
-}
-
-// Crossing returns the stored Feature of one crossing point: id is its
-// incident's id and -x1, -x2, … in the order of the points along the path.
-// A malformed id or one of no stored point is an error of KindNotFound.
-func (s *Store) Crossing(id string) ([]byte, error) {
-	notFound := &Error{Kind: KindNotFound, Message: fmt.Sprintf("no crossing point has the id %q", id)}
-	i := strings.LastIndex(id, "-x")
-	if i < 0 || !ValidID(id[:i]) {
-		return nil, notFound
-	}
-	n, ok := parseDigits(id[i+2:])
-	if !ok || n == 0 || strconv.Itoa(n) != id[i+2:] {
-		return nil, notFound
-	}
-	var out []byte
-	err := s.view(func(tx *bolt.Tx) error {
-		k := storedKey(tx, id[:i])
-		if k == nil {
-			return notFound
-		}
-		points := bytes.Split(tx.Bucket(bucketCrossings).Get(k), []byte{'\n'})
-		if n > len(points) || len(points[n-1]) == 0 {
-			return notFound
-		}
-		out = bytes.Clone(points[n-1])
-		return nil
-	})
-	return out, err
 }

@@ -130,6 +130,13 @@ func (r *Replica) Crossings(f Filter, visit func(feature []byte) error) (Result,
 	return c.st.Crossings(f, visit)
 }
 
+// CrossingPoints is Store.CrossingPoints on the copy served now.
+func (r *Replica) CrossingPoints(f Filter, visit func(feature []byte) error) (Result, error) {
+	c := r.acquire()
+	defer c.release()
+	return c.st.CrossingPoints(f, visit)
+}
+
 // Crossing is Store.Crossing on the copy served now.
 func (r *Replica) Crossing(id string) ([]byte, error) {
 	c := r.acquire()

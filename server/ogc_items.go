@@ -1,13 +1,11 @@
 package server
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/dmzmap/dmzmap/data"
-	"github.com/dmzmap/dmzmap/geo"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/clip"
 )
@@ -49,48 +47,19 @@ func (o *ogcService) unsortedItems(id string, q query, visit func([]byte) error)
 	case "incidents":
 		return o.store.Query(q.filter, visit)
 	case "crossings":
-		return o.crossingItems(q.filter, q.boxes, q.cql, visit)
+		return o.crossingItems(q.filter, q.cql, visit)
 	}
 	return o.mdlItems(q.filter, q.boxes, q.cql, visit)
 }
 
 // crossingItems selects crossing points by their own position, direction
-// and sector (a route may cross the line more than once, and not where the
-// incident is placed), and by the type and date of their incident.
-func (o *ogcService) crossingItems(f data.Filter, boxes []orb.Bound, cql *ogcFilter, visit func([]byte) error) (data.Result, error) {
-	if f.BBox == nil && len(f.Directions) == 0 && len(f.Sectors) == 0 && cql == nil {
-		return o.store.Crossings(f, visit)
+// and sector, and by the type and date of their incident
+// (data.Store.CrossingPoints), and by the filter, if any.
+func (o *ogcService) crossingItems(f data.Filter, cql *ogcFilter, visit func([]byte) error) (data.Result, error) {
+	if cql != nil {
+		f.Match = andMatch(f.Match, cql.match)
 	}
-	dirs, secs, limit, offset := f.Directions, f.Sectors, f.Limit, f.Offset
-	f.BBox, f.Directions, f.Sectors, f.Limit, f.Offset = nil, nil, nil, 0, 0
-	var res data.Result
-	_, err := o.store.Crossings(f, func(b []byte) error {
-		var cf struct {
-			Geometry struct {
-				Coordinates orb.Point `json:"coordinates"`
-			} `json:"geometry"`
-			Properties struct {
-				Direction data.Direction `json:"direction"`
-				Sector    geo.Sector     `json:"sector"`
-			} `json:"properties"`
-		}
-		if err := json.Unmarshal(b, &cf); err != nil {
-			return fmt.Errorf("a stored crossing point: %w", err)
-		}
-		if (len(boxes) > 0 && !slices.ContainsFunc(boxes, func(b orb.Bound) bool { return b.Contains(cf.Geometry.Coordinates) })) ||
-			(len(dirs) > 0 && !slices.Contains(dirs, cf.Properties.Direction)) ||
-			(len(secs) > 0 && !slices.Contains(secs, cf.Properties.Sector)) ||
-			(cql != nil && !cql.match(b)) {
-			return nil
-		}
-		res.Matched++
-		if res.Matched <= offset || (limit > 0 && res.Returned >= limit) {
-			return nil
-		}
-		res.Returned++
-		return visit(b)
-	})
-	return res, err
+	return o.store.CrossingPoints(f, visit)
 }
 
 // mdlItems selects the MDL when the bbox, if any, meets it.

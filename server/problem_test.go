@@ -164,6 +164,9 @@ func (f failingStore) Query(data.Filter, func([]byte) error) (data.Result, error
 func (f failingStore) Crossings(data.Filter, func([]byte) error) (data.Result, error) {
 	return data.Result{}, f.err
 }
+func (f failingStore) CrossingPoints(data.Filter, func([]byte) error) (data.Result, error) {
+	return data.Result{}, f.err
+}
 func (f failingStore) Crossing(string) ([]byte, error) { return nil, f.err }
 func (f failingStore) Extents() (data.Extent, data.Extent, error) {
 	return data.Extent{}, data.Extent{}, f.err

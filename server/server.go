@@ -24,6 +24,9 @@ type Store interface {
 	// Crossings calls visit with each crossing-point Feature of the incidents
 	// f selects.
 	Crossings(f data.Filter, visit func(feature []byte) error) (data.Result, error)
+	// CrossingPoints calls visit with each crossing-point Feature that f
+	// selects by the point's own place, direction and sector.
+	CrossingPoints(f data.Filter, visit func(feature []byte) error) (data.Result, error)
 	// Crossing returns one crossing point's stored Feature, or a data.Error
 	// of kind data.KindNotFound.
 	Crossing(id string) ([]byte, error)

@@ -49,14 +49,9 @@ func (s *Server) handleClusters(c *fiber.Ctx) error {
 		}
 		cell = v
 	}
-	q, err := parseQuery(rest, data.FilterSpec{Route: "/api/clusters"}, s.now().Year())
-	if de, ok := err.(*data.Error); ok && de.Kind == data.KindInvalid {
-		errs = append(errs, de.Fields...)
-	} else if err != nil {
+	q, err := parseQueryAfter(errs, rest, data.FilterSpec{Route: "/api/clusters"}, s.now().Year())
+	if err != nil {
 		return err
-	}
-	if len(errs) > 0 {
-		return data.InvalidParams(errs...)
 	}
 	clusters, res, err := s.store.Clusters(q.filter, cell)
 	if err != nil {

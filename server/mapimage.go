@@ -106,14 +106,9 @@ func (s *Server) handleMapImage(c *fiber.Ctx) error {
 	args := &fasthttp.Args{}
 	c.Context().QueryArgs().CopyTo(args)
 	w, h, errs := mapSize(args, 1200, 800)
-	q, err := parseQuery(args, data.FilterSpec{Route: "/api/map.png"}, s.now().Year())
-	if de, ok := err.(*data.Error); ok && de.Kind == data.KindInvalid {
-		errs = append(errs, de.Fields...)
-	} else if err != nil {
+	q, err := parseQueryAfter(errs, args, data.FilterSpec{Route: "/api/map.png"}, s.now().Year())
+	if err != nil {
 		return err
-	}
-	if len(errs) > 0 {
-		return data.InvalidParams(errs...)
 	}
 	f := q.filter
 	f.Limit = maxMapPoints

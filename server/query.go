@@ -39,6 +39,22 @@ func parseQuery(p data.Params, sp data.FilterSpec, thisYear int) (query, error) 
 	}, nil
 }
 
+// parseQueryAfter is parseQuery for a route that reads parameters of its
+// own first: errs, their errors, come first in the one error that lists
+// every wrong parameter.
+func parseQueryAfter(errs []data.FieldError, p data.Params, sp data.FilterSpec, thisYear int) (query, error) {
+	q, err := parseQuery(p, sp, thisYear)
+	if de, ok := err.(*data.Error); ok && de.Kind == data.KindInvalid {
+		errs = append(errs, de.Fields...)
+	} else if err != nil {
+		return q, err
+	}
+	if len(errs) > 0 {
+		return q, data.InvalidParams(errs...)
+	}
+	return q, nil
+}
+
 // quote shows a value from a request in a message (data.Quote).
 func quote(s string) string { return data.Quote(s) }
 

@@ -15,15 +15,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// exportFormatNames lists the export's formats, the default first.
-var exportFormatNames = data.ExportFormats
-
-// The media types of the CSV and KML exports.
-const (
-	ContentTypeCSV = data.ContentTypeCSV
-	ContentTypeKML = data.ContentTypeKML
-)
-
 // GET /api/export.geojson, /api/export.csv, /api/export.kml and
 // /api/export?format=geojson|csv|kml
 func (s *Server) handleExport(c *fiber.Ctx) error {
@@ -31,14 +22,14 @@ func (s *Server) handleExport(c *fiber.Ctx) error {
 	sp := data.FilterSpec{Route: route, Paging: true}
 	name := strings.TrimPrefix(path.Ext(route), ".")
 	if name == "" {
-		sp.Format, sp.Formats = "format", exportFormatNames
+		sp.Format, sp.Formats = "format", data.ExportFormats
 	}
 	q, err := parseQuery(c.Context().QueryArgs(), sp, s.now().Year())
 	if err != nil {
 		return err
 	}
 	if name == "" {
-		name = cmp.Or(q.format, exportFormatNames[0])
+		name = cmp.Or(q.format, data.ExportFormats[0])
 	}
 	ct, _ := data.ExportContentType(name)
 	c.Set(fiber.HeaderContentType, ct)

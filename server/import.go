@@ -5,12 +5,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// The formats of a bulk import (data.FormatGeoJSON and data.FormatCSV).
-const (
-	FormatGeoJSON = data.FormatGeoJSON
-	FormatCSV     = data.FormatCSV
-)
-
 // mediaCSV is the media type of CSV (RFC 4180), without parameters.
 const mediaCSV = "text/csv"
 
@@ -31,9 +25,9 @@ func (s *Server) handleImport(c *fiber.Ctx) error {
 	if opt.Reason, err = reasonOf(c); err != nil {
 		return err
 	}
-	format := FormatGeoJSON
+	format := data.FormatGeoJSON
 	if mt == mediaCSV {
-		format = FormatCSV
+		format = data.FormatCSV
 	}
 	res, err := ed.ImportFile(c.Body(), format, opt)
 	if err != nil {

@@ -84,7 +84,7 @@ func oaParameters(maxLimit int) obj {
 		"exportLimit": queryParam("limit", "The most incidents to export; all of them unless given.",
 			obj{"type": "integer", "minimum": 1}),
 		"format": queryParam("format", "The file format: GeoJSON, CSV (the columns the import reads) or KML.",
-			obj{"type": "string", "enum": exportFormatNames, "default": exportFormatNames[0]}),
+			obj{"type": "string", "enum": data.ExportFormats, "default": data.ExportFormats[0]}),
 		"ifMatch": obj{"name": "If-Match", "in": "header", "required": true,
 			"description": "The incident's current ETag, from its GET or the last write (or `*`); without it the answer is a 428, with a stale one a 412.",
 			"schema":      obj{"type": "string"}},

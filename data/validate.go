@@ -5,7 +5,6 @@ import (
 	"math"
 	"net/url"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -263,18 +262,9 @@ func (c *checker) distinctFrom(id string, ids []string) {
 	}
 }
 
-// shown quotes a value from the input for a message, cut to 40 characters,
-// so that no message repeats a large input back.
-func shown(s string) string {
-	n := 0
-	for i := range s {
-		if n == 40 {
-			return strconv.Quote(s[:i] + "…")
-		}
-		n++
-	}
-	return strconv.Quote(s)
-}
+// shown quotes a value from the input for a message (Quote: cut to 40
+// characters, so that no message repeats a large input back).
+func shown(s string) string { return Quote(s) }
 
 func checkURL(s string) string {
 	if s == "" {

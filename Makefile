@@ -76,8 +76,8 @@ bench:
 # one package per run. A crasher is written under that package's
 # testdata/fuzz/, where plain go test replays it from then on.
 FUZZTIME ?= 10s
-FUZZ := data:FuzzDecodeFeature data:FuzzParseCQL2 data:FuzzDecodeFeatureCollection data:FuzzDecodeCSV data:FuzzValidate \
-	server:FuzzParseQuery server:FuzzRequest
+FUZZ := data:FuzzDecodeFeature data:FuzzParseCQL2 data:FuzzDecodeFeatureCollection data:FuzzDecodeCSV data:FuzzValidate data:FuzzParseFilter \
+	server:FuzzRequest
 
 fuzz:
 	@set -e; for t in $(FUZZ); do \

@@ -5,6 +5,7 @@ package data
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -26,9 +27,11 @@ var csvColumns = []string{
 	"persons_ko", "location_note_ko", "casualties_note_ko", "note_ko",
 }
 
-// csvComputed are exported for reading and ignored on import;
-// dataset_version is the version of the dataset the export was made from.
-var csvComputed = []string{"year", "distance_to_mdl_m", "side", "mdl_km", "sector", "in_dmz", "created", "updated", "dataset_version"}
+// csvComputed are exported for reading and ignored on import: the
+// computed properties but side_certain (which follows from
+// location_precision_m and distance_to_mdl_m), and dataset_version, the
+// version of the dataset the export was made from.
+var csvComputed = append(slices.DeleteFunc(slices.Clone(ComputedProperties), func(p string) bool { return p == "side_certain" }), "dataset_version")
 
 var sourceFields = []string{"title", "url", "publisher", "published"}
 

@@ -20,20 +20,45 @@ const (
 	KindForbidden                // writes are switched off
 	KindTooLarge                 // the input is over a size limit
 	KindUnavailable              // the database is held by another process
+	// KindUnprocessable is a request body that is well formed but breaks
+	// the rules of an incident (HTTP's 422, where a bad query is 400).
+	KindUnprocessable
 )
 
-// FieldError names one field and what is wrong with it.
+// FieldError names one field, or one parameter of a query, and what is
+// wrong with it.
 type FieldError struct {
-	Index   *int   `json:"index,omitempty"` // feature or row number in a bulk input
-	Field   string `json:"field"`
-	Message string `json:"message"`
+	Index     *int   `json:"index,omitempty"` // feature or row number in a bulk input
+	Field     string `json:"field"`
+	Parameter string `json:"parameter,omitempty"` // a query or path parameter, where Field is empty
+	Message   string `json:"message"`
 }
 
 func (f FieldError) String() string {
-	if f.Index != nil {
-		return fmt.Sprintf("#%d %s: %s", *f.Index, f.Field, f.Message)
+	name := f.Field
+	if f.Parameter != "" {
+		name = f.Parameter
 	}
-	return f.Field + ": " + f.Message
+	if f.Index != nil {
+		return fmt.Sprintf("#%d %s: %s", *f.Index, name, f.Message)
+	}
+	return name + ": " + f.Message
+}
+
+// ParamError is the FieldError of the parameter name.
+func ParamError(name, message string) FieldError {
+	return FieldError{Parameter: name, Message: message}
+}
+
+// InvalidParams is the error of a query whose parameters fs are not
+// accepted: KindInvalid, with no Message of its own (its text lists fs).
+func InvalidParams(fs ...FieldError) *Error {
+	return &Error{Kind: KindInvalid, Fields: fs}
+}
+
+// NotFound is the error of a parameter (a path's id) that names nothing.
+func NotFound(param, message string) *Error {
+	return &Error{Kind: KindNotFound, Message: message, Fields: []FieldError{ParamError(param, message)}}
 }
 
 // Error is the one error type of the data layer. Message is meant for users.
@@ -51,6 +76,9 @@ func (e *Error) Error() string {
 	parts := make([]string, len(e.Fields))
 	for i, f := range e.Fields {
 		parts[i] = f.String()
+	}
+	if e.Message == "" {
+		return strings.Join(parts, "; ")
 	}
 	return e.Message + ": " + strings.Join(parts, "; ")
 }

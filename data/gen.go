@@ -53,9 +53,9 @@ func Generate(n int, seed uint64, mdl *geo.MDL) []*Incident {
 			deg := km / 111.32
 			return orb.Point{round(base[0]+nx*deg/kx, 6), round(base[1]+ny*deg, 6)}
 		}
-		year := 1953 + r.IntN(2025-1953+1)
+		year := FirstYear + r.IntN(2025-FirstYear+1)
 		date := Date{Year: year, Month: 1 + r.IntN(12), Day: 1 + r.IntN(28)}
-		if year == 1953 && date.Month < 8 {
+		if year == FirstYear && date.Month < 8 { // the armistice was signed in July
 			date.Month = 8
 		}
 		switch r.IntN(10) {

@@ -25,8 +25,9 @@ const (
 	ActionDelete Action = "delete"
 )
 
-// maxReason bounds the reason a writer gives for a change.
-const maxReason = 500
+// MaxReason is the longest reason a writer may give for a change, in
+// characters.
+const MaxReason = 500
 
 // Revision is one kept change of an incident.
 type Revision struct {
@@ -107,7 +108,7 @@ func changedProperties(before, after []byte) []string {
 		if f.Geometry != nil {
 			f.Properties["geometry"] = f.Geometry
 		}
-		for _, k := range []string{"created", "updated", "year", "distance_to_mdl_m", "side", "side_certain", "mdl_km", "sector", "in_dmz"} {
+		for _, k := range ComputedProperties {
 			delete(f.Properties, k)
 		}
 		return f.Properties

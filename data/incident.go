@@ -138,14 +138,16 @@ func (d Date) String() string {
 	return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)
 }
 
-// Key is the date as YYYYMMDD, with 00 for an unknown month or day, so that
-// keys sort in date order and a year's incidents share a key range.
-func (d Date) Key() uint32 {
-	return uint32(d.Year*10000 + d.Month*100 + d.Day)
-}
+// Key is the date key of d (see DateKey).
+func (d Date) Key() uint32 { return DateKey(d.Year, d.Month, d.Day) }
 
 // IsZero reports whether d is unset.
 func (d Date) IsZero() bool { return d.Year == 0 }
+
+// ComputedProperties are the properties of a Feature the store computes
+// when it writes an incident (created and updated among them): an input or
+// a patch may carry them, and they are dropped.
+var ComputedProperties = []string{"year", "distance_to_mdl_m", "side", "side_certain", "mdl_km", "sector", "in_dmz", "created", "updated"}
 
 // Casualties counts the people killed and wounded; nil means unknown.
 type Casualties struct {

@@ -4,10 +4,6 @@ import (
 	"encoding/json"
 )
 
-// computed lists the properties the store computes; a patch or an input
-// may carry them, and they are dropped.
-var computed = []string{"year", "distance_to_mdl_m", "side", "side_certain", "mdl_km", "sector", "in_dmz", "created", "updated"}
-
 // MergePatch applies a JSON Merge Patch (RFC 7386) to a stored Feature and
 // returns the patched incident, not yet validated. The patch may change any
 // member but the id; null removes a member.
@@ -31,7 +27,7 @@ func MergePatch(feature, patch []byte) (*Incident, error) {
 		}
 	}
 	if props, ok := doc.(map[string]any)["properties"].(map[string]any); ok {
-		for _, k := range computed {
+		for _, k := range ComputedProperties {
 			delete(props, k)
 		}
 	}

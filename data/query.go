@@ -59,10 +59,10 @@ func PeriodEnd(key uint32) uint32 {
 func YearRange(from, to int) (uint32, uint32) {
 	var a, b uint32
 	if from != 0 {
-		a = uint32(from * 10000)
+		a = YearKey(from)
 	}
 	if to != 0 {
-		b = uint32(to*10000 + 1299)
+		b = yearEndKey(to)
 	}
 	return a, b
 }

@@ -130,6 +130,27 @@ func (r *Replica) Crossings(f Filter, visit func(feature []byte) error) (Result,
 	return c.st.Crossings(f, visit)
 }
 
+// CrossingPoints is Store.CrossingPoints on the copy served now.
+func (r *Replica) CrossingPoints(f Filter, visit func(feature []byte) error) (Result, error) {
+	c := r.acquire()
+	defer c.release()
+	return c.st.CrossingPoints(f, visit)
+}
+
+// Crossing is Store.Crossing on the copy served now.
+func (r *Replica) Crossing(id string) ([]byte, error) {
+	c := r.acquire()
+	defer c.release()
+	return c.st.Crossing(id)
+}
+
+// Extents is Store.Extents of the copy served now.
+func (r *Replica) Extents() (incidents, crossings Extent, err error) {
+	c := r.acquire()
+	defer c.release()
+	return c.st.Extents()
+}
+
 // Years is Store.Years on the copy served now.
 func (r *Replica) Years(f Filter) ([]YearCount, error) {
 	c := r.acquire()

@@ -5,7 +5,6 @@ import (
 	"math"
 	"net/url"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -29,8 +28,11 @@ const (
 	maxShort        = 500 // place, persons, location note, source fields
 	maxURL          = 2000
 	maxPrecisionM   = 200000
-	firstYear       = 1953 // the armistice drew the MDL on 27 July 1953
 )
+
+// FirstYear is the earliest year of an incident and of a query: the
+// armistice drew the MDL on 27 July 1953.
+const FirstYear = 1953
 
 // Region is the box an incident's coordinates must fall in: the Korean
 // peninsula with its seas. It catches swapped longitude and latitude.
@@ -40,6 +42,9 @@ var (
 	idPattern  = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{2,79}$`)
 	tagPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,39}$`)
 )
+
+// IDRule says what an incident id is, for messages about one that is not.
+const IDRule = "an id is 3 to 80 characters of a-z, 0-9 and '-', like 2017-11-13-jsa-defection"
 
 // ValidID reports whether id is a well-formed incident id.
 func ValidID(id string) bool { return idPattern.MatchString(id) }
@@ -101,7 +106,7 @@ func (in *Incident) Validate(mdl *geo.MDL) error {
 	switch {
 	case in.Date.IsZero():
 		c.add("date", "is required (YYYY-MM-DD, YYYY-MM or YYYY)")
-	case in.Date.Year < firstYear:
+	case in.Date.Year < FirstYear:
 		c.add("date", "%s is before the armistice of 1953 that drew the MDL", in.Date)
 	case in.Date.Key() > today():
 		c.add("date", "%s is in the future", in.Date)
@@ -257,18 +262,9 @@ func (c *checker) distinctFrom(id string, ids []string) {
 	}
 }
 
-// shown quotes a value from the input for a message, cut to 40 characters,
-// so that no message repeats a large input back.
-func shown(s string) string {
-	n := 0
-	for i := range s {
-		if n == 40 {
-			return strconv.Quote(s[:i] + "…")
-		}
-		n++
-	}
-	return strconv.Quote(s)
-}
+// shown quotes a value from the input for a message (Quote: cut to 40
+// characters, so that no message repeats a large input back).
+func shown(s string) string { return Quote(s) }
 
 func checkURL(s string) string {
 	if s == "" {

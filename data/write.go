@@ -37,71 +37,77 @@ type ImportResult struct {
 }
 
 func checkReason(reason string) error {
-	if !utf8.ValidString(reason) || utf8.RuneCountInString(reason) > maxReason {
+	if !utf8.ValidString(reason) || utf8.RuneCountInString(reason) > MaxReason {
 		return &Error{Kind: KindInvalid, Message: "the reason for the change is not valid",
-			Fields: []FieldError{{Field: "reason", Message: fmt.Sprintf("must be valid UTF-8 of at most %d characters", maxReason)}}}
+			Fields: []FieldError{{Field: "reason", Message: fmt.Sprintf("must be valid UTF-8 of at most %d characters", MaxReason)}}}
 	}
 	return nil
 }
 
+// The writes of the store, one entry point per operation: Create, Update,
+// Delete and Import (ImportFile decodes a file for Import). Each runs one
+// transaction through update; writeIncident stores one incident in it and
+// keeps its history, storeEncoded lays its bytes out in the buckets
+// (record.go).
+
 // Create writes a new incident; an id already in use is a conflict. It
-// returns the new ETag.
-func (s *Store) Create(in *Incident, reason string) (string, error) {
-	return s.writeOne(in, ModeCreate, "", reason)
+// returns the Feature stored, whose ETag is the new one.
+func (s *Store) Create(in *Incident, reason string) ([]byte, error) {
+	return s.writeSingle(in, ModeCreate, "", reason)
 }
 
 // Update replaces a stored incident. ifMatch must be its current ETag (or
-// "*"); a stale one is a precondition failure. It returns the new ETag.
-func (s *Store) Update(in *Incident, ifMatch, reason string) (string, error) {
-	return s.writeOne(in, ModeUpdate, ifMatch, reason)
+// "*"); a stale one is a precondition failure. It returns the Feature
+// stored, whose ETag is the new one.
+func (s *Store) Update(in *Incident, ifMatch, reason string) ([]byte, error) {
+	return s.writeSingle(in, ModeUpdate, ifMatch, reason)
 }
 
-// Put creates or replaces incidents in one transaction, all or none.
-func (s *Store) Put(ins ...*Incident) error {
-	_, err := s.Import(ins, ImportOptions{Mode: ModeUpsert})
-	return err
-}
-
-func (s *Store) writeOne(in *Incident, mode Mode, ifMatch, reason string) (string, error) {
+// writeSingle is Create and Update: one incident, checked, in its own
+// transaction.
+func (s *Store) writeSingle(in *Incident, mode Mode, ifMatch, reason string) ([]byte, error) {
 	if err := checkReason(reason); err != nil {
-		return "", err
+		return nil, err
 	}
 	if err := in.Validate(s.mdl); err != nil {
-		return "", err
+		return nil, err
 	}
-	var etag string
+	var feature []byte
 	err := s.update(func(tx *bolt.Tx) ([]indexChange, error) {
-		var ch indexChange
-		var err error
-		etag, ch, err = s.write(tx, in, mode, ifMatch, reason, now(), true)
+		e, ch, err := s.writeIncident(tx, in, mode, ifMatch, reason, now(), true)
 		if err != nil {
 			return nil, err
 		}
+		feature = e.feature()
 		return []indexChange{ch}, bump(tx, now())
 	})
-	return etag, err
+	if err != nil {
+		return nil, err
+	}
+	return feature, nil
 }
 
 func now() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }
 
-// write stores one valid incident in tx and records the change in its
-// history. It returns the change to make to the in-memory index once tx
-// commits; its oldKey is empty when the incident was created.
-func (s *Store) write(tx *bolt.Tx, in *Incident, mode Mode, ifMatch, reason string, at time.Time, history bool) (etag string, ch indexChange, err error) {
-	old := bytes.Clone(storedFeature(tx, in.ID)) // put frees its page
+// writeIncident stores one valid incident in tx and records the change in
+// its history. It returns what it stored and the change to make to the
+// in-memory index once tx commits, whose old entry is empty when the
+// incident was created.
+func (s *Store) writeIncident(tx *bolt.Tx, in *Incident, mode Mode, ifMatch, reason string, at time.Time, history bool) (e *encoded, ch indexChange, err error) {
+	old := bytes.Clone(storedFeature(tx, in.ID)) // storeEncoded frees its page
 	switch {
 	case old != nil && mode == ModeCreate:
 		msg := fmt.Sprintf("an incident with the id %q already exists", in.ID)
-		return "", ch, &Error{Kind: KindConflict, Message: msg, Fields: []FieldError{{Field: "id", Message: msg}}}
+		return nil, ch, &Error{Kind: KindConflict, Message: msg, Fields: []FieldError{{Field: "id", Message: msg}}}
 	case old == nil && mode == ModeUpdate:
-		return "", ch, &Error{Kind: KindNotFound, Message: fmt.Sprintf("no incident has the id %q", in.ID)}
+		return nil, ch, &Error{Kind: KindNotFound, Message: fmt.Sprintf("no incident has the id %q", in.ID)}
 	case old != nil && ifMatch != "" && ifMatch != "*" && ifMatch != ETag(old):
-		return "", ch, &Error{Kind: KindPrecondition, Message: fmt.Sprintf("incident %q has changed since %s was read: fetch it again and reapply your change", in.ID, ifMatch)}
+		return nil, ch, &Error{Kind: KindPrecondition, Message: fmt.Sprintf("incident %q has changed since %s was read: fetch it again and reapply your change", in.ID, ifMatch)}
 	}
 	if old != nil {
 		prev, err := DecodeFeature(old)
 		if err != nil {
-			return "", ch, fmt.Errorf("stored incident %s: %w", in.ID, err)
+			return nil, ch, fmt.Errorf("stored incident %s: %w", in.ID, err)
 		}
 		in.Created = prev.Created
 	}
@@ -109,27 +115,25 @@ func (s *Store) write(tx *bolt.Tx, in *Incident, mode Mode, ifMatch, reason stri
 		in.Created = at
 	}
 	in.Updated = at
-	e, err := s.encode(in)
-	if err != nil {
-		return "", ch, err
+	if e, err = s.encode(in); err != nil {
+		return nil, ch, err
 	}
-	if ch, err = put(tx, e); err != nil {
-		return "", ch, err
+	if ch, err = storeEncoded(tx, e); err != nil {
+		return nil, ch, err
 	}
 	action := ActionUpdate
 	if old == nil {
 		action = ActionCreate
 	}
-	etag = ETag(e.feature())
 	if !history {
-		return etag, ch, nil
+		return e, ch, nil
 	}
 	err = appendRevision(tx, in.ID, Revision{Time: at, Action: action, Reason: reason,
-		Changed: changedProperties(old, e.feature()), ETag: etag, Feature: e.feature()})
+		Changed: changedProperties(old, e.feature()), ETag: ETag(e.feature()), Feature: e.feature()})
 	if err == nil {
 		err = logChange(tx, in.ID, action, at)
 	}
-	return etag, ch, err
+	return e, ch, err
 }
 
 // Import validates every incident, then writes them all in one
@@ -160,7 +164,7 @@ func (s *Store) Import(ins []*Incident, opt ImportOptions) (ImportResult, error)
 	err := s.update(func(tx *bolt.Tx) ([]indexChange, error) {
 		changes := make([]indexChange, 0, len(ins))
 		for i, in := range ins {
-			_, ch, err := s.write(tx, in, opt.Mode, "", opt.Reason, at, !opt.NoHistory)
+			_, ch, err := s.writeIncident(tx, in, opt.Mode, "", opt.Reason, at, !opt.NoHistory)
 			if err != nil {
 				if e, ok := err.(*Error); ok && e.Kind != KindInternal {
 					return nil, &Error{Kind: e.Kind, Message: "nothing was written: " + e.Message, Fields: indexed(i, &Error{Fields: []FieldError{{Field: "id", Message: e.Message}}})}

@@ -13,10 +13,11 @@ import (
 func TestCreateUpdateDeleteWithHistory(t *testing.T) {
 	s, _ := openStore(t)
 	in := valid()
-	etag1, err := s.Create(in, "first report")
+	f1, err := s.Create(in, "first report")
 	if err != nil {
 		t.Fatal(err)
 	}
+	etag1 := ETag(f1)
 	if _, err := s.Create(valid(), ""); ErrorKind(err) != KindConflict {
 		t.Errorf("second Create with the same id = %v, want conflict", err)
 	}
@@ -24,10 +25,11 @@ func TestCreateUpdateDeleteWithHistory(t *testing.T) {
 	if _, err := s.Update(in, `"stale"`, "fix"); ErrorKind(err) != KindPrecondition {
 		t.Errorf("Update with a stale If-Match = %v, want precondition failed", err)
 	}
-	etag2, err := s.Update(in, etag1, "summary corrected after the JCS briefing")
+	f2, err := s.Update(in, etag1, "summary corrected after the JCS briefing")
 	if err != nil {
 		t.Fatal(err)
 	}
+	etag2 := ETag(f2)
 	if etag2 == etag1 {
 		t.Errorf("ETag did not change on update")
 	}

@@ -14,6 +14,10 @@ const (
 	JSA     Sector = "jsa"
 )
 
+// Sectors lists the sectors from west to east, the JSA last. The store
+// keeps a sector as its place in this list: add new ones at the end.
+var Sectors = []Sector{Western, Central, Eastern, JSA}
+
 // JSAPoint is the Joint Security Area at Panmunjom (37.9561 N, 126.6772 E).
 var JSAPoint = orb.Point{126.6772, 37.9561}
 

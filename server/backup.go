@@ -2,6 +2,7 @@ package server
 
 import (
 	"os"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -34,4 +35,10 @@ func (s *Server) handleBackup(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+BackupName(s.now())+`"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.SendStream(f, int(n)) // closes f once sent
+}
+
+// BackupName is the file name of a backup taken at t:
+// dmzmap-20261125-143000.db (UTC).
+func BackupName(t time.Time) string {
+	return "dmzmap-" + t.UTC().Format("20060102-150405") + ".db"
 }

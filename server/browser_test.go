@@ -118,7 +118,7 @@ func startServer(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.Put(probe, ko); err != nil {
+	if _, err := st.Import([]*data.Incident{probe, ko}, data.ImportOptions{Mode: data.ModeUpsert}); err != nil {
 		t.Fatal(err)
 	}
 	return serve(t, st, server.Config{})

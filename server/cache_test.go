@@ -43,7 +43,7 @@ func TestDataETagAndNotModified(t *testing.T) {
 
 	in := fixture(loadMDL(t))[0]
 	in.Summary = "Changed."
-	if err := store.Put(in); err != nil {
+	if _, err := store.Import([]*data.Incident{in}, data.ImportOptions{Mode: data.ModeUpsert}); err != nil {
 		t.Fatal(err)
 	}
 	req = httptest.NewRequest(http.MethodGet, "/api/incidents?year=2017", nil)
@@ -135,7 +135,7 @@ func TestAnswerCacheFollowsWritesAndAccept(t *testing.T) {
 	}
 	in := fixture(loadMDL(t))[0]
 	in.ID, in.Date = "2017-01-01-new", data.Date{Year: 2017, Month: 1, Day: 1}
-	if err := store.Put(in); err != nil {
+	if _, err := store.Import([]*data.Incident{in}, data.ImportOptions{Mode: data.ModeUpsert}); err != nil {
 		t.Fatal(err)
 	}
 	after := decodeCollection(t, get(t, s, "/api/incidents?year=2017"))

@@ -128,7 +128,7 @@ func (ct citation) cslJSON() ([]byte, error) {
 func (s *Server) sendCitation(c *fiber.Ctx, ct citation) error {
 	for k := range c.Queries() {
 		if k != "format" {
-			return queryError{{Parameter: k, Message: "is not a parameter of this route, which takes format=text|bibtex|csl-json"}}
+			return data.InvalidParams(data.ParamError(k, "is not a parameter of this route, which takes format=text|bibtex|csl-json"))
 		}
 	}
 	switch f := c.Query("format", "text"); f {
@@ -146,7 +146,7 @@ func (s *Server) sendCitation(c *fiber.Ctx, ct citation) error {
 		c.Set(fiber.HeaderContentType, "application/vnd.citationstyles.csl+json")
 		return c.Send(b)
 	default:
-		return queryError{{Parameter: "format", Message: quote(f) + " is not a citation format: text, bibtex or csl-json"}}
+		return data.InvalidParams(data.ParamError("format", quote(f)+" is not a citation format: text, bibtex or csl-json"))
 	}
 }
 
@@ -175,7 +175,7 @@ func (s *Server) handleCite(c *fiber.Ctx) error {
 // incident reads the incident the path's :id names.
 func (s *Server) incident(c *fiber.Ctx) (*data.Incident, error) {
 	id := strings.Clone(c.Params("id"))
-	notFound := &notFoundError{Parameter: "id", Message: "no incident has the id " + quote(id)}
+	notFound := data.NotFound("id", "no incident has the id "+quote(id))
 	if !data.ValidID(id) {
 		return nil, notFound
 	}

@@ -34,29 +34,24 @@ func (s *Server) handleClusters(c *fiber.Ctx) error {
 		}
 		rest.AddBytesKV(k, v)
 	})
-	var errs queryError
+	var errs []data.FieldError
 	cell := 0.0
 	switch {
 	case len(cells) == 0:
-		errs = append(errs, paramError{"cell", "is required: the side of a grid cell in degrees, e.g. cell=0.1"})
+		errs = append(errs, data.ParamError("cell", "is required: the side of a grid cell in degrees, e.g. cell=0.1"))
 	case len(cells) > 1:
-		errs = append(errs, paramError{"cell", "is given more than once; give it once"})
+		errs = append(errs, data.ParamError("cell", "is given more than once; give it once"))
 	default:
 		v, err := strconv.ParseFloat(cells[0], 64)
 		if err != nil || math.IsNaN(v) || v < minCell || v > maxCell {
-			errs = append(errs, paramError{"cell", "must be a number of degrees from " +
-				strconv.FormatFloat(minCell, 'g', -1, 64) + " to " + strconv.FormatFloat(maxCell, 'g', -1, 64)})
+			errs = append(errs, data.ParamError("cell", "must be a number of degrees from "+
+				strconv.FormatFloat(minCell, 'g', -1, 64)+" to "+strconv.FormatFloat(maxCell, 'g', -1, 64)))
 		}
 		cell = v
 	}
-	q, err := parseQuery(rest, querySpec{route: "/api/clusters"}, s.now().Year())
-	if qe, ok := err.(queryError); ok {
-		errs = append(errs, qe...)
-	} else if err != nil {
+	q, err := parseQueryAfter(errs, rest, data.FilterSpec{Route: "/api/clusters"}, s.now().Year())
+	if err != nil {
 		return err
-	}
-	if len(errs) > 0 {
-		return errs
 	}
 	clusters, res, err := s.store.Clusters(q.filter, cell)
 	if err != nil {

@@ -56,14 +56,14 @@ const bboxCell = 0.02
 
 // GET /api/config
 func (s *Server) handleConfig(c *fiber.Ctx) error {
-	var errs queryError
+	var errs []data.FieldError
 	c.Context().QueryArgs().VisitAll(func(k, _ []byte) {
-		if len(errs) < maxUnknown {
-			errs = append(errs, paramError{displayName(string(k)), "is not a parameter of /api/config: it takes none"})
+		if len(errs) < data.MaxUnknown {
+			errs = append(errs, data.ParamError(displayName(string(k)), "is not a parameter of /api/config: it takes none"))
 		}
 	})
 	if len(errs) > 0 {
-		return errs
+		return data.InvalidParams(errs...)
 	}
 	years, err := s.store.Years(data.Filter{})
 	if err != nil {
@@ -85,11 +85,11 @@ func (s *Server) handleConfig(c *fiber.Ctx) error {
 	length := math.Round(s.mdl.LengthKm()*10) / 10
 	ans := configAnswer{
 		Writes: s.cfg.Token != "",
-		Years:  configYears{Min: firstYear, Max: s.now().Year()},
+		Years:  configYears{Min: data.FirstYear, Max: s.now().Year()},
 		Total:  res.Matched,
 		BBox:   []float64{down(w), down(so), up(e), up(n)},
 		MDL: configMDL{
-			LengthKm: length, JSAKm: math.Round(jsaKm*10) / 10, MaxKm: maxKm,
+			LengthKm: length, JSAKm: math.Round(jsaKm*10) / 10, MaxKm: data.MaxKm,
 			Sectors: []configSector{
 				{geo.Western, 0, geo.WesternCentralKm},
 				{geo.Central, geo.WesternCentralKm, geo.CentralEasternKm},
@@ -97,7 +97,7 @@ func (s *Server) handleConfig(c *fiber.Ctx) error {
 			},
 			Types: data.Types, Dirs: data.Directions,
 		},
-		Limits: configLimits{MaxLimit: s.cfg.MaxLimit, BodyLimit: s.cfg.BodyLimit, WriteRate: s.cfg.WriteRateLimit, MaxText: maxText},
+		Limits: configLimits{MaxLimit: s.cfg.MaxLimit, BodyLimit: s.cfg.BodyLimit, WriteRate: s.cfg.WriteRateLimit, MaxText: data.MaxText},
 	}
 	if len(years) > 0 {
 		ans.Years.First, ans.Years.Last = &years[0].Year, &years[len(years)-1].Year

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"testing"
+
+	"github.com/dmzmap/dmzmap/data"
 )
 
 func TestConfig(t *testing.T) {
@@ -36,7 +38,7 @@ func TestConfig(t *testing.T) {
 	if c.MDL.LengthKm < 237 || c.MDL.LengthKm > 238 || c.MDL.JSAKm <= 0 || c.MDL.JSAKm > c.MDL.Sectors[0].ToKm || len(c.MDL.Sectors) != 3 {
 		t.Errorf("mdl %+v", c.MDL)
 	}
-	if c.Limits.MaxLimit != DefaultMaxLimit || c.Limits.MaxText != maxText {
+	if c.Limits.MaxLimit != DefaultMaxLimit || c.Limits.MaxText != data.MaxText {
 		t.Errorf("limits %+v", c.Limits)
 	}
 

@@ -145,7 +145,7 @@ func (s *Server) handleEvents(c *fiber.Ctx) error {
 		return &data.Error{Kind: data.KindNotFound, Message: "this server keeps no change log to stream"}
 	}
 	for k := range c.Queries() {
-		return queryError{{Parameter: k, Message: "is not a parameter of /api/events, which takes none (resume with the header Last-Event-ID)"}}
+		return data.InvalidParams(data.ParamError(k, "is not a parameter of /api/events, which takes none (resume with the header Last-Event-ID)"))
 	}
 	var after uint64
 	resume := strings.TrimSpace(c.Get("Last-Event-ID"))

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"cmp"
 	"errors"
-	"io"
 	"path"
 	"runtime/debug"
 	"slices"
@@ -12,55 +11,28 @@ import (
 	"strings"
 
 	"github.com/dmzmap/dmzmap/data"
+	"github.com/dmzmap/dmzmap/geo"
 	"github.com/gofiber/fiber/v2"
 )
-
-// exportFormat is a file format of the export.
-type exportFormat struct {
-	contentType string
-	// write streams the incidents f selects to w and returns how many it wrote.
-	write func(s *Server, w io.Writer, f data.Filter) (int, error)
-}
-
-// exportFormats are the export's formats by name, which is also the file
-// extension; exportFormatNames lists them, the default first.
-var (
-	exportFormats = map[string]exportFormat{
-		"geojson": {data.ContentTypeGeoJSON, writeGeoJSON},
-		"csv":     {ContentTypeCSV, writeCSV},
-		"kml":     {ContentTypeKML, writeKML},
-	}
-	exportFormatNames = []string{"geojson", "csv", "kml"}
-)
-
-// The media types of the CSV and KML exports.
-const (
-	ContentTypeCSV = "text/csv; charset=utf-8"
-	ContentTypeKML = "application/vnd.google-earth.kml+xml"
-)
-
-// kmlDescription is the KML document's description: the credit of its data.
-const kmlDescription = "DMZ incidents from dmzmap (CC BY 4.0): each Placemark lists the published sources it rests on. " +
-	"Locations are placed against the Military Demarcation Line derived from OpenStreetMap data, © OpenStreetMap contributors (ODbL)."
 
 // GET /api/export.geojson, /api/export.csv, /api/export.kml and
 // /api/export?format=geojson|csv|kml
 func (s *Server) handleExport(c *fiber.Ctx) error {
 	route := c.Route().Path
-	sp := querySpec{route: route, paging: true}
+	sp := data.FilterSpec{Route: route, Paging: true}
 	name := strings.TrimPrefix(path.Ext(route), ".")
 	if name == "" {
-		sp.format, sp.formats = "format", exportFormatNames
+		sp.Format, sp.Formats = "format", data.ExportFormats
 	}
 	q, err := parseQuery(c.Context().QueryArgs(), sp, s.now().Year())
 	if err != nil {
 		return err
 	}
 	if name == "" {
-		name = cmp.Or(q.format, exportFormatNames[0])
+		name = cmp.Or(q.format, data.ExportFormats[0])
 	}
-	ef := exportFormats[name]
-	c.Set(fiber.HeaderContentType, ef.contentType)
+	ct, _ := data.ExportContentType(name)
+	c.Set(fiber.HeaderContentType, ct)
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+exportName(q, s.now().Year(), name)+`"`)
 	method, route := c.Method(), c.Path()
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
@@ -72,7 +44,7 @@ func (s *Server) handleExport(c *fiber.Ctx) error {
 					"err", &panicError{value: v, stack: debug.Stack()})
 			}
 		}()
-		n, err := ef.write(s, w, q.filter)
+		n, err := data.WriteExport(w, s.store, q.filter, name)
 		if err == nil {
 			err = w.Flush()
 		}
@@ -87,44 +59,6 @@ func (s *Server) handleExport(c *fiber.Ctx) error {
 		}
 	})
 	return nil
-}
-
-func writeGeoJSON(s *Server, w io.Writer, f data.Filter) (int, error) {
-	fc := newCollection(w).withDataset(datasetOf(s.store))
-	res, err := s.store.Query(f, fc.add)
-	if err == nil {
-		err = fc.end(res)
-	}
-	return fc.n, err
-}
-
-func writeCSV(s *Server, w io.Writer, f data.Filter) (int, error) {
-	cw, err := data.NewCSVWriter(w)
-	if err != nil {
-		return 0, err
-	}
-	cw.DatasetVersion = datasetOf(s.store).Version
-	res, err := s.store.Query(f, cw.WriteFeature)
-	if err == nil {
-		err = cw.Flush()
-	}
-	return res.Returned, err
-}
-
-func writeKML(s *Server, w io.Writer, f data.Filter) (int, error) {
-	desc := kmlDescription
-	if d := datasetOf(s.store); !d.IsZero() {
-		desc += " Dataset version " + d.Version + " (" + d.Date + ")."
-	}
-	kw, err := data.NewKMLWriter(w, "DMZ incidents", desc)
-	if err != nil {
-		return 0, err
-	}
-	res, err := s.store.Query(f, kw.WriteFeature)
-	if err == nil {
-		err = kw.Close()
-	}
-	return res.Returned, err
 }
 
 var directionNames = map[data.Direction]string{
@@ -148,7 +82,7 @@ func exportName(q query, thisYear int, ext string) string {
 		b.WriteString(strconv.Itoa(from))
 	default:
 		if from == 0 {
-			from = firstYear
+			from = data.FirstYear
 		}
 		if to == 0 {
 			to = thisYear
@@ -165,7 +99,7 @@ func exportName(q query, thisYear int, ext string) string {
 			b.WriteString("-" + directionNames[d])
 		}
 	}
-	for _, sec := range sectors {
+	for _, sec := range geo.Sectors {
 		if slices.Contains(q.filter.Sectors, sec) {
 			b.WriteString("-" + string(sec))
 		}

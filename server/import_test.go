@@ -172,14 +172,3 @@ func TestImportKeepsHistory(t *testing.T) {
 		t.Errorf("history %+v, %v; want one create with the reason", revs, err)
 	}
 }
-
-func TestCSVRows(t *testing.T) {
-	body := "id,title\n" + // row 1
-		"a,\"two\nlines\"\n" + // row 2
-		"   \n" + // row 3, blank
-		"\n" + // skipped by encoding/csv
-		"b,x\n" // row 4
-	if got, want := csvRows([]byte(body), 2), []int{2, 4}; !slices.Equal(got, want) {
-		t.Errorf("csvRows = %v, want %v", got, want)
-	}
-}

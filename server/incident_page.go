@@ -105,7 +105,7 @@ func description(s string) string {
 func (s *Server) handleIncidentPage(c *fiber.Ctx) error {
 	id := strings.Clone(c.Params("id"))
 	var b []byte
-	err := &notFoundError{Parameter: "id", Message: "no incident has the id " + quote(id)}
+	err := data.NotFound("id", "no incident has the id "+quote(id))
 	if data.ValidID(id) {
 		var ferr error
 		b, ferr = s.store.Feature(id)

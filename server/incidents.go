@@ -10,9 +10,9 @@ import (
 	"github.com/gofiber/fiber/v2/utils"
 )
 
-// Attribution credits the data in every collection the API serves: the
-// incidents' own sources and the OpenStreetMap-derived MDL that places them.
-const Attribution = "Incidents: dmzmap (CC BY 4.0), each from the sources it lists; MDL: © OpenStreetMap contributors (ODbL)"
+// Attribution credits the data in every collection the API serves
+// (data.CollectionAttribution).
+const Attribution = data.CollectionAttribution
 
 var (
 	collectionHead = []byte(`{"type":"FeatureCollection","features":[`)
@@ -114,10 +114,9 @@ func (s *Server) handleIncidents(c *fiber.Ctx) error {
 // GET /api/incidents/{id}
 func (s *Server) handleIncidentGet(c *fiber.Ctx) error {
 	id := utils.CopyString(c.Params("id"))
-	notFound := &notFoundError{Parameter: "id", Message: "no incident has the id " + quote(id)}
+	notFound := data.NotFound("id", "no incident has the id "+quote(id))
 	if !data.ValidID(id) {
-		notFound.Message += ": an id is 3 to 80 characters of a-z, 0-9 and '-', like 2017-11-13-jsa-defection"
-		return notFound
+		return data.NotFound("id", "no incident has the id "+quote(id)+": "+data.IDRule)
 	}
 	b, err := s.store.Feature(id)
 	if data.ErrorKind(err) == data.KindNotFound {
@@ -133,5 +132,5 @@ func (s *Server) handleIncidentGet(c *fiber.Ctx) error {
 
 // parseQuery parses the request's query for route.
 func (s *Server) parseQuery(c *fiber.Ctx, route string, paging bool, maxLimit int) (query, error) {
-	return parseQuery(c.Context().QueryArgs(), querySpec{route: route, paging: paging, maxLimit: maxLimit}, s.now().Year())
+	return parseQuery(c.Context().QueryArgs(), data.FilterSpec{Route: route, Paging: paging, MaxLimit: maxLimit}, s.now().Year())
 }

@@ -205,7 +205,7 @@ func parsedFilter(b *testing.B, target string) data.Filter {
 	if err := u.Parse(nil, []byte(target)); err != nil {
 		b.Fatal(err)
 	}
-	q, err := parseQuery(u.QueryArgs(), querySpec{route: string(u.Path()), ogc: u.Path()[1] == 'o', paging: true}, time.Now().Year())
+	q, err := parseQuery(u.QueryArgs(), data.FilterSpec{Route: string(u.Path()), OGC: u.Path()[1] == 'o', Paging: true}, time.Now().Year())
 	if err != nil || q.filter.BBox == nil {
 		b.Fatalf("parsing %s: %v", target, err)
 	}

@@ -53,7 +53,7 @@ func (s *Server) landPolygons() ([]orb.Polygon, error) {
 
 // mapSize reads width= and height= from args and removes them, so that
 // the rest can be parsed as the API's filters.
-func mapSize(args *fasthttp.Args, defW, defH int) (w, h int, errs queryError) {
+func mapSize(args *fasthttp.Args, defW, defH int) (w, h int, errs []data.FieldError) {
 	read := func(name string, def int) int {
 		v := args.Peek(name)
 		if v == nil {
@@ -61,7 +61,7 @@ func mapSize(args *fasthttp.Args, defW, defH int) (w, h int, errs queryError) {
 		}
 		n, err := strconv.Atoi(string(v))
 		if err != nil || n < data.MinMapSize || n > data.MaxMapSize {
-			errs = append(errs, paramError{name, fmt.Sprintf("%s is not a size in pixels from %d to %d", quote(string(v)), data.MinMapSize, data.MaxMapSize)})
+			errs = append(errs, data.ParamError(name, fmt.Sprintf("%s is not a size in pixels from %d to %d", quote(string(v)), data.MinMapSize, data.MaxMapSize)))
 		}
 		args.Del(name)
 		return n
@@ -106,14 +106,9 @@ func (s *Server) handleMapImage(c *fiber.Ctx) error {
 	args := &fasthttp.Args{}
 	c.Context().QueryArgs().CopyTo(args)
 	w, h, errs := mapSize(args, 1200, 800)
-	q, err := parseQuery(args, querySpec{route: "/api/map.png"}, s.now().Year())
-	if qe, ok := err.(queryError); ok {
-		errs = append(errs, qe...)
-	} else if err != nil {
+	q, err := parseQueryAfter(errs, args, data.FilterSpec{Route: "/api/map.png"}, s.now().Year())
+	if err != nil {
 		return err
-	}
-	if len(errs) > 0 {
-		return errs
 	}
 	f := q.filter
 	f.Limit = maxMapPoints
@@ -146,10 +141,10 @@ func (s *Server) handleIncidentMap(c *fiber.Ctx) error {
 	c.Context().QueryArgs().CopyTo(args)
 	w, h, errs := mapSize(args, 1200, 630) // the size link previews ask for
 	args.VisitAll(func(k, _ []byte) {
-		errs = append(errs, paramError{displayName(string(k)), "is not a parameter of /api/incidents/{id}/map.png, which takes width and height"})
+		errs = append(errs, data.ParamError(displayName(string(k)), "is not a parameter of /api/incidents/{id}/map.png, which takes width and height"))
 	})
 	if len(errs) > 0 {
-		return errs
+		return data.InvalidParams(errs...)
 	}
 	in, err := s.incident(c)
 	if err != nil {

@@ -90,11 +90,11 @@ func redirectSlashes(c *fiber.Ctx) error {
 // routes other than items accept the items' parameters too, and ignore
 // them, so that a client may send its filter with every request (GDAL's
 // OAPIF driver does, when the connection URL carries a query).
-func (o *ogcService) spec(route string) querySpec {
-	return querySpec{
-		route: route, ogc: true, paging: true,
-		maxLimit: o.cfg.MaxLimit, defLimit: min(ogcDefaultLimit, o.cfg.MaxLimit),
-		format: "f", formats: []string{"json", "html"},
+func (o *ogcService) spec(route string) data.FilterSpec {
+	return data.FilterSpec{
+		Route: route, OGC: true, Paging: true,
+		MaxLimit: o.cfg.MaxLimit, DefLimit: min(ogcDefaultLimit, o.cfg.MaxLimit),
+		Format: "f", Formats: []string{"json", "html"},
 	}
 }
 

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -129,8 +128,8 @@ func collectionParam(c *fiber.Ctx) (ogcCollectionInfo, error) {
 		for i, ci := range ogcCollections {
 			names[i] = ci.id
 		}
-		return ci, &notFoundError{Parameter: "collectionId",
-			Message: fmt.Sprintf("there is no collection %s: the collections are %s", quote(id), strings.Join(names, ", "))}
+		return ci, data.NotFound("collectionId",
+			fmt.Sprintf("there is no collection %s: the collections are %s", quote(id), strings.Join(names, ", ")))
 	}
 	return ci, nil
 }
@@ -169,64 +168,22 @@ func (o *ogcService) extentsNow() (map[string]*ogcExtent, error) {
 	if o.extents != nil && ver == o.computed {
 		return o.extents, nil
 	}
-	exts := map[string]*ogcExtent{}
-	for _, id := range []string{"incidents", "crossings"} {
-		var sc extentScan
-		var err error
-		if id == "incidents" {
-			_, err = o.store.Query(data.Filter{}, sc.add)
-		} else {
-			_, err = o.store.Crossings(data.Filter{}, sc.add)
-		}
-		if err != nil {
-			return nil, err
-		}
-		exts[id] = sc.extent()
+	incidents, crossings, err := o.store.Extents()
+	if err != nil {
+		return nil, err
 	}
+	exts := map[string]*ogcExtent{"incidents": extentOf(incidents), "crossings": extentOf(crossings)}
 	exts["mdl"] = newExtent(o.mdl.Line().Bound(), 0, 0)
 	o.extents, o.computed = exts, ver
 	return exts, nil
 }
 
-// extentScan gathers the extent of stored Features: the bound of their
-// points and their first and last date keys.
-type extentScan struct {
-	n           int
-	bound       orb.Bound
-	first, last uint32
-}
-
-func (sc *extentScan) add(b []byte) error {
-	var f struct {
-		Geometry struct {
-			Coordinates orb.Point `json:"coordinates"`
-		} `json:"geometry"`
-		Properties struct {
-			Date string `json:"date"`
-		} `json:"properties"`
-	}
-	if err := json.Unmarshal(b, &f); err != nil {
-		return fmt.Errorf("a stored feature: %w", err)
-	}
-	d, err := data.ParseDate(f.Properties.Date)
-	if err != nil {
-		return fmt.Errorf("a stored feature: %w", err)
-	}
-	p, k := f.Geometry.Coordinates, d.Key()
-	if sc.n == 0 {
-		sc.bound, sc.first, sc.last = p.Bound(), k, k
-	}
-	sc.n++
-	sc.bound = sc.bound.Extend(p)
-	sc.first, sc.last = min(sc.first, k), max(sc.last, k)
-	return nil
-}
-
-func (sc *extentScan) extent() *ogcExtent {
-	if sc.n == 0 {
+// extentOf returns the extent document of x, or nil when it is empty.
+func extentOf(x data.Extent) *ogcExtent {
+	if x.N == 0 {
 		return nil
 	}
-	return newExtent(sc.bound, sc.first, sc.last)
+	return newExtent(x.Bound, x.First, x.Last)
 }
 
 // newExtent returns the extent of bound b and the date keys first to last,
@@ -234,16 +191,8 @@ func (sc *extentScan) extent() *ogcExtent {
 func newExtent(b orb.Bound, first, last uint32) *ogcExtent {
 	e := ogcExtent{Spatial: &spatialExtent{[][4]float64{{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}}, crs84}}
 	if first != 0 {
-		a, z := keyTime(first), keyTime(last)
+		a, z := data.KeyTime(first), data.KeyTime(last)
 		e.Temporal = &temporalExtent{[][2]*string{{&a, &z}}, trsGregorian}
 	}
 	return &e
-}
-
-// keyTime formats a date key as the RFC 3339 time of its first day, the
-// start of the period a date known only to the month or the year names
-// (the temporal extent gives the last incident's so too).
-func keyTime(k uint32) string {
-	y, m, d := k/10000, max(k/100%100, 1), max(k%100, 1)
-	return fmt.Sprintf("%04d-%02d-%02dT00:00:00Z", y, m, d)
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/dmzmap/dmzmap/data"
+	"github.com/dmzmap/dmzmap/geo"
 	"github.com/gofiber/fiber/v2"
 	"github.com/paulmach/orb"
 )
@@ -83,7 +84,7 @@ var queryables = map[string][]queryable{
 		{"distance_to_mdl_m", qNumber, true},
 		{"side", obj{"type": "string", "enum": []string{"north", "south"}}, true},
 		{"mdl_km", qNumber, true},
-		{"sector", enumOf(sectors), true},
+		{"sector", enumOf(geo.Sectors), true},
 		{"in_dmz", qBoolean, true},
 	},
 	"crossings": {
@@ -98,7 +99,7 @@ var queryables = map[string][]queryable{
 		{"direction", enumOf(data.Directions), true},
 		{"estimated", qBoolean, true},
 		{"mdl_km", qNumber, true},
-		{"sector", enumOf(sectors), true},
+		{"sector", enumOf(geo.Sectors), true},
 	},
 	"mdl": {
 		{"geometry", obj{"format": "geometry-linestring", "x-ogc-role": "primary-geometry", "description": "The line."}, false},
@@ -160,17 +161,17 @@ type ogcFilter struct {
 
 // parseFilter reads q's filter, filter-lang and filter-crs for collection
 // id: unknown properties, a wrong language or CRS and a malformed filter
-// are a queryError naming the parameter, the error's position in the
+// are a data.Error naming the parameter, the error's position in the
 // message.
 func parseFilter(q query, id string) (*ogcFilter, error) {
 	if q.filterText == "" {
 		if q.filterLang != "" || q.filterCRS != "" {
-			return nil, queryError{{"filter-lang", "is given without a filter: give filter=…"}}
+			return nil, data.InvalidParams(data.ParamError("filter-lang", "is given without a filter: give filter=…"))
 		}
 		return nil, nil
 	}
 	if q.filterCRS != "" && q.filterCRS != crs84 {
-		return nil, queryError{{"filter-crs", fmt.Sprintf("%s is not supported: filters are in CRS84 (%s), longitude then latitude", quote(q.filterCRS), crs84)}}
+		return nil, data.InvalidParams(data.ParamError("filter-crs", fmt.Sprintf("%s is not supported: filters are in CRS84 (%s), longitude then latitude", quote(q.filterCRS), crs84)))
 	}
 	var x *data.CQL2
 	var err error
@@ -180,11 +181,11 @@ func parseFilter(q query, id string) (*ogcFilter, error) {
 	case "cql2-json":
 		x, err = data.ParseCQL2JSON([]byte(q.filterText))
 	default:
-		return nil, queryError{{"filter-lang", fmt.Sprintf("%s is not a filter language of this service: expected cql2-text (the default) or cql2-json", quote(q.filterLang))}}
+		return nil, data.InvalidParams(data.ParamError("filter-lang", fmt.Sprintf("%s is not a filter language of this service: expected cql2-text (the default) or cql2-json", quote(q.filterLang))))
 	}
 	var ce *data.CQL2Error
 	if errors.As(err, &ce) {
-		return nil, queryError{{"filter", fmt.Sprintf("at %s: %s", ce.Pos, ce.Message)}}
+		return nil, data.InvalidParams(data.ParamError("filter", fmt.Sprintf("at %s: %s", ce.Pos, ce.Message)))
 	}
 	if err != nil {
 		return nil, err
@@ -209,8 +210,8 @@ func parseFilter(q query, id string) (*ogcFilter, error) {
 		}
 	}
 	if len(unknown) > 0 {
-		return nil, queryError{{"filter", fmt.Sprintf("%s %s not queryable in %s: the queryables are %s (see /ogc/collections/%s/queryables)",
-			strings.Join(unknown, ", "), map[bool]string{true: "is", false: "are"}[len(unknown) == 1], id, strings.Join(names, ", "), id)}}
+		return nil, data.InvalidParams(data.ParamError("filter", fmt.Sprintf("%s %s not queryable in %s: the queryables are %s (see /ogc/collections/%s/queryables)",
+			strings.Join(unknown, ", "), map[bool]string{true: "is", false: "are"}[len(unknown) == 1], id, strings.Join(names, ", "), id)))
 	}
 	return f, nil
 }

@@ -1,14 +1,11 @@
 package server
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/dmzmap/dmzmap/data"
-	"github.com/dmzmap/dmzmap/geo"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/clip"
 )
@@ -50,48 +47,19 @@ func (o *ogcService) unsortedItems(id string, q query, visit func([]byte) error)
 	case "incidents":
 		return o.store.Query(q.filter, visit)
 	case "crossings":
-		return o.crossingItems(q.filter, q.boxes, q.cql, visit)
+		return o.crossingItems(q.filter, q.cql, visit)
 	}
 	return o.mdlItems(q.filter, q.boxes, q.cql, visit)
 }
 
 // crossingItems selects crossing points by their own position, direction
-// and sector (a route may cross the line more than once, and not where the
-// incident is placed), and by the type and date of their incident.
-func (o *ogcService) crossingItems(f data.Filter, boxes []orb.Bound, cql *ogcFilter, visit func([]byte) error) (data.Result, error) {
-	if f.BBox == nil && len(f.Directions) == 0 && len(f.Sectors) == 0 && cql == nil {
-		return o.store.Crossings(f, visit)
+// and sector, and by the type and date of their incident
+// (data.Store.CrossingPoints), and by the filter, if any.
+func (o *ogcService) crossingItems(f data.Filter, cql *ogcFilter, visit func([]byte) error) (data.Result, error) {
+	if cql != nil {
+		f.Match = andMatch(f.Match, cql.match)
 	}
-	dirs, secs, limit, offset := f.Directions, f.Sectors, f.Limit, f.Offset
-	f.BBox, f.Directions, f.Sectors, f.Limit, f.Offset = nil, nil, nil, 0, 0
-	var res data.Result
-	_, err := o.store.Crossings(f, func(b []byte) error {
-		var cf struct {
-			Geometry struct {
-				Coordinates orb.Point `json:"coordinates"`
-			} `json:"geometry"`
-			Properties struct {
-				Direction data.Direction `json:"direction"`
-				Sector    geo.Sector     `json:"sector"`
-			} `json:"properties"`
-		}
-		if err := json.Unmarshal(b, &cf); err != nil {
-			return fmt.Errorf("a stored crossing point: %w", err)
-		}
-		if (len(boxes) > 0 && !slices.ContainsFunc(boxes, func(b orb.Bound) bool { return b.Contains(cf.Geometry.Coordinates) })) ||
-			(len(dirs) > 0 && !slices.Contains(dirs, cf.Properties.Direction)) ||
-			(len(secs) > 0 && !slices.Contains(secs, cf.Properties.Sector)) ||
-			(cql != nil && !cql.match(b)) {
-			return nil
-		}
-		res.Matched++
-		if res.Matched <= offset || (limit > 0 && res.Returned >= limit) {
-			return nil
-		}
-		res.Returned++
-		return visit(b)
-	})
-	return res, err
+	return o.store.CrossingPoints(f, visit)
 }
 
 // mdlItems selects the MDL when the bbox, if any, meets it.
@@ -111,61 +79,26 @@ func (o *ogcService) mdlItems(f data.Filter, boxes []orb.Bound, cql *ogcFilter, 
 
 // feature returns the stored Feature featureID of collection ci, or a 404 error.
 func (o *ogcService) feature(ci ogcCollectionInfo, featureID string) ([]byte, error) {
-	notFound := &notFoundError{Parameter: "featureId", Message: fmt.Sprintf("the collection %s has no feature %s", ci.id, quote(featureID))}
+	msg := fmt.Sprintf("the collection %s has no feature %s", ci.id, quote(featureID))
+	notFound := data.NotFound("featureId", msg)
 	switch ci.id {
 	case "mdl":
 		if featureID != "mdl" {
-			notFound.Message += `: its one feature is "mdl"`
-			return nil, notFound
+			return nil, data.NotFound("featureId", msg+`: its one feature is "mdl"`)
 		}
 		return o.mdlFeature, nil
 	case "crossings":
-		i := strings.LastIndex(featureID, "-x")
-		if i < 0 || !data.ValidID(featureID[:i]) || !isDigits(featureID[i+2:]) {
-			notFound.Message += ": a crossing point's id is its incident's id and -x1, -x2, …"
-			return nil, notFound
-		}
-		incident := featureID[:i]
-		b, err := o.store.Feature(incident)
+		b, err := o.store.Crossing(featureID)
 		if data.ErrorKind(err) == data.KindNotFound {
+			if i := strings.LastIndex(featureID, "-x"); i < 0 || !data.ValidID(featureID[:i]) || !isDigits(featureID[i+2:]) {
+				notFound = data.NotFound("featureId", msg+": a crossing point's id is its incident's id and -x1, -x2, …")
+			}
 			return nil, notFound
 		}
-		if err != nil {
-			return nil, err
-		}
-		var f struct {
-			Properties struct {
-				Date string `json:"date"`
-			} `json:"properties"`
-		}
-		if err := json.Unmarshal(b, &f); err != nil {
-			return nil, fmt.Errorf("stored incident %s: %w", incident, err)
-		}
-		d, err := data.ParseDate(f.Properties.Date)
-		if err != nil {
-			return nil, fmt.Errorf("stored incident %s: %w", incident, err)
-		}
-		var found []byte
-		_, err = o.store.Crossings(data.Filter{From: d.Key(), To: d.Key()}, func(b []byte) error {
-			var cf struct {
-				ID string `json:"id"`
-			}
-			if json.Unmarshal(b, &cf) == nil && cf.ID == featureID {
-				found = bytes.Clone(b) // b is valid only during the call
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-		if found == nil {
-			return nil, notFound
-		}
-		return found, nil
+		return b, err
 	}
 	if !data.ValidID(featureID) {
-		notFound.Message += ": an id is 3 to 80 characters of a-z, 0-9 and '-', like 2017-11-13-jsa-defection"
-		return nil, notFound
+		return nil, data.NotFound("featureId", msg+": "+data.IDRule)
 	}
 	b, err := o.store.Feature(featureID)
 	if data.ErrorKind(err) == data.KindNotFound {
@@ -174,7 +107,4 @@ func (o *ogcService) feature(ci ogcCollectionInfo, featureID string) ([]byte, er
 	return b, err
 }
 
-func isDigits(s string) bool {
-	_, ok := parseDigits(s)
-	return ok
-}
+func isDigits(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }

@@ -50,11 +50,11 @@ func parseSortby(v, id string) ([]sortKey, error) {
 			if len(sortable) > 0 {
 				what = strings.Join(sortable, ", ")
 			}
-			return nil, queryError{{"sortby", fmt.Sprintf("%s is not a sortable property of %s: expected a comma-separated list of %s, each with an optional - for descending",
-				quote(term), id, what)}}
+			return nil, data.InvalidParams(data.ParamError("sortby", fmt.Sprintf("%s is not a sortable property of %s: expected a comma-separated list of %s, each with an optional - for descending",
+				quote(term), id, what)))
 		}
 		if slices.ContainsFunc(keys, func(o sortKey) bool { return o.name == k.name }) {
-			return nil, queryError{{"sortby", fmt.Sprintf("%s is given twice", quote(k.name))}}
+			return nil, data.InvalidParams(data.ParamError("sortby", fmt.Sprintf("%s is given twice", quote(k.name))))
 		}
 		keys = append(keys, k)
 	}
@@ -113,7 +113,7 @@ func (o *ogcService) sortedItems(id string, q query, keys []sortKey, visit func(
 	var rows []row
 	_, err := o.unsortedItems(id, all, func(b []byte) error {
 		if len(rows) == maxSorted {
-			return queryError{{"sortby", fmt.Sprintf("sorts at most %d features by anything but date; narrow the selection with bbox, datetime or filter", maxSorted)}}
+			return data.InvalidParams(data.ParamError("sortby", fmt.Sprintf("sorts at most %d features by anything but date; narrow the selection with bbox, datetime or filter", maxSorted)))
 		}
 		var f struct {
 			Properties map[string]json.RawMessage `json:"properties"`
@@ -206,7 +206,7 @@ func parseProperties(v, id string) ([]string, error) {
 	for _, p := range strings.Split(v, ",") {
 		p = strings.TrimSpace(p)
 		if !slices.Contains(known, p) {
-			return nil, queryError{{"properties", fmt.Sprintf("%s is not a property of %s: expected a comma-separated list of %s", quote(p), id, strings.Join(known, ", "))}}
+			return nil, data.InvalidParams(data.ParamError("properties", fmt.Sprintf("%s is not a property of %s: expected a comma-separated list of %s", quote(p), id, strings.Join(known, ", "))))
 		}
 		if !slices.Contains(out, p) {
 			out = append(out, p)

@@ -240,7 +240,7 @@ func TestOGCCollections(t *testing.T) {
 	}
 	later := *ins[0]
 	later.ID, later.Date = "2026-03-crossing", data.Date{Year: 2026, Month: 3}
-	if err := store.Put(&later); err != nil {
+	if _, err := store.Import([]*data.Incident{&later}, data.ImportOptions{Mode: data.ModeUpsert}); err != nil {
 		t.Fatal(err)
 	}
 	json.Unmarshal(get(t, s, "/ogc/collections/incidents").body, &c)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/dmzmap/dmzmap/data"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -263,7 +264,7 @@ func (o *ogcService) handleAPI(c *fiber.Ctx) error {
 
 // GET /api/openapi.json
 func (o *ogcService) handleServiceAPI(c *fiber.Ctx) error {
-	if _, err := parseQuery(c.Context().QueryArgs(), querySpec{route: "/api/openapi.json"}, o.now().Year()); err != nil {
+	if _, err := parseQuery(c.Context().QueryArgs(), data.FilterSpec{Route: "/api/openapi.json"}, o.now().Year()); err != nil {
 		return err
 	}
 	e, err := o.apiDocs()

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/dmzmap/dmzmap/data"
+	"github.com/dmzmap/dmzmap/geo"
 )
 
 // oaParameters are the parameters the operations refer to, by name;
@@ -11,7 +12,7 @@ import (
 func oaParameters(maxLimit int) obj {
 	defLimit := min(ogcDefaultLimit, maxLimit)
 	types, directions := oaEnum(data.Types), oaEnum(data.Directions)
-	sectorNames := oaEnum(sectors)
+	sectorNames := oaEnum(geo.Sectors)
 	collectionIDs := make([]string, len(ogcCollections))
 	for i, ci := range ogcCollections {
 		collectionIDs[i] = ci.id
@@ -45,7 +46,7 @@ func oaParameters(maxLimit int) obj {
 			"description": "Selects the incidents placed along a stretch of the MDL: `FROM,TO` in km of chainage (`mdl_km`) from the line's " +
 				"western end (0) towards the East Sea (about 237.5), inclusive, e.g. `km=10,40`. Two numbers, 0 <= FROM <= TO <= 1000. " +
 				"On /api/crossings it selects by the incident's chainage.",
-			"schema": obj{"type": "array", "minItems": 2, "maxItems": 2, "items": obj{"type": "number", "minimum": 0, "maximum": maxKm}}},
+			"schema": obj{"type": "array", "minItems": 2, "maxItems": 2, "items": obj{"type": "number", "minimum": 0, "maximum": data.MaxKm}}},
 		"limit": oaMerge(obj{"style": "form", "explode": false}, queryParam("limit", fmt.Sprintf("The most features in one page: %d unless given, at most %d. "+
 			"A larger limit is clamped to %d; 0, a negative number or anything but a whole number is a 400. "+
 			"Follow the `next` link for the next page.", defLimit, maxLimit, maxLimit),
@@ -72,23 +73,23 @@ func oaParameters(maxLimit int) obj {
 			"Without f, the Accept header chooses: HTML when it prefers text/html, JSON otherwise.",
 			obj{"type": "string", "enum": []string{"json", "html"}}),
 		"year": queryParam("year", "Selects the incidents of one year, from 1953 to the current year; not with from or to.",
-			obj{"type": "integer", "minimum": firstYear}),
-		"from": queryParam("from", "Selects the incidents from this year on (inclusive).", obj{"type": "integer", "minimum": firstYear}),
-		"to":   queryParam("to", "Selects the incidents up to this year (inclusive).", obj{"type": "integer", "minimum": firstYear}),
+			obj{"type": "integer", "minimum": data.FirstYear}),
+		"from": queryParam("from", "Selects the incidents from this year on (inclusive).", obj{"type": "integer", "minimum": data.FirstYear}),
+		"to":   queryParam("to", "Selects the incidents up to this year (inclusive).", obj{"type": "integer", "minimum": data.FirstYear}),
 		"q": queryParam("q", "Selects the incidents whose title, summary or place, in English or Korean, holds every word given, ignoring case.",
-			obj{"type": "string", "maxLength": maxText}),
+			obj{"type": "string", "maxLength": data.MaxText}),
 		"apiLimit": queryParam("limit", fmt.Sprintf("The most features in one answer: %d unless given, at most %d (a larger limit is clamped); "+
 			"0 or anything but a whole number is a 400.", maxLimit, maxLimit),
 			obj{"type": "integer", "minimum": 1, "maximum": maxLimit, "default": maxLimit}),
 		"exportLimit": queryParam("limit", "The most incidents to export; all of them unless given.",
 			obj{"type": "integer", "minimum": 1}),
 		"format": queryParam("format", "The file format: GeoJSON, CSV (the columns the import reads) or KML.",
-			obj{"type": "string", "enum": exportFormatNames, "default": exportFormatNames[0]}),
+			obj{"type": "string", "enum": data.ExportFormats, "default": data.ExportFormats[0]}),
 		"ifMatch": obj{"name": "If-Match", "in": "header", "required": true,
 			"description": "The incident's current ETag, from its GET or the last write (or `*`); without it the answer is a 428, with a stale one a 412.",
 			"schema":      obj{"type": "string"}},
 		"changeReason": obj{"name": HeaderChangeReason, "in": "header", "required": false,
-			"description": fmt.Sprintf("A short reason for the change, kept in the history: UTF-8, at most %d characters; a percent-encoded value is decoded.", maxReason),
+			"description": fmt.Sprintf("A short reason for the change, kept in the history: UTF-8, at most %d characters; a percent-encoded value is decoded.", data.MaxReason),
 			"schema":      obj{"type": "string"}},
 		"cell": obj{"name": "cell", "in": "query", "required": true, "description": "The side of a grid cell, in degrees.",
 			"schema": obj{"type": "number", "minimum": minCell, "maximum": maxCell}},

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/dmzmap/dmzmap/data"
 	"github.com/gofiber/fiber/v2"
@@ -31,52 +30,62 @@ type problemItem struct {
 	Message   string `json:"message"`
 }
 
-// paramError is a query parameter that is not accepted.
-type paramError struct {
-	Parameter string
-	Message   string
+// statusOf is the HTTP status of each kind of error: the one table that
+// says it. A kind not in it is a 500.
+var statusOf = map[data.Kind]int{
+	data.KindInvalid:       fiber.StatusBadRequest,
+	data.KindUnprocessable: fiber.StatusUnprocessableEntity,
+	data.KindNotFound:      fiber.StatusNotFound,
+	data.KindConflict:      fiber.StatusConflict,
+	data.KindPrecondition:  fiber.StatusPreconditionFailed,
+	data.KindUnauthorized:  fiber.StatusUnauthorized,
+	data.KindForbidden:     fiber.StatusForbidden,
+	data.KindTooLarge:      fiber.StatusRequestEntityTooLarge,
+	data.KindUnavailable:   fiber.StatusServiceUnavailable,
+	data.KindInternal:      fiber.StatusInternalServerError,
 }
 
-// queryError lists every query parameter a request got wrong.
-type queryError []paramError
-
-func (q queryError) Error() string {
-	parts := make([]string, len(q))
-	for i, e := range q {
-		parts[i] = e.Parameter + ": " + e.Message
-	}
-	return strings.Join(parts, "; ")
-}
-
-// notFoundError is a missing resource named by a path parameter.
-type notFoundError struct {
-	Parameter string
-	Message   string
-}
-
-func (e *notFoundError) Error() string { return e.Message }
-
-// status maps an error kind of the data layer to an HTTP status.
+// status maps an error kind to its HTTP status.
 func status(k data.Kind) int {
-	switch k {
-	case data.KindInvalid:
-		return fiber.StatusBadRequest
-	case data.KindNotFound:
-		return fiber.StatusNotFound
-	case data.KindConflict:
-		return fiber.StatusConflict
-	case data.KindPrecondition:
-		return fiber.StatusPreconditionFailed
-	case data.KindUnauthorized:
-		return fiber.StatusUnauthorized
-	case data.KindForbidden:
-		return fiber.StatusForbidden
-	case data.KindTooLarge:
-		return fiber.StatusRequestEntityTooLarge
-	case data.KindUnavailable:
-		return fiber.StatusServiceUnavailable
+	if code, ok := statusOf[k]; ok {
+		return code
 	}
 	return fiber.StatusInternalServerError
+}
+
+// kindOf is the kind of error of an HTTP status, by the same table; ok is
+// false for a status the table does not hold.
+func kindOf(code int) (k data.Kind, ok bool) {
+	for k, c := range statusOf {
+		if c == code {
+			return k, true
+		}
+	}
+	return data.KindInternal, false
+}
+
+// fiberError turns an error of the framework into a data.Error, with the
+// framework's status where the table has no kind of it. A 5xx of the
+// framework is unexpected: of KindInternal.
+func fiberError(c *fiber.Ctx, fe *fiber.Error) (*data.Error, int) {
+	k, ok := kindOf(fe.Code)
+	code := fe.Code
+	if ok {
+		code = status(k)
+	}
+	if code >= 500 {
+		k = data.KindInternal
+	}
+	de := &data.Error{Kind: k, Message: fe.Message, Err: fe}
+	switch fe.Code {
+	case fiber.StatusNotFound:
+		de.Message = "nothing is served at " + c.Path()
+	case fiber.StatusMethodNotAllowed:
+		de.Message = fmt.Sprintf("%s is not allowed on %s", c.Method(), c.Path())
+	case fiber.StatusRequestEntityTooLarge:
+		de.Message = fmt.Sprintf("the request body is over the limit of %d bytes", c.App().Config().BodyLimit)
+	}
+	return de, code
 }
 
 // problemOf turns err into a problem document, and says whether err is
@@ -84,50 +93,36 @@ func status(k data.Kind) int {
 func problemOf(c *fiber.Ctx, err error) (problem, bool) {
 	p := problem{Type: "about:blank", Errors: []problemItem{}}
 	var (
-		qe  queryError
-		nf  *notFoundError
-		de  *data.Error
-		fe  *fiber.Error
-		bad bool
+		de *data.Error
+		fe *fiber.Error
 	)
 	switch {
-	case errors.As(err, &qe):
-		p.Status = fiber.StatusBadRequest
-		for _, e := range qe {
-			p.Errors = append(p.Errors, problemItem{Parameter: e.Parameter, Message: e.Message})
-		}
-		if len(qe) == 1 {
-			p.Detail = fmt.Sprintf("the query parameter %s is not accepted: %s", qe[0].Parameter, qe[0].Message)
-		} else {
-			p.Detail = fmt.Sprintf("%d query parameters are not accepted: see errors", len(qe))
-		}
-	case errors.As(err, &nf):
-		p.Status, p.Detail = fiber.StatusNotFound, nf.Message
-		p.Errors = append(p.Errors, problemItem{Parameter: nf.Parameter, Message: nf.Message})
 	case errors.As(err, &de):
-		p.Status, p.Detail = status(de.Kind), de.Message
-		if _, ok := err.(*unprocessableError); ok {
-			p.Status = fiber.StatusUnprocessableEntity
-		}
-		for _, f := range de.Fields {
-			p.Errors = append(p.Errors, problemItem{Field: f.Field, Index: f.Index, Message: f.Message})
-		}
+		p.Status = status(de.Kind)
 	case errors.As(err, &fe):
-		p.Status = fe.Code
-		switch fe.Code {
-		case fiber.StatusNotFound:
-			p.Detail = "nothing is served at " + c.Path()
-		case fiber.StatusMethodNotAllowed:
-			p.Detail = fmt.Sprintf("%s is not allowed on %s", c.Method(), c.Path())
-		case fiber.StatusRequestEntityTooLarge:
-			p.Detail = fmt.Sprintf("the request body is over the limit of %d bytes", c.App().Config().BodyLimit)
-		default:
-			p.Detail = fe.Message
-		}
+		de, p.Status = fiberError(c, fe)
 	default:
-		p.Status = fiber.StatusInternalServerError
+		de, p.Status = &data.Error{Kind: data.KindInternal}, fiber.StatusInternalServerError
 	}
-	if p.Status >= 500 && (de == nil || de.Kind == data.KindInternal) {
+	p.Detail = de.Message
+	params := 0
+	for _, f := range de.Fields {
+		p.Errors = append(p.Errors, problemItem{Parameter: f.Parameter, Field: f.Field, Index: f.Index, Message: f.Message})
+		if f.Parameter != "" {
+			params++
+		}
+	}
+	if p.Detail == "" && params == len(de.Fields) {
+		switch params {
+		case 0:
+		case 1:
+			p.Detail = fmt.Sprintf("the query parameter %s is not accepted: %s", de.Fields[0].Parameter, de.Fields[0].Message)
+		default:
+			p.Detail = fmt.Sprintf("%d query parameters are not accepted: see errors", params)
+		}
+	}
+	bad := false
+	if p.Status >= 500 && de.Kind == data.KindInternal {
 		bad = true
 		p.Detail = "internal error"
 		p.Errors = p.Errors[:0]

@@ -164,6 +164,13 @@ func (f failingStore) Query(data.Filter, func([]byte) error) (data.Result, error
 func (f failingStore) Crossings(data.Filter, func([]byte) error) (data.Result, error) {
 	return data.Result{}, f.err
 }
+func (f failingStore) CrossingPoints(data.Filter, func([]byte) error) (data.Result, error) {
+	return data.Result{}, f.err
+}
+func (f failingStore) Crossing(string) ([]byte, error) { return nil, f.err }
+func (f failingStore) Extents() (data.Extent, data.Extent, error) {
+	return data.Extent{}, data.Extent{}, f.err
+}
 func (f failingStore) Years(data.Filter) ([]data.YearCount, error) { return nil, f.err }
 func (f failingStore) Clusters(data.Filter, float64) ([]data.Cluster, data.Result, error) {
 	return nil, data.Result{}, f.err

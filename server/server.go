@@ -24,6 +24,14 @@ type Store interface {
 	// Crossings calls visit with each crossing-point Feature of the incidents
 	// f selects.
 	Crossings(f data.Filter, visit func(feature []byte) error) (data.Result, error)
+	// CrossingPoints calls visit with each crossing-point Feature that f
+	// selects by the point's own place, direction and sector.
+	CrossingPoints(f data.Filter, visit func(feature []byte) error) (data.Result, error)
+	// Crossing returns one crossing point's stored Feature, or a data.Error
+	// of kind data.KindNotFound.
+	Crossing(id string) ([]byte, error)
+	// Extents returns where and when the incidents and the crossing points lie.
+	Extents() (incidents, crossings data.Extent, err error)
 	// Years counts the incidents f selects per year and type.
 	Years(f data.Filter) ([]data.YearCount, error)
 	// Feature returns one incident's stored Feature, or a data.Error of kind

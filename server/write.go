@@ -23,10 +23,10 @@ import (
 // routes answer 403.
 type Editor interface {
 	Store
-	Create(in *data.Incident, reason string) (etag string, err error)
-	Update(in *data.Incident, ifMatch, reason string) (etag string, err error)
+	Create(in *data.Incident, reason string) (feature []byte, err error)
+	Update(in *data.Incident, ifMatch, reason string) (feature []byte, err error)
 	Delete(id, ifMatch, reason string) error
-	Import(ins []*data.Incident, opt data.ImportOptions) (data.ImportResult, error)
+	ImportFile(body []byte, format string, opt data.ImportOptions) (data.ImportResult, error)
 	History(id string) ([]data.Revision, error)
 	Backup(w io.Writer) (int64, error)
 }
@@ -36,9 +36,6 @@ type Editor interface {
 // most 500 characters; a percent-encoded value (encodeURIComponent) is
 // decoded, so a literal % in an encoded value is written %25.
 const HeaderChangeReason = "X-Change-Reason"
-
-// maxReason is the longest reason accepted, in characters (data's limit).
-const maxReason = 500
 
 // ContentTypeMergePatch is the media type of a JSON Merge Patch (RFC 7396).
 const ContentTypeMergePatch = "application/merge-patch+json"
@@ -75,19 +72,16 @@ type historian interface {
 	History(id string) ([]data.Revision, error)
 }
 
-// unprocessableError is a data.Error of kind invalid about a body that was
-// read but breaks the rules of an incident: a 422, not a 400.
-type unprocessableError struct{ err *data.Error }
-
-func (e *unprocessableError) Error() string { return e.err.Error() }
-func (e *unprocessableError) Unwrap() error { return e.err }
-
-// unprocessable marks an invalid-input error that names fields as a 422;
-// other errors (malformed JSON or CSV among them) pass unchanged.
+// unprocessable makes an invalid-input error about a body that was read
+// but breaks the rules of an incident, one that names fields, of
+// data.KindUnprocessable (a 422, not a 400); other errors (malformed JSON
+// or CSV among them) pass unchanged.
 func unprocessable(err error) error {
 	var de *data.Error
 	if errors.As(err, &de) && de.Kind == data.KindInvalid && len(de.Fields) > 0 && !errors.Is(de, data.ErrMalformedJSON) {
-		return &unprocessableError{de}
+		out := *de
+		out.Kind = data.KindUnprocessable
+		return &out
 	}
 	return err
 }
@@ -121,8 +115,8 @@ func reasonOf(c *fiber.Ctx) (string, error) {
 	switch n := utf8.RuneCountInString(v); {
 	case !utf8.ValidString(v):
 		msg = "is not valid UTF-8 (percent-encode it, as encodeURIComponent does)"
-	case n > maxReason:
-		msg = fmt.Sprintf("is %d characters long; the limit is %d", n, maxReason)
+	case n > data.MaxReason:
+		msg = fmt.Sprintf("is %d characters long; the limit is %d", n, data.MaxReason)
 	case strings.ContainsFunc(v, unicode.IsControl):
 		msg = "holds a control character"
 	}
@@ -138,8 +132,7 @@ func reasonOf(c *fiber.Ctx) (string, error) {
 func incidentID(c *fiber.Ctx) (string, error) {
 	id := utils.CopyString(c.Params("id"))
 	if !data.ValidID(id) {
-		return "", &notFoundError{Parameter: "id", Message: "no incident has the id " + quote(id) +
-			": an id is 3 to 80 characters of a-z, 0-9 and '-', like 2017-11-13-jsa-defection"}
+		return "", data.NotFound("id", "no incident has the id "+quote(id)+": "+data.IDRule)
 	}
 	return id, nil
 }
@@ -170,20 +163,12 @@ func ifMatch(c *fiber.Ctx, current func() (string, error)) (string, error) {
 	return utils.CopyString(strings.TrimSpace(tags[0])), nil
 }
 
-// sendIncident answers with a stored incident and its ETag.
-func (s *Server) sendIncident(c *fiber.Ctx, ed Editor, id, etag string, status int) error {
-	b, err := ed.Feature(id)
-	if err == nil {
-		etag = data.ETag(b)
-	}
-	c.Set(fiber.HeaderETag, etag)
-	c.Status(status)
-	if err != nil {
-		// Deleted since it was written: the ETag of the write still holds.
-		return nil
-	}
+// sendIncident answers with the Feature a write stored and its ETag.
+func sendIncident(c *fiber.Ctx, feature []byte, status int) error {
+	c.Set(fiber.HeaderETag, data.ETag(feature))
 	c.Set(fiber.HeaderContentType, data.ContentTypeGeoJSON)
-	return c.Send(b)
+	c.Status(status)
+	return c.Send(feature)
 }
 
 // POST /api/incidents
@@ -198,12 +183,12 @@ func (s *Server) handleIncidentCreate(c *fiber.Ctx) error {
 	}
 	in.Created, in.Updated = time.Time{}, time.Time{}
 	generated := in.ID == ""
-	var etag string
+	var stored []byte
 	for try := 0; ; try++ {
 		if generated {
 			in.ID = newID(in)
 		}
-		etag, err = ed.Create(in, reason)
+		stored, err = ed.Create(in, reason)
 		if !generated || data.ErrorKind(err) != data.KindConflict || try == 2 {
 			break
 		}
@@ -213,7 +198,7 @@ func (s *Server) handleIncidentCreate(c *fiber.Ctx) error {
 	}
 	s.log.Info("incident created", "id", in.ID, "ip", s.clientIP(c))
 	c.Location("/api/incidents/" + in.ID)
-	return s.sendIncident(c, ed, in.ID, etag, fiber.StatusCreated)
+	return sendIncident(c, stored, fiber.StatusCreated)
 }
 
 // PUT /api/incidents/{id}
@@ -235,12 +220,12 @@ func (s *Server) handleIncidentPut(c *fiber.Ctx) error {
 			Fields: []data.FieldError{{Field: "id", Message: fmt.Sprintf("is %s but the URL names %s: leave it out or make them the same", quote(in.ID), quote(id))}}})
 	}
 	in.Created, in.Updated = time.Time{}, time.Time{}
-	etag, err := ed.Update(in, match, reason)
+	stored, err := ed.Update(in, match, reason)
 	if err != nil {
 		return unprocessable(err)
 	}
 	s.log.Info("incident replaced", "id", id, "ip", s.clientIP(c))
-	return s.sendIncident(c, ed, id, etag, fiber.StatusOK)
+	return sendIncident(c, stored, fiber.StatusOK)
 }
 
 // PATCH /api/incidents/{id}
@@ -272,12 +257,12 @@ func (s *Server) handleIncidentPatch(c *fiber.Ctx) error {
 	}
 	// The patch applies to the version read here: check against that one,
 	// even for If-Match: *, so that a change made meanwhile is not undone.
-	etag, err := ed.Update(in, current, reason)
+	patched, err := ed.Update(in, current, reason)
 	if err != nil {
 		return unprocessable(err)
 	}
 	s.log.Info("incident patched", "id", id, "ip", s.clientIP(c))
-	return s.sendIncident(c, ed, id, etag, fiber.StatusOK)
+	return sendIncident(c, patched, fiber.StatusOK)
 }
 
 // DELETE /api/incidents/{id}
@@ -392,7 +377,7 @@ func (s *Server) handleIncidentHistory(c *fiber.Ctx) error {
 	}
 	revs, err := ed.History(id)
 	if data.ErrorKind(err) == data.KindNotFound {
-		return &notFoundError{Parameter: "id", Message: "no incident has ever had the id " + quote(id)}
+		return data.NotFound("id", "no incident has ever had the id "+quote(id))
 	}
 	if err != nil {
 		return err

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/dmzmap/dmzmap/data"
-	"github.com/dmzmap/dmzmap/server"
 )
 
 // The exit codes of dmzmap, for scripts.
@@ -129,7 +128,7 @@ func tokenFlag(flags *flag.FlagSet, getenv func(string) string) func() (string, 
 // its extension.
 func inputFormat(file, format string) (string, error) {
 	switch format {
-	case server.FormatGeoJSON, server.FormatCSV:
+	case data.FormatGeoJSON, data.FormatCSV:
 		return format, nil
 	case "":
 	default:
@@ -137,9 +136,9 @@ func inputFormat(file, format string) (string, error) {
 	}
 	switch strings.ToLower(filepath.Ext(file)) {
 	case ".geojson", ".json":
-		return server.FormatGeoJSON, nil
+		return data.FormatGeoJSON, nil
 	case ".csv":
-		return server.FormatCSV, nil
+		return data.FormatCSV, nil
 	}
 	if file == "-" {
 		return "", usagef("reading standard input needs --format geojson or --format csv")

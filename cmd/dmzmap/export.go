@@ -8,7 +8,7 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/dmzmap/dmzmap/server"
+	"github.com/dmzmap/dmzmap/data"
 )
 
 const exportSynopsis = "export [--db FILE] [--format geojson|csv|kml] [--year Y | --from Y --to Y] [--type T,…] [--direction D,…] [--sector S,…] [--bbox W,S,E,N] [--q WORDS] > OUT"
@@ -41,7 +41,7 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 			}
 		}
 	})
-	filter, err := server.ParseFilter("dmzmap export", params, time.Now().Year())
+	fq, err := data.ParseFilter(data.URLParams(params), data.FilterSpec{Route: "dmzmap export"}, time.Now().Year())
 	if err != nil {
 		return usagef("%v", err)
 	}
@@ -56,7 +56,7 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	defer st.Close()
 	w := bufio.NewWriterSize(stdout, 64<<10)
-	if err := server.WriteExport(w, st, filter, *format); err != nil {
+	if _, err := data.WriteExport(w, st, fq.Filter, *format); err != nil {
 		return err
 	}
 	return w.Flush()

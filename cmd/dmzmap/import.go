@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 
 	"github.com/dmzmap/dmzmap/data"
-	"github.com/dmzmap/dmzmap/server"
 )
 
 const importSynopsis = "import [--db FILE] [--mode create|upsert] [--dry-run] [--reason TEXT] [--format geojson|csv] FILE|-"
@@ -54,7 +53,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	defer st.Close()
-	res, err := server.Import(st, st.MDL(), body, f, opt)
+	res, err := st.ImportFile(body, f, opt)
 	if err != nil {
 		return reportInvalid(stderr, file, err)
 	}

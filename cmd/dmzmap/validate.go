@@ -9,7 +9,6 @@ import (
 
 	"github.com/dmzmap/dmzmap/data"
 	"github.com/dmzmap/dmzmap/geo"
-	"github.com/dmzmap/dmzmap/server"
 )
 
 func runValidate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -35,8 +34,8 @@ func runValidate(ctx context.Context, args []string, getenv func(string) string,
 	var n int
 	switch {
 	case !*strict:
-		n, err = server.ValidateImport(mdl, body, f)
-	case f == server.FormatGeoJSON:
+		n, err = data.ValidateImport(mdl, body, f)
+	case f == data.FormatGeoJSON:
 		n, err = data.ValidateStrict(body, mdl)
 	default:
 		n, err = validateCSVStrict(mdl, body)

@@ -89,8 +89,8 @@ func OpenFile(tb testing.TB, path string, ins ...*data.Incident) *data.Store {
 	}
 	tb.Cleanup(func() { s.Close() })
 	if len(ins) > 0 {
-		if err := s.Put(ins...); err != nil {
-			tb.Fatalf("Put: %v", err)
+		if _, err := s.Import(ins, data.ImportOptions{Mode: data.ModeUpsert}); err != nil {
+			tb.Fatalf("Import: %v", err)
 		}
 	}
 	return s

@@ -39,3 +39,18 @@ func KeyTime(k uint32) string {
 	y, m, d := KeyDate(k)
 	return fmt.Sprintf("%04d-%02d-%02dT00:00:00Z", y, max(m, 1), max(d, 1))
 }
+
+// KeyEndTime formats a date key as the RFC 3339 time of the last second of
+// the period it names: its day, or the last day of its month or year (a day
+// past the month's end, as PeriodEnd gives for a month, is its last day).
+func KeyEndTime(k uint32) string {
+	y, m, d := KeyDate(k)
+	if m == 0 {
+		m, d = 12, 31
+	}
+	last := time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	if d == 0 || d > last {
+		d = last
+	}
+	return fmt.Sprintf("%04d-%02d-%02dT23:59:59Z", y, m, d)
+}

@@ -10,8 +10,10 @@ import (
 )
 
 // Extent is where and when the members of a collection lie: the bound of
-// their points and their first and last date keys. N is how many there
-// are; the rest is zero when N is.
+// their points, the date key of the first and the key whose period ends
+// last (a date known to the month lasts to the month's end, so 2025-07
+// ends after 2025-07-15; see PeriodEnd). N is how many there are; the rest
+// is zero when N is.
 type Extent struct {
 	N           int
 	Bound       orb.Bound
@@ -20,11 +22,11 @@ type Extent struct {
 
 func (x *Extent) add(p orb.Point, date uint32) {
 	if x.N == 0 {
-		x.Bound, x.First, x.Last = p.Bound(), date, date
+		x.Bound, x.First, x.Last = p.Bound(), date, PeriodEnd(date)
 	}
 	x.N++
 	x.Bound = x.Bound.Extend(p)
-	x.First, x.Last = min(x.First, date), max(x.Last, date)
+	x.First, x.Last = min(x.First, date), max(x.Last, PeriodEnd(date))
 }
 
 // Extents returns the extent of the incidents, from the in-memory index,

@@ -80,3 +80,37 @@ func TestExtentsAndCrossing(t *testing.T) {
 		break
 	}
 }
+
+// TestExtentEndsWhereTheLastPeriodEnds: an incident known only to July 2025
+// may have happened on the 31st, so the extent must not end on 15 July
+// because another is dated then, nor on 1 July as the month's key reads.
+func TestExtentEndsWhereTheLastPeriodEnds(t *testing.T) {
+	var x Extent
+	x.add(orb.Point{126.7, 37.9}, DateKey(2025, 7, 0))
+	x.add(orb.Point{126.8, 37.9}, DateKey(2025, 7, 15))
+	x.add(orb.Point{126.9, 37.9}, DateKey(1953, 0, 0))
+	if got, want := KeyTime(x.First), "1953-01-01T00:00:00Z"; got != want {
+		t.Errorf("first = %s, want %s", got, want)
+	}
+	if got, want := KeyEndTime(x.Last), "2025-07-31T23:59:59Z"; got != want {
+		t.Errorf("last = %s, want %s", got, want)
+	}
+}
+
+func TestKeyEndTimeIsThePeriodsLastSecond(t *testing.T) {
+	for _, c := range []struct {
+		key  uint32
+		want string
+	}{
+		{DateKey(2017, 11, 13), "2017-11-13T23:59:59Z"},
+		{DateKey(2025, 7, 0), "2025-07-31T23:59:59Z"},
+		{PeriodEnd(DateKey(2024, 2, 0)), "2024-02-29T23:59:59Z"},
+		{PeriodEnd(DateKey(2023, 2, 0)), "2023-02-28T23:59:59Z"},
+		{DateKey(1968, 0, 0), "1968-12-31T23:59:59Z"},
+		{PeriodEnd(DateKey(1968, 0, 0)), "1968-12-31T23:59:59Z"},
+	} {
+		if got := KeyEndTime(c.key); got != c.want {
+			t.Errorf("KeyEndTime(%d) = %s, want %s", c.key, got, c.want)
+		}
+	}
+}

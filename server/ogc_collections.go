@@ -191,7 +191,7 @@ func extentOf(x data.Extent) *ogcExtent {
 func newExtent(b orb.Bound, first, last uint32) *ogcExtent {
 	e := ogcExtent{Spatial: &spatialExtent{[][4]float64{{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}}, crs84}}
 	if first != 0 {
-		a, z := data.KeyTime(first), data.KeyTime(last)
+		a, z := data.KeyTime(first), data.KeyEndTime(last)
 		e.Temporal = &temporalExtent{[][2]*string{{&a, &z}}, trsGregorian}
 	}
 	return &e

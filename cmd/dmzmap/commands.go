@@ -146,11 +146,20 @@ func inputFormat(file, format string) (string, error) {
 	return "", usagef("%s: cannot tell the format from the name (.geojson, .json or .csv): give --format geojson or --format csv", file)
 }
 
-func readInput(file string) ([]byte, error) {
-	if file == "-" {
-		return io.ReadAll(os.Stdin)
+// readInput returns the import format of file (see inputFormat) and its
+// bytes, read from standard input for -.
+func readInput(file, format string) (string, []byte, error) {
+	f, err := inputFormat(file, format)
+	if err != nil {
+		return "", nil, err
 	}
-	return os.ReadFile(file)
+	var body []byte
+	if file == "-" {
+		body, err = io.ReadAll(os.Stdin)
+	} else {
+		body, err = os.ReadFile(file)
+	}
+	return f, body, err
 }
 
 // reportInvalid prints every bad record of err as FILE:INDEX: field:

@@ -35,11 +35,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 			opt.Reason = string(r[:200])
 		}
 	}
-	f, err := inputFormat(file, *format)
-	if err != nil {
-		return err
-	}
-	body, err := readInput(file)
+	f, body, err := readInput(file, *format)
 	if err != nil {
 		return err
 	}

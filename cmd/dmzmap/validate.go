@@ -19,11 +19,7 @@ func runValidate(ctx context.Context, args []string, getenv func(string) string,
 		return err
 	}
 	file := flags.Arg(0)
-	f, err := inputFormat(file, *format)
-	if err != nil {
-		return err
-	}
-	body, err := readInput(file)
+	f, body, err := readInput(file, *format)
 	if err != nil {
 		return err
 	}

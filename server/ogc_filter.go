@@ -37,37 +37,37 @@ var filterClasses = []string{
 // queryable is one property a filter may name.
 type queryable struct {
 	name     string
-	schema   obj
+	schema   jsonObject
 	sortable bool
 }
 
-func enumOf[T ~string](values []T) obj {
-	return obj{"type": "string", "enum": oaEnum(values)}
+func enumOf[T ~string](values []T) jsonObject {
+	return jsonObject{"type": "string", "enum": oaEnum(values)}
 }
 
 var (
-	qString   = obj{"type": "string"}
-	qDate     = obj{"type": "string", "format": "date"}
-	qDateTime = obj{"type": "string", "format": "date-time"}
-	qNumber   = obj{"type": "number"}
-	qInteger  = obj{"type": "integer"}
-	qBoolean  = obj{"type": "boolean"}
-	qPartial  = obj{"type": "string", "pattern": `^\d{4}(-\d{2}(-\d{2})?)?$`,
+	qString   = jsonObject{"type": "string"}
+	qDate     = jsonObject{"type": "string", "format": "date"}
+	qDateTime = jsonObject{"type": "string", "format": "date-time"}
+	qNumber   = jsonObject{"type": "number"}
+	qInteger  = jsonObject{"type": "integer"}
+	qBoolean  = jsonObject{"type": "boolean"}
+	qPartial  = jsonObject{"type": "string", "pattern": `^\d{4}(-\d{2}(-\d{2})?)?$`,
 		"description": "YYYY-MM-DD, YYYY-MM or YYYY. As text it orders as the date does (1965 < 1965-06 < 1965-06-15); " +
 			"the temporal functions take it as the period it names, from date_start to date_end."}
-	qPrecision = obj{"type": "string", "enum": []string{"day", "month", "year"}}
+	qPrecision = jsonObject{"type": "string", "enum": []string{"day", "month", "year"}}
 )
 
 // queryables are the properties a filter may name, per collection.
 var queryables = map[string][]queryable{
 	"incidents": {
-		{"geometry", obj{"format": "geometry-point", "x-ogc-role": "primary-geometry", "description": "The incident's location."}, false},
+		{"geometry", jsonObject{"format": "geometry-point", "x-ogc-role": "primary-geometry", "description": "The incident's location."}, false},
 		{"title", qString, true},
 		{"type", enumOf(data.Types), true},
 		{"date", qPartial, true},
 		{"date_precision", qPrecision, false},
-		{"date_start", oaMerge(obj{"description": "The first day of the period date names."}, qDate), true},
-		{"date_end", oaMerge(obj{"description": "The last day of the period date names."}, qDate), true},
+		{"date_start", oaMerge(jsonObject{"description": "The first day of the period date names."}, qDate), true},
+		{"date_end", oaMerge(jsonObject{"description": "The last day of the period date names."}, qDate), true},
 		{"year", qInteger, true},
 		{"location_precision_m", qNumber, true},
 		{"location_note", qString, false},
@@ -77,18 +77,18 @@ var queryables = map[string][]queryable{
 		{"persons_count", qInteger, true},
 		{"summary", qString, false},
 		{"sources_text", qString, false},
-		{"confidence", obj{"type": "string", "enum": []string{"high", "medium", "low"}}, true},
+		{"confidence", jsonObject{"type": "string", "enum": []string{"high", "medium", "low"}}, true},
 		{"note", qString, false},
 		{"created", qDateTime, true},
 		{"updated", qDateTime, true},
 		{"distance_to_mdl_m", qNumber, true},
-		{"side", obj{"type": "string", "enum": []string{"north", "south"}}, true},
+		{"side", jsonObject{"type": "string", "enum": []string{"north", "south"}}, true},
 		{"mdl_km", qNumber, true},
 		{"sector", enumOf(geo.Sectors), true},
 		{"in_dmz", qBoolean, true},
 	},
 	"crossings": {
-		{"geometry", obj{"format": "geometry-point", "x-ogc-role": "primary-geometry", "description": "The crossing point."}, false},
+		{"geometry", jsonObject{"format": "geometry-point", "x-ogc-role": "primary-geometry", "description": "The crossing point."}, false},
 		{"incident_id", qString, true},
 		{"title", qString, true},
 		{"type", enumOf(data.Types), true},
@@ -102,7 +102,7 @@ var queryables = map[string][]queryable{
 		{"sector", enumOf(geo.Sectors), true},
 	},
 	"mdl": {
-		{"geometry", obj{"format": "geometry-linestring", "x-ogc-role": "primary-geometry", "description": "The line."}, false},
+		{"geometry", jsonObject{"format": "geometry-linestring", "x-ogc-role": "primary-geometry", "description": "The line."}, false},
 		{"name", qString, false},
 		{"length_km", qNumber, false},
 	},
@@ -125,16 +125,16 @@ func (o *ogcService) handleQueryables(c *fiber.Ctx) error {
 	if _, err := o.parse(c, "/ogc/collections/"+ci.id+"/queryables"); err != nil {
 		return err
 	}
-	props := obj{}
+	props := jsonObject{}
 	var sortable []string
 	for _, q := range queryables[ci.id] {
-		props[q.name] = oaMerge(obj{"title": q.name}, q.schema)
+		props[q.name] = oaMerge(jsonObject{"title": q.name}, q.schema)
 		if q.sortable {
-			props[q.name].(obj)["x-ogc-sortable"] = true
+			props[q.name].(jsonObject)["x-ogc-sortable"] = true
 			sortable = append(sortable, q.name)
 		}
 	}
-	doc := obj{
+	doc := jsonObject{
 		"$schema": "https://json-schema.org/draft/2020-12/schema",
 		"$id":     href(c, "/ogc/collections/"+ci.id+"/queryables", ""),
 		"type":    "object",

@@ -11,29 +11,31 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// obj is a JSON object of the OpenAPI document.
-type obj = map[string]any
+// jsonObject is a JSON object of the OpenAPI document.
+type jsonObject = map[string]any
 
-func oaRef(kind, name string) obj { return obj{"$ref": "#/components/" + kind + "/" + name} }
+func oaRef(kind, name string) jsonObject {
+	return jsonObject{"$ref": "#/components/" + kind + "/" + name}
+}
 
-func oaContent(schema obj, mediaTypes ...string) obj {
-	c := obj{}
+func oaContent(schema jsonObject, mediaTypes ...string) jsonObject {
+	c := jsonObject{}
 	for _, mt := range mediaTypes {
-		c[mt] = obj{"schema": schema}
+		c[mt] = jsonObject{"schema": schema}
 	}
 	return c
 }
 
-func oaResponse(description string, c obj) obj {
-	r := obj{"description": description}
+func oaResponse(description string, c jsonObject) jsonObject {
+	r := jsonObject{"description": description}
 	if c != nil {
 		r["content"] = c
 	}
 	return r
 }
 
-func oaParams(names ...string) []obj {
-	out := make([]obj, len(names))
+func oaParams(names ...string) []jsonObject {
+	out := make([]jsonObject, len(names))
 	for i, n := range names {
 		out[i] = oaRef("parameters", n)
 	}
@@ -49,26 +51,26 @@ func oaEnum[T ~string](values []T) []string {
 }
 
 // listParam is a comma-separated list of values in the query.
-func listParam(name, description string, values []string) obj {
-	return obj{"name": name, "in": "query", "required": false, "style": "form", "explode": false,
+func listParam(name, description string, values []string) jsonObject {
+	return jsonObject{"name": name, "in": "query", "required": false, "style": "form", "explode": false,
 		"description": description,
-		"schema":      obj{"type": "array", "items": obj{"type": "string", "enum": values}}}
+		"schema":      jsonObject{"type": "array", "items": jsonObject{"type": "string", "enum": values}}}
 }
 
-func queryParam(name, description string, schema obj) obj {
-	return obj{"name": name, "in": "query", "required": false, "description": description, "schema": schema}
+func queryParam(name, description string, schema jsonObject) jsonObject {
+	return jsonObject{"name": name, "in": "query", "required": false, "description": description, "schema": schema}
 }
 
 // problems are the problem responses an operation may give, by status.
-func problems(statuses ...string) obj {
-	r := obj{}
+func problems(statuses ...string) jsonObject {
+	r := jsonObject{}
 	for _, st := range statuses {
 		r[st] = oaRef("responses", "Problem"+st)
 	}
 	return r
 }
 
-func oaMerge(a, b obj) obj {
+func oaMerge(a, b jsonObject) jsonObject {
 	for k, v := range b {
 		a[k] = v
 	}
@@ -94,13 +96,13 @@ const ogcTag = "OGC API – Features"
 
 // openAPIDocument builds the OpenAPI 3.0 document of the whole service;
 // maxLimit is the largest page size of the paged routes.
-func openAPIDocument(maxLimit int) obj {
+func openAPIDocument(maxLimit int) jsonObject {
 	defLimit := min(ogcDefaultLimit, maxLimit)
-	str := obj{"type": "string"}
+	str := jsonObject{"type": "string"}
 	paths, parameters, responses, schemas := oaPaths(), oaParameters(maxLimit), oaProblemResponses(), oaSchemas()
-	return obj{
+	return jsonObject{
 		"openapi": "3.0.3",
-		"info": obj{
+		"info": jsonObject{
 			"title":   "dmzmap",
 			"version": "1.0.0",
 			"description": "Documented incidents along the Korean DMZ since 1953, the Military Demarcation Line (MDL) and the points where " +
@@ -109,10 +111,10 @@ func openAPIDocument(maxLimit int) obj {
 				fmt.Sprintf("Pages: /ogc items return %d features unless limit says otherwise, at most %d; /api/incidents and /api/crossings at most %d. ", defLimit, maxLimit, maxLimit) +
 				"Unknown or repeated query parameters are a 400. Errors are RFC 9457 problem details (application/problem+json). " +
 				"Coordinates are longitude, latitude in WGS 84.\n\n" + Attribution + ".",
-			"contact": obj{"name": "dmzmap"},
-			"license": obj{"name": "Incidents CC BY 4.0; MDL ODbL (© OpenStreetMap contributors)", "url": "https://creativecommons.org/licenses/by/4.0/"},
+			"contact": jsonObject{"name": "dmzmap"},
+			"license": jsonObject{"name": "Incidents CC BY 4.0; MDL ODbL (© OpenStreetMap contributors)", "url": "https://creativecommons.org/licenses/by/4.0/"},
 		},
-		"tags": []obj{
+		"tags": []jsonObject{
 			{"name": ogcTag, "description": "The collections incidents, crossings and mdl, for GIS tools."},
 			{"name": "Incidents", "description": "The JSON and GeoJSON API the web page uses."},
 			{"name": "Export", "description": "Downloads."},
@@ -121,16 +123,16 @@ func openAPIDocument(maxLimit int) obj {
 			{"name": "Publishing", "description": "Pages, map images, citations, feeds and live events, for sharing and embedding."},
 		},
 		"paths": paths,
-		"components": obj{
+		"components": jsonObject{
 			"parameters": parameters,
 			"responses":  responses,
 			"schemas":    schemas,
-			"headers": obj{
-				"ETag":               obj{"description": "The incident's entity tag, for If-Match.", "schema": str},
-				"Location":           obj{"description": "The URL of the new incident.", "schema": str},
-				"ContentDisposition": obj{"description": "attachment, with the file name.", "schema": str},
+			"headers": jsonObject{
+				"ETag":               jsonObject{"description": "The incident's entity tag, for If-Match.", "schema": str},
+				"Location":           jsonObject{"description": "The URL of the new incident.", "schema": str},
+				"ContentDisposition": jsonObject{"description": "attachment, with the file name.", "schema": str},
 			},
-			"securitySchemes": obj{"bearerAuth": obj{"type": "http", "scheme": "bearer",
+			"securitySchemes": jsonObject{"bearerAuth": jsonObject{"type": "http", "scheme": "bearer",
 				"description": "The token the server is started with: --token-file or DMZMAP_TOKEN."}},
 		},
 	}
@@ -141,15 +143,15 @@ func openAPIDocument(maxLimit int) obj {
 const serverPlaceholder = "\x00server\x00"
 
 type encodedDoc struct {
-	service, ogc []byte // JSON, with serverPlaceholder for the base URL
-	doc          obj    // the service's document
+	service, ogc []byte     // JSON, with serverPlaceholder for the base URL
+	doc          jsonObject // the service's document
 }
 
 // encodeAPIDocuments builds and encodes the documents of a server whose
 // largest page size is maxLimit; each ogcService does so once, on first use.
 func encodeAPIDocuments(maxLimit int) (encodedDoc, error) {
 	doc := openAPIDocument(maxLimit)
-	service, err := json.Marshal(oaMerge(obj{"servers": []obj{{"url": serverPlaceholder, "description": "this server"}}}, doc))
+	service, err := json.Marshal(oaMerge(jsonObject{"servers": []jsonObject{{"url": serverPlaceholder, "description": "this server"}}}, doc))
 	if err != nil {
 		return encodedDoc{}, err
 	}
@@ -164,40 +166,40 @@ func encodeAPIDocuments(maxLimit int) (encodedDoc, error) {
 // alone, as the OGC's conformance suite and GDAL read it: the /ogc paths of
 // the service's document doc relative to the server base (…/ogc), and the
 // components they refer to.
-func ogcDocument(doc obj, base string) obj {
-	paths := obj{}
-	for p, item := range doc["paths"].(obj) {
+func ogcDocument(doc jsonObject, base string) jsonObject {
+	paths := jsonObject{}
+	for p, item := range doc["paths"].(jsonObject) {
 		if rest, ok := strings.CutPrefix(p, "/ogc"); ok && (rest == "" || rest[0] == '/') {
 			paths[cmp.Or(rest, "/")] = item
 		}
 	}
-	info := oaMerge(obj{}, doc["info"].(obj))
+	info := oaMerge(jsonObject{}, doc["info"].(jsonObject))
 	info["description"] = "OGC API – Features (Part 1: Core, with GeoJSON, HTML and OpenAPI 3.0) of dmzmap: " +
 		"the documented incidents along the Korean DMZ since 1953, the points where they crossed the Military Demarcation Line, " +
 		"and the line itself. The whole service, its JSON API and downloads included, is described at /api/openapi.json.\n\n" +
-		fmt.Sprint(doc["info"].(obj)["description"])
+		fmt.Sprint(doc["info"].(jsonObject)["description"])
 	// The components the paths refer to, and those they refer to in turn.
-	all := doc["components"].(obj)
-	used := obj{}
+	all := doc["components"].(jsonObject)
+	used := jsonObject{}
 	var walk func(v any)
 	walk = func(v any) {
 		switch x := v.(type) {
-		case obj:
+		case jsonObject:
 			if ref, ok := x["$ref"].(string); ok {
 				kind, name, _ := strings.Cut(strings.TrimPrefix(ref, "#/components/"), "/")
 				if used[kind] == nil {
-					used[kind] = obj{}
+					used[kind] = jsonObject{}
 				}
-				if _, ok := used[kind].(obj)[name]; !ok {
-					def := all[kind].(obj)[name]
-					used[kind].(obj)[name] = def
+				if _, ok := used[kind].(jsonObject)[name]; !ok {
+					def := all[kind].(jsonObject)[name]
+					used[kind].(jsonObject)[name] = def
 					walk(def)
 				}
 			}
 			for _, e := range x {
 				walk(e)
 			}
-		case []obj:
+		case []jsonObject:
 			for _, e := range x {
 				walk(e)
 			}
@@ -208,16 +210,16 @@ func ogcDocument(doc obj, base string) obj {
 		}
 	}
 	walk(paths)
-	var tags []obj
-	for _, t := range doc["tags"].([]obj) {
+	var tags []jsonObject
+	for _, t := range doc["tags"].([]jsonObject) {
 		if t["name"] == ogcTag {
 			tags = append(tags, t)
 		}
 	}
-	return obj{
+	return jsonObject{
 		"openapi":    doc["openapi"],
 		"info":       info,
-		"servers":    []obj{{"url": base, "description": "the OGC API – Features service of this server"}},
+		"servers":    []jsonObject{{"url": base, "description": "the OGC API – Features service of this server"}},
 		"tags":       tags,
 		"paths":      paths,
 		"components": used,
@@ -288,7 +290,7 @@ func (o *ogcService) sendAPIPage(c *fiber.Ctx) error {
 		return err
 	}
 	doc := e.doc
-	info := doc["info"].(obj)
+	info := doc["info"].(jsonObject)
 	return sendPage(c, page{
 		Title: fmt.Sprint(info["title"]) + " API " + fmt.Sprint(info["version"]),
 		Links: []link{

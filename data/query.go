@@ -290,23 +290,27 @@ func words(text string) []string {
 
 // Query calls visit with the Feature bytes of each incident that f selects,
 // in date order, within f's offset and limit. The bytes are valid only
-// during the call. Without words, a km range, Match or Since it counts the
+// during the call. Without words, a km range or Match it counts the
 // matches from the index's grid and reads from the database only the
 // Features it returns.
 func (s *Store) Query(f Filter, visit func(feature []byte) error) (Result, error) {
 	ff := newFeatureFilter(&f)
-	if ff == nil && f.Match == nil && f.Since == 0 && s.index.gridCost != noGrid {
+	if ff == nil && f.Match == nil && s.index.gridCost != noGrid {
 		fe := &fetcher{s: s, bucket: bucketByDate, visit: visit, keep: func(_ string, v []byte) []byte { return v[recordLen:] }}
 		m := compile(&f)
-		matched, returned, err := s.index.state().page(&m, f.Offset, f.Limit, fe.add)
+		st := s.index.state()
+		page := st.page
+		if f.Since != 0 {
+			page = st.pageSince // Since as up to three date ranges (since.go)
+		}
+		matched, returned, err := page(&m, f.Offset, f.Limit, fe.add)
 		if err == nil {
 			err = fe.flush()
 		}
 		return Result{Matched: matched, Returned: returned}, err
 	}
-	// The words and the km range are in the Features, Match reads them,
-	// and Since asks for the end of the period a partial date names: none
-	// of them is in the grid's counts, so every candidate is walked, its
+	// The words and the km range are in the Features and Match reads
+	// them: none of them is in the grid's counts, so every candidate is walked, its
 	// Feature read where it must be, and the matches counted one by one.
 	// (Without any of them, this is the naive walk the benchmarks compare
 	// with.)

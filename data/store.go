@@ -61,6 +61,8 @@ type Store struct {
 	// last write failed for lack of disk space: what Health reports.
 	damage  atomic.Pointer[string]
 	noSpace atomic.Bool
+	// versions keeps the last Version (version_cache.go).
+	versions versionCache
 }
 
 // Open opens or creates the database at path. mdl places each incident
@@ -467,6 +469,10 @@ type Version struct {
 
 // Version returns the change counter: it grows with every write.
 func (s *Store) Version() (Version, error) {
+	return s.versions.get(s.readVersion)
+}
+
+func (s *Store) readVersion() (Version, error) {
 	var v Version
 	err := s.view(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)

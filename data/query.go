@@ -236,35 +236,14 @@ func (f *fetcher) flush() error {
 	}
 	f.arena, f.ends = f.arena[:0], f.ends[:0]
 	err := f.s.view(func(tx *bolt.Tx) error {
-		c := tx.Bucket(f.bucket).Cursor()
 		f.s.reads.Add(int64(len(f.keys)))
-		// The keys come in order: step the cursor forward to each while
-		// they are near each other, and seek when one is far or behind.
-		// After a seek, one step is tried before the next.
-		var k, v []byte
-		steps := maxSteps
-		for i, key := range f.keys {
-			far := i == 0 || k == nil || string(k) > key
-			for n := 0; !far && k != nil && string(k) < key; n++ {
-				if far = n == steps; !far {
-					k, v = c.Next()
-				}
-			}
-			if far {
-				k, v = c.Seek([]byte(key))
-				steps = 1
-			} else {
-				steps = maxSteps
-			}
-			if k == nil || string(k) != key {
-				continue
-			}
+		seekKeys(tx.Bucket(f.bucket).Cursor(), f.keys, func(key string, v []byte) bool {
 			if p := f.keep(key, v); p != nil {
 				f.arena = append(f.arena, p...)
 				f.ends = append(f.ends, len(f.arena))
 			}
-			k, v = c.Next()
-		}
+			return true
+		})
 		return nil
 	})
 	f.keys = f.keys[:0]

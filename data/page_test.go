@@ -51,3 +51,62 @@ func TestAppendQueryAsQuery(t *testing.T) {
 		t.Errorf("an error of add: %v after %d features", err, n)
 	}
 }
+
+// TestAppendQueryAfterWrites checks that the cache of Features never
+// answers with a Feature a write has changed or removed: an incident's
+// title changed (its key the same), then the incident deleted, each asked
+// for again at once, while other readers fill the cache.
+func TestAppendQueryAfterWrites(t *testing.T) {
+	s, _ := openStore(t)
+	ins := Generate(300, 19, mdl(t))
+	if err := s.Put(ins...); err != nil {
+		t.Fatal(err)
+	}
+	page := func() []byte {
+		b, _, err := s.AppendQuery(nil, Filter{Limit: 100}, func(dst, feature []byte) ([]byte, error) { return append(dst, feature...), nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				page()
+			}
+		}
+	}()
+	var first *Incident
+	for _, in := range ins {
+		if first == nil || in.Date.Key() < first.Date.Key() || in.Date.Key() == first.Date.Key() && in.ID < first.ID {
+			first = in
+		}
+	}
+	for i := range 20 {
+		page()
+		first.Title = "Renamed " + string(rune('a'+i))
+		if _, err := s.Update(first, "*", "renamed"); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(page(), []byte(`"title":"`+first.Title+`"`)) {
+			t.Fatalf("after the write %d the page does not have the new title %q", i, first.Title)
+		}
+	}
+	if err := s.Delete(first.ID, "*", "gone"); err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(page(), []byte(`"id":"`+first.ID+`"`)) {
+		t.Error("the page still has a deleted incident")
+	}
+	close(stop)
+	<-done
+	if s.features.hits.Load() == 0 {
+		t.Error("no page came from the cache")
+	}
+}

@@ -61,8 +61,10 @@ type Store struct {
 	// last write failed for lack of disk space: what Health reports.
 	damage  atomic.Pointer[string]
 	noSpace atomic.Bool
-	// versions keeps the last Version (version_cache.go).
+	// versions keeps the last Version (version_cache.go), features
+	// recently read Features (featcache.go).
 	versions versionCache
+	features featureCache
 }
 
 // Open opens or creates the database at path. mdl places each incident

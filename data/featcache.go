@@ -1,0 +1,87 @@
+package data
+
+import (
+	"sync"
+	"sync/atomic"
+)
+
+// featureCacheBytes bounds the Features the store keeps in memory for the
+// pages of queries: two generations of at most half of it each.
+const featureCacheBytes = 16 << 20
+
+// featureCache keeps recently read Features by their by_date key, for
+// AppendQuery: a map panned a little asks again for most of the Features
+// of its last page, and a Feature from memory is a map lookup rather than
+// a cursor's step through bbolt's pages. It is two maps, the newer filled
+// until it holds half of featureCacheBytes, then made the older one and
+// the older dropped; a hit in the older moves to the newer (a cheap
+// approximation of least recently used).
+//
+// It never outlives a write: every write transaction empties it and bumps
+// gen once it has ended, and a Feature read in a transaction is kept only
+// if gen is what it was before that transaction began. The Features a
+// request takes from it are those of a moment before a write commits, as
+// the index's entries are until the write's change is applied.
+type featureCache struct {
+	mu       sync.Mutex
+	gen      uint64
+	cur, old map[string][]byte
+	curBytes int
+	hits     atomic.Int64
+	misses   atomic.Int64
+}
+
+// lookup sets found[i] to the kept Feature of keys[i], or nil, and
+// returns the generation to pass to keep.
+func (fc *featureCache) lookup(keys []string, found [][]byte) (gen uint64, missing int) {
+	fc.mu.Lock()
+	defer fc.mu.Unlock()
+	for i, k := range keys {
+		b, ok := fc.cur[k]
+		if !ok {
+			if b, ok = fc.old[k]; ok {
+				fc.putLocked(k, b)
+			}
+		}
+		if !ok {
+			missing++
+		}
+		found[i] = b
+	}
+	fc.hits.Add(int64(len(keys) - missing))
+	fc.misses.Add(int64(missing))
+	return fc.gen, missing
+}
+
+// keep keeps the Features read (found[i] of keys[i]; nil for none) if no
+// write has ended since gen.
+func (fc *featureCache) keep(gen uint64, keys []string, found [][]byte, fresh []bool) {
+	fc.mu.Lock()
+	defer fc.mu.Unlock()
+	if fc.gen != gen {
+		return
+	}
+	for i, k := range keys {
+		if fresh[i] && found[i] != nil {
+			fc.putLocked(k, found[i])
+		}
+	}
+}
+
+func (fc *featureCache) putLocked(k string, b []byte) {
+	if fc.cur == nil || fc.curBytes+len(b) > featureCacheBytes/2 {
+		fc.old, fc.cur, fc.curBytes = fc.cur, make(map[string][]byte, 1024), 0
+	}
+	if _, ok := fc.cur[k]; !ok {
+		fc.cur[k] = b
+		fc.curBytes += len(b) + len(k)
+	}
+}
+
+// changed empties the cache: after every write transaction.
+func (fc *featureCache) changed() {
+	fc.mu.Lock()
+	defer fc.mu.Unlock()
+	fc.gen++
+	fc.cur, fc.old, fc.curBytes = nil, nil, 0
+}

@@ -25,18 +25,26 @@ const featureCacheBytes = 16 << 20
 type featureCache struct {
 	mu       sync.Mutex
 	gen      uint64
-	cur, old map[string][]byte
+	cur, old map[cacheKey][]byte
 	curBytes int
 	hits     atomic.Int64
 	misses   atomic.Int64
 }
 
-// lookup sets found[i] to the kept Feature of keys[i], or nil, and
-// returns the generation to pass to keep.
-func (fc *featureCache) lookup(keys []string, found [][]byte) (gen uint64, missing int) {
+// cacheKey is a Feature's by_date key and the kind of FeatureWriter that
+// wrote what is kept (0: the stored Feature).
+type cacheKey struct {
+	kind uint8
+	key  string
+}
+
+// lookup sets found[i] to the kept Feature of keys[i] as written by kind,
+// or nil, and returns the generation to pass to keep.
+func (fc *featureCache) lookup(kind uint8, keys []string, found [][]byte) (gen uint64, missing int) {
 	fc.mu.Lock()
 	defer fc.mu.Unlock()
-	for i, k := range keys {
+	for i, key := range keys {
+		k := cacheKey{kind, key}
 		b, ok := fc.cur[k]
 		if !ok {
 			if b, ok = fc.old[k]; ok {
@@ -53,28 +61,28 @@ func (fc *featureCache) lookup(keys []string, found [][]byte) (gen uint64, missi
 	return fc.gen, missing
 }
 
-// keep keeps the Features read (found[i] of keys[i]; nil for none) if no
-// write has ended since gen.
-func (fc *featureCache) keep(gen uint64, keys []string, found [][]byte, fresh []bool) {
+// keep keeps the Features read (found[i] of keys[i], as written by kind;
+// nil for none) if no write has ended since gen.
+func (fc *featureCache) keep(kind uint8, gen uint64, keys []string, found [][]byte, fresh []bool) {
 	fc.mu.Lock()
 	defer fc.mu.Unlock()
 	if fc.gen != gen {
 		return
 	}
-	for i, k := range keys {
+	for i, key := range keys {
 		if fresh[i] && found[i] != nil {
-			fc.putLocked(k, found[i])
+			fc.putLocked(cacheKey{kind, key}, found[i])
 		}
 	}
 }
 
-func (fc *featureCache) putLocked(k string, b []byte) {
+func (fc *featureCache) putLocked(k cacheKey, b []byte) {
 	if fc.cur == nil || fc.curBytes+len(b) > featureCacheBytes/2 {
-		fc.old, fc.cur, fc.curBytes = fc.cur, make(map[string][]byte, 1024), 0
+		fc.old, fc.cur, fc.curBytes = fc.cur, make(map[cacheKey][]byte, 1024), 0
 	}
 	if _, ok := fc.cur[k]; !ok {
 		fc.cur[k] = b
-		fc.curBytes += len(b) + len(k)
+		fc.curBytes += len(b) + len(k.key)
 	}
 }
 

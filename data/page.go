@@ -10,20 +10,44 @@ import (
 // page (an export) goes through Query's batches.
 const maxAppendPage = batch
 
-// AppendQuery is Query for an answer built in memory: add appends each
-// Feature f selects to dst, in date order, within f's offset and limit, and
-// AppendQuery returns dst; add must not keep feature. Where the grid counts
-// f and its page is at most maxAppendPage Features, the Features come from
-// the store's cache of Features (featcache.go) or one read transaction
-// that fills it, and each is copied once into dst. Otherwise it is Query,
-// add called as Query's visit is.
-func (s *Store) AppendQuery(dst []byte, f Filter, add func(dst, feature []byte) ([]byte, error)) ([]byte, Result, error) {
+// FeatureWriter is how AppendQuery writes the Features: Sep between two,
+// each as Write appends it to dst (nil: as stored). Write must not keep
+// feature. With Kind not 0, what Write writes depends on the Feature's
+// bytes only, and AppendQuery may keep it in its cache under that kind
+// (one kind for each way of writing).
+type FeatureWriter struct {
+	Sep   []byte
+	Write func(dst, feature []byte) ([]byte, error)
+	Kind  uint8
+}
+
+func (w *FeatureWriter) write(dst, feature []byte) ([]byte, error) {
+	if w.Write == nil {
+		return append(dst, feature...), nil
+	}
+	return w.Write(dst, feature)
+}
+
+// AppendQuery is Query for an answer built in memory: it appends each
+// Feature f selects to dst as w writes it, in date order, within f's
+// offset and limit, and returns dst. Where the grid counts f and its page
+// is at most maxAppendPage Features, the Features (as w writes them, for
+// a w of a Kind) come from the store's cache of Features (featcache.go) or
+// from one read transaction that fills it, and each is copied once into
+// dst. Otherwise it is Query.
+func (s *Store) AppendQuery(dst []byte, f Filter, w FeatureWriter) ([]byte, Result, error) {
+	n := 0
+	add := func(feature []byte) error {
+		if n > 0 {
+			dst = append(dst, w.Sep...)
+		}
+		n++
+		var err error
+		dst, err = w.write(dst, feature)
+		return err
+	}
 	if newFeatureFilter(&f) != nil || f.Match != nil || s.index.gridCost == noGrid || f.Limit <= 0 || f.Limit > maxAppendPage {
-		res, err := s.Query(f, func(feature []byte) error {
-			var err error
-			dst, err = add(dst, feature)
-			return err
-		})
+		res, err := s.Query(f, add)
 		return dst, res, err
 	}
 	m := compile(&f)
@@ -37,16 +61,18 @@ func (s *Store) AppendQuery(dst []byte, f Filter, add func(dst, feature []byte) 
 	keys := *kp
 	matched, returned, err := page(&m, f.Offset, f.Limit, func(key string) error { keys = append(keys, key); return nil })
 	*kp = keys
+	res := Result{Matched: matched, Returned: returned}
 	if err != nil || len(keys) == 0 {
-		return dst, Result{Matched: matched, Returned: returned}, err
+		return dst, res, err
 	}
 	sc := pageScratches.Get().(*pageScratch)
 	defer func() { clear(sc.found); pageScratches.Put(sc) }()
 	sc.reset(len(keys))
-	gen, missing := s.features.lookup(keys, sc.found)
+	gen, missing := s.features.lookup(w.Kind, keys, sc.found)
 	if missing > 0 {
 		// Read what the cache does not hold, in one transaction, copied
-		// (to keep), and keep it unless a write ended meanwhile.
+		// (or written, for a kind) to keep, and keep it unless a write
+		// ended meanwhile.
 		for i, k := range keys {
 			if sc.found[i] == nil {
 				sc.missKeys, sc.missAt = append(sc.missKeys, k), append(sc.missAt, i)
@@ -55,30 +81,45 @@ func (s *Store) AppendQuery(dst []byte, f Filter, add func(dst, feature []byte) 
 		j := 0
 		err = s.view(func(tx *bolt.Tx) error {
 			s.reads.Add(int64(len(sc.missKeys)))
+			var err error
 			seekKeys(tx.Bucket(bucketByDate).Cursor(), sc.missKeys, func(key string, v []byte) bool {
 				for sc.missKeys[j] != key {
 					j++
 				}
 				at := sc.missAt[j]
-				sc.found[at], sc.fresh[at] = append([]byte(nil), v[recordLen:]...), true
+				var b []byte
+				if w.Kind == 0 {
+					b = append([]byte(nil), v[recordLen:]...)
+				} else if b, err = w.write(nil, v[recordLen:]); err != nil {
+					return false
+				}
+				sc.found[at], sc.fresh[at] = b, true
 				return true
 			})
-			return nil
+			return err
 		})
 		if err != nil {
-			return dst, Result{Matched: matched, Returned: returned}, err
+			return dst, res, err
 		}
-		s.features.keep(gen, keys, sc.found, sc.fresh)
+		s.features.keep(w.Kind, gen, keys, sc.found, sc.fresh)
 	}
 	for _, b := range sc.found {
 		if b == nil {
 			continue // deleted since the index was read
 		}
-		if dst, err = add(dst, b); err != nil {
-			break
+		if w.Kind == 0 {
+			if err = add(b); err != nil {
+				return dst, res, err
+			}
+			continue
 		}
+		if n > 0 {
+			dst = append(dst, w.Sep...)
+		}
+		n++
+		dst = append(dst, b...) // written when it was kept
 	}
-	return dst, Result{Matched: matched, Returned: returned}, err
+	return dst, res, nil
 }
 
 // pageScratch is AppendQuery's per-call memory, pooled.

@@ -18,6 +18,9 @@ func TestAppendQueryAsQuery(t *testing.T) {
 	}
 	r := rand.New(rand.NewPCG(9, 10))
 	sep := func(dst, feature []byte) ([]byte, error) { return append(append(dst, feature...), '\n'), nil }
+	marked := func(dst, feature []byte) ([]byte, error) {
+		return append(append(append(dst, '<'), feature...), '>'), nil
+	}
 	for q := range 200 {
 		f := randomFilter(r, s.index.snapshot())
 		switch r.IntN(5) {
@@ -39,14 +42,32 @@ func TestAppendQueryAsQuery(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, res, err := s.AppendQuery([]byte("head\n"), f, sep)
+		got, res, err := s.AppendQuery([]byte("head\n"), f, FeatureWriter{Write: sep})
 		if err != nil || res != wres || !bytes.Equal(got, append([]byte("head\n"), want...)) {
 			t.Fatalf("query %d %+v: %+v, %v, %d bytes; Query %+v, %d bytes", q, f, res, err, len(got), wres, len(want)+5)
+		}
+		// Another way of writing, kept in the cache as its own kind,
+		// with a separator.
+		var wantMarked []byte
+		for i, line := range bytes.SplitAfter(want, []byte("\n")) {
+			if len(line) == 0 {
+				continue
+			}
+			if i > 0 {
+				wantMarked = append(wantMarked, ',')
+			}
+			wantMarked, _ = marked(wantMarked, line[:len(line)-1])
+		}
+		for range 2 {
+			got, res, err = s.AppendQuery(nil, f, FeatureWriter{Sep: []byte(","), Write: marked, Kind: 7})
+			if err != nil || res != wres || !bytes.Equal(got, wantMarked) {
+				t.Fatalf("query %d %+v, kind 7: %+v, %v\n%.300s\nwant\n%.300s", q, f, res, err, got, wantMarked)
+			}
 		}
 	}
 	stop := errors.New("stop")
 	n := 0
-	_, _, err := s.AppendQuery(nil, Filter{Limit: 50}, func(dst, feature []byte) ([]byte, error) { n++; return dst, stop })
+	_, _, err := s.AppendQuery(nil, Filter{Limit: 50}, FeatureWriter{Write: func(dst, feature []byte) ([]byte, error) { n++; return dst, stop }})
 	if err != stop || n != 1 {
 		t.Errorf("an error of add: %v after %d features", err, n)
 	}
@@ -63,7 +84,7 @@ func TestAppendQueryAfterWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := func() []byte {
-		b, _, err := s.AppendQuery(nil, Filter{Limit: 100}, func(dst, feature []byte) ([]byte, error) { return append(dst, feature...), nil })
+		b, _, err := s.AppendQuery(nil, Filter{Limit: 100}, FeatureWriter{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -124,10 +124,10 @@ func (r *Replica) Query(f Filter, visit func(feature []byte) error) (Result, err
 }
 
 // AppendQuery is Store.AppendQuery on the copy served now.
-func (r *Replica) AppendQuery(dst []byte, f Filter, add func(dst, feature []byte) ([]byte, error)) ([]byte, Result, error) {
+func (r *Replica) AppendQuery(dst []byte, f Filter, w FeatureWriter) ([]byte, Result, error) {
 	c := r.acquire()
 	defer c.release()
-	return c.st.AppendQuery(dst, f, add)
+	return c.st.AppendQuery(dst, f, w)
 }
 
 // Crossings is Store.Crossings on the copy served now.

@@ -108,7 +108,7 @@ func (s *Server) handleIncidents(c *fiber.Ctx) error {
 	}
 	fc, body := newBodyCollection(c)
 	fc.withDataset(datasetOf(s.store))
-	res, err := fc.query(s.store, q.filter, nil)
+	res, err := fc.query(s.store, q.filter, kindStored, nil)
 	if err == nil {
 		err = fc.end(res)
 	}

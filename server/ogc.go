@@ -236,7 +236,7 @@ func (o *ogcService) handleItems(c *fiber.Ctx) error {
 	fc, body := newBodyCollection(c)
 	var res data.Result
 	if ci.id == "incidents" && q.keep == nil && natural(q.sortKeys) {
-		res, err = fc.query(o.store, q.filter, withGISFields) // items' way, in the body (respond_fast.go)
+		res, err = fc.query(o.store, q.filter, kindGIS, withGISFields) // items' way, in the body (respond_fast.go)
 	} else {
 		res, err = o.items(ci.id, q, fc.add)
 	}

@@ -32,13 +32,21 @@ func newBodyCollection(c *fiber.Ctx) (*collection, *bodyBuffer) {
 // appendQuerier is what of data.Store and data.Replica builds an answer in
 // memory.
 type appendQuerier interface {
-	AppendQuery(dst []byte, f data.Filter, add func(dst, feature []byte) ([]byte, error)) ([]byte, data.Result, error)
+	AppendQuery(dst []byte, f data.Filter, w data.FeatureWriter) ([]byte, data.Result, error)
 }
 
+// Kinds of data.FeatureWriter: the ways the server writes Features that
+// the store may keep written.
+const (
+	kindStored uint8 = iota // as stored
+	kindGIS                 // withGISFields: OGC items
+)
+
 // query adds the features f selects in st to fc, each as transform writes
-// it (nil: as stored): through AppendQuery when fc is written in a
-// bodyBuffer and st has it, else through Query.
-func (fc *collection) query(st Store, f data.Filter, transform func(dst, feature []byte) ([]byte, error)) (data.Result, error) {
+// it (nil: as stored; kind says which way it is, for the store's cache):
+// through AppendQuery when fc is written in a bodyBuffer and st has it,
+// else through Query.
+func (fc *collection) query(st Store, f data.Filter, kind uint8, transform func(dst, feature []byte) ([]byte, error)) (data.Result, error) {
 	bb, inBody := fc.w.(*bodyBuffer)
 	aq, appends := st.(appendQuerier)
 	if !inBody || !appends || fc.err != nil {
@@ -57,15 +65,9 @@ func (fc *collection) query(st Store, f data.Filter, transform func(dst, feature
 	}
 	var res data.Result
 	var err error
-	bb.b, res, err = aq.AppendQuery(bb.b, f, func(dst, feature []byte) ([]byte, error) {
-		if fc.n > 0 {
-			dst = append(dst, ',')
-		}
-		fc.n++
-		if transform != nil {
-			return transform(dst, feature)
-		}
-		return append(dst, feature...), nil
-	})
+	bb.b, res, err = aq.AppendQuery(bb.b, f, data.FeatureWriter{Sep: comma, Write: transform, Kind: kind})
+	fc.n += res.Returned
 	return res, err
 }
+
+var comma = []byte{','}

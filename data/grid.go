@@ -299,6 +299,8 @@ type block struct {
 	// cum[g*(nyears+1)+k] is how many entries of attrs[g] are dated
 	// before the year firstYear+k; the row len(attrs) counts all.
 	cum []int32
+	// sums count the entries of the cells over rectangles (grid_plain.go).
+	sums [(blockSide + 1) * (blockSide + 1)]int32
 }
 
 // table makes b's table from its cells, for years from y0 to y1 at least.
@@ -586,6 +588,7 @@ func newGrid(l entryList) *grid {
 		if b != nil {
 			b.bound = boundOf(b)
 			b.table(math.MaxUint32, 0)
+			b.sumCells()
 		}
 	}
 	for k := 0; k < len(order); {
@@ -766,6 +769,7 @@ func (g *grid) add(e entry, copied map[int]bool) {
 	}
 	nb.cells[sub] = cellWith(nb.cells[sub], e)
 	nb.bound = boundOf(nb)
+	nb.sumCells()
 	if !nb.tally(attrOf(&e), e.date, 1) {
 		nb.grow(attrOf(&e), e.date/10000)
 		nb.tally(attrOf(&e), e.date, 1)
@@ -797,6 +801,7 @@ func (g *grid) remove(e entry, copied map[int]bool) {
 	}
 	nb.tally(attrOf(&e), e.date, -1)
 	nb.bound = boundOf(nb)
+	nb.sumCells()
 	r[col] = nb
 }
 
@@ -865,28 +870,34 @@ func (g *grid) visit(b orb.Bound, whole func(*block), part func(c *cell, cut boo
 // the blocks and cells wholly inside its bbox, and entry by entry in the
 // cells its bbox cuts.
 func (g *grid) count(m *matcher) int {
+	if m.plain() {
+		return g.countPlain(m) // grid_plain.go
+	}
 	n := 0
-	g.visit(m.box, func(b *block) { n += b.count(m) }, func(c *cell, cut bool) {
-		if !cut {
-			n += c.count(m)
-			return
+	g.visit(m.box, func(b *block) { n += b.count(m) }, func(c *cell, cut bool) { n += m.countCell(c, cut) })
+	return n
+}
+
+// countCell returns how many of c's entries m selects; cut when m's bbox
+// cuts c.
+func (m *matcher) countCell(c *cell, cut bool) int {
+	if !cut {
+		return c.count(m)
+	}
+	if m.anyAttr {
+		lo, hi := m.spanAll(&c.counts)
+		if lo == 0 && hi == len(c.all) {
+			return c.countAll(&m.box)
 		}
-		if m.anyAttr {
-			lo, hi := m.spanAll(&c.counts)
-			if lo == 0 && hi == len(c.all) {
-				n += c.countAll(&m.box)
-			} else {
-				n += countInAt(c.lons, c.lats, c.byDate[lo:hi], &m.box)
-			}
-			return
+		return countInAt(c.lons, c.lats, c.byDate[lo:hi], &m.box)
+	}
+	n := 0
+	for _, gr := range c.groups {
+		if m.attrOK[gr.attr] {
+			lo, hi := m.span(c.dates[gr.start:gr.end])
+			n += countIn(c.lons[int(gr.start)+lo:int(gr.start)+hi], c.lats[int(gr.start)+lo:int(gr.start)+hi], &m.box)
 		}
-		for _, gr := range c.groups {
-			if m.attrOK[gr.attr] {
-				lo, hi := m.span(c.dates[gr.start:gr.end])
-				n += countIn(c.lons[int(gr.start)+lo:int(gr.start)+hi], c.lats[int(gr.start)+lo:int(gr.start)+hi], &m.box)
-			}
-		}
-	})
+	}
 	return n
 }
 

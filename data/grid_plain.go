@@ -1,0 +1,103 @@
+package data
+
+import "math"
+
+// A bbox with no other criterion (no dates, no type, direction or sector)
+// is counted with one more aggregate: each block's sums of the entries of
+// its cells over rectangles (a two-dimensional prefix sum, 81 numbers), so
+// that the cells of a block the bbox cuts that lie wholly inside it are
+// one lookup, and only the ring of cells along the bbox's edges is
+// looked at one by one. A cell is taken from the sums only when its square
+// widened by plainEps lies inside the bbox: its points are within the
+// square but for the rounding of place, so it is whole; every other cell
+// is counted as grid.count counts it.
+
+// plainEps is far more than the rounding of a point's cell in place.
+const plainEps = 1e-9
+
+// sumCells sets b's sums from its cells: sums[(sy+1)*(blockSide+1)+sx+1]
+// is the number of entries of the cells of rows 0 to sy and columns 0 to
+// sx.
+func (b *block) sumCells() {
+	const w = blockSide + 1
+	b.sums = [w * w]int32{}
+	for sy := range blockSide {
+		for sx := range blockSide {
+			n := int32(0)
+			if c := b.cells[sy*blockSide+sx]; c != nil {
+				n = int32(c.len())
+			}
+			b.sums[(sy+1)*w+sx+1] = n + b.sums[sy*w+sx+1] + b.sums[(sy+1)*w+sx] - b.sums[sy*w+sx]
+		}
+	}
+}
+
+// sumRect returns the entries of the cells of columns x0 to x1 and rows
+// y0 to y1, inclusive.
+func (b *block) sumRect(x0, x1, y0, y1 int) int {
+	const w = blockSide + 1
+	return int(b.sums[(y1+1)*w+x1+1] - b.sums[y0*w+x1+1] - b.sums[(y1+1)*w+x0] + b.sums[y0*w+x0])
+}
+
+// insideCells returns the cells, from 0 to blockSide-1, of the block
+// starting at cell index first (of fineDeg) whose squares widened by
+// plainEps lie from lo to hi; lo > hi when none.
+func insideCells(first int, lo, hi float64) (int, int) {
+	a, z := blockSide, -1
+	for s := range blockSide {
+		if float64(first+s)*fineDeg-plainEps >= lo && float64(first+s+1)*fineDeg+plainEps <= hi {
+			a, z = min(a, s), max(z, s)
+		}
+	}
+	return a, z
+}
+
+// countPlain is grid.count for a matcher of a bbox alone.
+func (g *grid) countPlain(m *matcher) int {
+	b := m.box
+	n := 0
+	x0, x1 := cellRange(b.Min[0], b.Max[0], gridX0, gridX1)
+	y0, y1 := cellRange(b.Min[1], b.Max[1], gridY0, gridY1)
+	if x0 > x1 || y0 > y1 {
+		y0, y1 = 1, 0 // no block: only the stray cell
+	}
+	for y := y0; y <= y1; y++ {
+		row := g.rows[y-gridY0]
+		if row == nil {
+			continue
+		}
+		for i, blk := range row[x0-gridX0 : x1-gridX0+1] {
+			switch {
+			case blk == nil || disjoint(blk.bound, b):
+				continue
+			case inside(blk.bound, b):
+				n += blk.count(m)
+				continue
+			}
+			x := int(x0) + i
+			ax, zx := insideCells(x*blockSide, b.Min[0], b.Max[0])
+			ay, zy := insideCells(int(y)*blockSide, b.Min[1], b.Max[1])
+			if ax <= zx && ay <= zy {
+				n += blk.sumRect(ax, zx, ay, zy)
+			}
+			for sub, c := range blk.cells {
+				if c == nil || disjoint(c.bound, b) {
+					continue
+				}
+				if sx, sy := sub%blockSide, sub/blockSide; sx >= ax && sx <= zx && sy >= ay && sy <= zy {
+					continue // in the sums
+				}
+				n += m.countCell(c, !inside(c.bound, b))
+			}
+		}
+	}
+	if g.stray != nil && !disjoint(g.stray.bound, b) {
+		n += m.countCell(g.stray, !inside(g.stray.bound, b))
+	}
+	return n
+}
+
+// plain reports whether m selects by its bbox alone.
+func (m *matcher) plain() bool {
+	return m.anyAttr && m.from == 0 && m.hi == math.MaxUint32 && m.since == 0
+}

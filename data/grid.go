@@ -300,7 +300,7 @@ type block struct {
 	// before the year firstYear+k; the row len(attrs) counts all.
 	cum []int32
 	// sums count the entries of the cells over rectangles (grid_plain.go).
-	sums [(blockSide + 1) * (blockSide + 1)]int32
+	sums [1 + 8][(blockSide + 1) * (blockSide + 1)]int32
 }
 
 // table makes b's table from its cells, for years from y0 to y1 at least.

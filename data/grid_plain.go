@@ -2,9 +2,10 @@ package data
 
 import "math"
 
-// A bbox with no other criterion (no dates, no type, direction or sector)
-// is counted with one more aggregate: each block's sums of the entries of
-// its cells over rectangles (a two-dimensional prefix sum, 81 numbers), so
+// A bbox with no other criterion but a type (no dates, no direction or
+// sector) is counted with one more aggregate: each block's sums of the
+// entries of its cells over rectangles (a two-dimensional prefix sum, 81
+// numbers for all and 81 for each type), so
 // that the cells of a block the bbox cuts that lie wholly inside it are
 // one lookup, and only the ring of cells along the bbox's edges is
 // looked at one by one. A cell is taken from the sums only when its square
@@ -15,28 +16,49 @@ import "math"
 // plainEps is far more than the rounding of a point's cell in place.
 const plainEps = 1e-9
 
-// sumCells sets b's sums from its cells: sums[(sy+1)*(blockSide+1)+sx+1]
+// sumCells sets b's sums from its cells: sums[0][(sy+1)*(blockSide+1)+sx+1]
 // is the number of entries of the cells of rows 0 to sy and columns 0 to
-// sx.
+// sx, sums[1+t] the same of the entries of type code t (of a valid
+// attribute).
 func (b *block) sumCells() {
 	const w = blockSide + 1
-	b.sums = [w * w]int32{}
+	b.sums = [1 + 8][w * w]int32{}
 	for sy := range blockSide {
 		for sx := range blockSide {
-			n := int32(0)
+			var n [1 + 8]int32
 			if c := b.cells[sy*blockSide+sx]; c != nil {
-				n = int32(c.len())
+				n[0] = int32(c.len())
+				for _, g := range c.groups {
+					if g.attr != badAttr {
+						n[1+typeOf(g.attr)] += g.end - g.start
+					}
+				}
 			}
-			b.sums[(sy+1)*w+sx+1] = n + b.sums[sy*w+sx+1] + b.sums[(sy+1)*w+sx] - b.sums[sy*w+sx]
+			for t := range n {
+				s := &b.sums[t]
+				s[(sy+1)*w+sx+1] = n[t] + s[sy*w+sx+1] + s[(sy+1)*w+sx] - s[sy*w+sx]
+			}
 		}
 	}
 }
 
-// sumRect returns the entries of the cells of columns x0 to x1 and rows
-// y0 to y1, inclusive.
-func (b *block) sumRect(x0, x1, y0, y1 int) int {
+// sumRect returns the entries m selects (by type, plainTypes) of the cells
+// of columns x0 to x1 and rows y0 to y1, inclusive.
+func (b *block) sumRect(m *matcher, x0, x1, y0, y1 int) int {
 	const w = blockSide + 1
-	return int(b.sums[(y1+1)*w+x1+1] - b.sums[y0*w+x1+1] - b.sums[(y1+1)*w+x0] + b.sums[y0*w+x0])
+	rect := func(s *[w * w]int32) int {
+		return int(s[(y1+1)*w+x1+1] - s[y0*w+x1+1] - s[(y1+1)*w+x0] + s[y0*w+x0])
+	}
+	if m.anyAttr {
+		return rect(&b.sums[0])
+	}
+	n := 0
+	for t := range 8 {
+		if m.typOK[t] {
+			n += rect(&b.sums[1+t])
+		}
+	}
+	return n
 }
 
 // insideCells returns the cells, from 0 to blockSide-1, of the block
@@ -52,7 +74,7 @@ func insideCells(first int, lo, hi float64) (int, int) {
 	return a, z
 }
 
-// countPlain is grid.count for a matcher of a bbox alone.
+// countPlain is grid.count for a plain matcher.
 func (g *grid) countPlain(m *matcher) int {
 	b := m.box
 	n := 0
@@ -78,7 +100,7 @@ func (g *grid) countPlain(m *matcher) int {
 			ax, zx := insideCells(x*blockSide, b.Min[0], b.Max[0])
 			ay, zy := insideCells(int(y)*blockSide, b.Min[1], b.Max[1])
 			if ax <= zx && ay <= zy {
-				n += blk.sumRect(ax, zx, ay, zy)
+				n += blk.sumRect(m, ax, zx, ay, zy)
 			}
 			for sub, c := range blk.cells {
 				if c == nil || disjoint(c.bound, b) {
@@ -97,7 +119,8 @@ func (g *grid) countPlain(m *matcher) int {
 	return n
 }
 
-// plain reports whether m selects by its bbox alone.
+// plain reports whether m selects by its bbox alone, or with a type:
+// no dates, no direction or sector.
 func (m *matcher) plain() bool {
-	return m.anyAttr && m.from == 0 && m.hi == math.MaxUint32 && m.since == 0
+	return m.from == 0 && m.hi == math.MaxUint32 && m.since == 0 && m.dirs == 0 && m.sc == 0
 }

@@ -8,8 +8,9 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// TestCountPlainAsAScan checks the count of a bbox alone (the blocks'
-// sums over rectangles of cells) against a scan of every entry, for boxes
+// TestCountPlainAsAScan checks the count of a bbox alone or with types
+// (the blocks' sums over rectangles of cells) against a scan of every
+// entry, for boxes
 // of every size, with edges on the lines of the cells and blocks, a hair
 // off them, and through points, after writes too.
 func TestCountPlainAsAScan(t *testing.T) {
@@ -47,9 +48,16 @@ func TestCountPlainAsAScan(t *testing.T) {
 				}
 			}
 			f := Filter{BBox: &b}
+			if r.IntN(2) == 0 {
+				for _, ty := range Types {
+					if r.IntN(3) == 0 {
+						f.Types = append(f.Types, ty)
+					}
+				}
+			}
 			m := compile(&f)
 			if !m.plain() {
-				t.Fatal("a bbox alone is not plain")
+				t.Fatal("a bbox and types are not plain")
 			}
 			want := len(naiveMatches(s, &f))
 			if got := s.index.state().grid.count(&m); got != want {

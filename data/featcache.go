@@ -1,13 +1,14 @@
 package data
 
 import (
+	"hash/maphash"
 	"sync"
 	"sync/atomic"
 )
 
 // featureCacheBytes bounds the Features the store keeps in memory for the
 // pages of queries: two generations of at most half of it each.
-const featureCacheBytes = 16 << 20
+const featureCacheBytes = 32 << 20
 
 // featureCache keeps recently read Features by their by_date key, for
 // AppendQuery: a map panned a little asks again for most of the Features
@@ -26,6 +27,9 @@ type featureCache struct {
 	mu       sync.Mutex
 	gen      uint64
 	cur, old map[cacheKey][]byte
+	// door is the doorkeeper of seen: a tag of each key missed lately,
+	// in a slot by its hash.
+	door     [1 << 16]uint32
 	curBytes int
 	hits     atomic.Int64
 	misses   atomic.Int64
@@ -39,8 +43,9 @@ type cacheKey struct {
 }
 
 // lookup sets found[i] to the kept Feature of keys[i] as written by kind,
-// or nil, and returns the generation to pass to keep.
-func (fc *featureCache) lookup(kind uint8, keys []string, found [][]byte) (gen uint64, missing int) {
+// or nil, and admit[i] for one it does not hold whether it missed it
+// recently too (seen), and returns the generation to pass to keep.
+func (fc *featureCache) lookup(kind uint8, keys []string, found [][]byte, admit []bool) (gen uint64, missing int) {
 	fc.mu.Lock()
 	defer fc.mu.Unlock()
 	for i, key := range keys {
@@ -53,6 +58,7 @@ func (fc *featureCache) lookup(kind uint8, keys []string, found [][]byte) (gen u
 		}
 		if !ok {
 			missing++
+			admit[i] = fc.seen(k)
 		}
 		found[i] = b
 	}
@@ -76,9 +82,25 @@ func (fc *featureCache) keep(kind uint8, gen uint64, keys []string, found [][]by
 	}
 }
 
+// seen reports whether k missed recently (since it was last in one of
+// the doorkeeper's slots), and notes that it missed now. A Feature asked
+// for once is not kept: a page of ten years asked for once would push out
+// those asked for again and again.
+func (fc *featureCache) seen(k cacheKey) bool {
+	h := maphash.Comparable(doorSeed, k)
+	slot, tag := &fc.door[h%uint64(len(fc.door))], uint32(h>>32)|1
+	if *slot == tag {
+		return true
+	}
+	*slot = tag
+	return false
+}
+
+var doorSeed = maphash.MakeSeed()
+
 func (fc *featureCache) putLocked(k cacheKey, b []byte) {
 	if fc.cur == nil || fc.curBytes+len(b) > featureCacheBytes/2 {
-		fc.old, fc.cur, fc.curBytes = fc.cur, make(map[cacheKey][]byte, 1024), 0
+		fc.old, fc.cur, fc.curBytes = fc.cur, make(map[cacheKey][]byte), 0
 	}
 	if _, ok := fc.cur[k]; !ok {
 		fc.cur[k] = b

@@ -68,75 +68,118 @@ func (s *Store) AppendQuery(dst []byte, f Filter, w FeatureWriter) ([]byte, Resu
 	sc := pageScratches.Get().(*pageScratch)
 	defer func() { clear(sc.found); pageScratches.Put(sc) }()
 	sc.reset(len(keys))
-	gen, missing := s.features.lookup(w.Kind, keys, sc.found)
-	if missing > 0 {
-		// Read what the cache does not hold, in one transaction, copied
-		// (or written, for a kind) to keep, and keep it unless a write
-		// ended meanwhile.
-		for i, k := range keys {
-			if sc.found[i] == nil {
-				sc.missKeys, sc.missAt = append(sc.missKeys, k), append(sc.missAt, i)
-			}
-		}
-		j := 0
-		err = s.view(func(tx *bolt.Tx) error {
-			s.reads.Add(int64(len(sc.missKeys)))
-			var err error
-			seekKeys(tx.Bucket(bucketByDate).Cursor(), sc.missKeys, func(key string, v []byte) bool {
-				for sc.missKeys[j] != key {
-					j++
-				}
-				at := sc.missAt[j]
-				var b []byte
-				if w.Kind == 0 {
-					b = append([]byte(nil), v[recordLen:]...)
-				} else if b, err = w.write(nil, v[recordLen:]); err != nil {
-					return false
-				}
-				sc.found[at], sc.fresh[at] = b, true
-				return true
-			})
-			return err
-		})
-		if err != nil {
-			return dst, res, err
-		}
-		s.features.keep(w.Kind, gen, keys, sc.found, sc.fresh)
-	}
-	for _, b := range sc.found {
-		if b == nil {
-			continue // deleted since the index was read
-		}
+	gen, missing := s.features.lookup(w.Kind, keys, sc.found, sc.admit)
+	// appendKept appends the i-th Feature as kept: written already for a
+	// kind.
+	appendKept := func(b []byte) error {
 		if w.Kind == 0 {
-			if err = add(b); err != nil {
-				return dst, res, err
-			}
-			continue
+			return add(b)
 		}
 		if n > 0 {
 			dst = append(dst, w.Sep...)
 		}
 		n++
-		dst = append(dst, b...) // written when it was kept
+		dst = append(dst, b...)
+		return nil
 	}
-	return dst, res, nil
+	if missing == 0 {
+		for _, b := range sc.found {
+			if err := appendKept(b); err != nil {
+				return dst, res, err
+			}
+		}
+		return dst, res, nil
+	}
+	// Read what the cache does not hold in one transaction, and build the
+	// page there: the Features admitted to the cache (missed before)
+	// copied, or written for a kind, into one new slab sized to them, and
+	// kept unless a write ended meanwhile; the others appended to dst from
+	// the database's pages.
+	for i, k := range keys {
+		if sc.found[i] == nil {
+			sc.missKeys, sc.missAt = append(sc.missKeys, k), append(sc.missAt, i)
+		}
+	}
+	kept := false
+	err = s.view(func(tx *bolt.Tx) error {
+		s.reads.Add(int64(len(sc.missKeys)))
+		j, size := 0, 0
+		seekKeys(tx.Bucket(bucketByDate).Cursor(), sc.missKeys, func(key string, v []byte) bool {
+			for sc.missKeys[j] != key {
+				j++
+			}
+			at := sc.missAt[j]
+			sc.vals[at] = v[recordLen:]
+			if sc.admit[at] {
+				size += len(v) - recordLen
+				if w.Kind != 0 {
+					size += 256 // what a writer adds, about
+				}
+			}
+			return true
+		})
+		var slab []byte
+		if size > 0 {
+			slab = make([]byte, 0, size)
+		}
+		for at, v := range sc.vals {
+			if v == nil || !sc.admit[at] {
+				continue
+			}
+			start := len(slab)
+			var err error
+			if w.Kind == 0 {
+				slab = append(slab, v...)
+			} else if slab, err = w.write(slab, v); err != nil {
+				return err
+			}
+			sc.found[at], sc.fresh[at], kept = slab[start:len(slab):len(slab)], true, true
+		}
+		for at, b := range sc.found {
+			var err error
+			switch {
+			case b != nil:
+				err = appendKept(b)
+			case sc.vals[at] != nil:
+				err = add(sc.vals[at])
+			default:
+				continue // deleted since the index was read
+			}
+			if err != nil {
+				return err
+			}
+		}
+		clear(sc.vals) // the database's pages: not past the transaction
+		return nil
+	})
+	if err == nil && kept {
+		s.features.keep(w.Kind, gen, keys, sc.found, sc.fresh)
+	}
+	return dst, res, err
 }
 
-// pageScratch is AppendQuery's per-call memory, pooled.
+// pageScratch is AppendQuery's per-call memory, pooled: by the index of
+// each key of the page, its Feature from the cache or a slab, whether it
+// is new there, whether the cache admits it, and its bytes in the
+// database (valid only in the transaction).
 type pageScratch struct {
 	found    [][]byte
 	fresh    []bool
+	admit    []bool
+	vals     [][]byte
 	missKeys []string
 	missAt   []int
 }
 
 func (sc *pageScratch) reset(n int) {
 	if cap(sc.found) < n {
-		sc.found, sc.fresh = make([][]byte, n), make([]bool, n)
+		sc.found, sc.fresh, sc.admit, sc.vals = make([][]byte, n), make([]bool, n), make([]bool, n), make([][]byte, n)
 	}
-	sc.found, sc.fresh = sc.found[:n], sc.fresh[:n]
+	sc.found, sc.fresh, sc.admit, sc.vals = sc.found[:n], sc.fresh[:n], sc.admit[:n], sc.vals[:n]
 	clear(sc.found)
 	clear(sc.fresh)
+	clear(sc.admit)
+	clear(sc.vals)
 	clear(sc.missKeys)
 	sc.missKeys, sc.missAt = sc.missKeys[:0], sc.missAt[:0]
 }

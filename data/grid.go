@@ -7,7 +7,6 @@ package data
 import (
 	"math"
 	"slices"
-	"sort"
 
 	"github.com/paulmach/orb"
 )
@@ -924,9 +923,26 @@ func (c *cell) countAll(b *orb.Bound) int {
 }
 
 // within returns how many of the sorted values are from lo to hi.
+// (No point is NaN: a coordinate is validated, and JSON has no NaN.)
 func within(sorted []float64, lo, hi float64) int {
-	a, _ := slices.BinarySearch(sorted, lo) // the first >= lo
-	z := a + sort.SearchFloat64s(sorted[a:], math.Nextafter(hi, math.Inf(1)))
+	a, n := 0, len(sorted) // a: the first >= lo
+	for a < n {
+		h := int(uint(a+n) >> 1)
+		if sorted[h] < lo {
+			a = h + 1
+		} else {
+			n = h
+		}
+	}
+	z, n := a, len(sorted) // z: the first > hi
+	for z < n {
+		h := int(uint(z+n) >> 1)
+		if sorted[h] <= hi {
+			z = h + 1
+		} else {
+			n = h
+		}
+	}
 	return z - a
 }
 

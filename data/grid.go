@@ -300,6 +300,9 @@ type block struct {
 	cum []int32
 	// sums count the entries of the cells over rectangles (grid_plain.go).
 	sums [1 + 8][(blockSide + 1) * (blockSide + 1)]int32
+	// years are its sums by year, made when first asked for
+	// (grid_years.go); every block made or copied has its own.
+	years *blockYears
 }
 
 // table makes b's table from its cells, for years from y0 to y1 at least.
@@ -588,6 +591,7 @@ func newGrid(l entryList) *grid {
 			b.bound = boundOf(b)
 			b.table(math.MaxUint32, 0)
 			b.sumCells()
+			b.years = &blockYears{}
 		}
 	}
 	for k := 0; k < len(order); {
@@ -773,6 +777,7 @@ func (g *grid) add(e entry, copied map[int]bool) {
 		nb.grow(attrOf(&e), e.date/10000)
 		nb.tally(attrOf(&e), e.date, 1)
 	}
+	nb.years = &blockYears{} // its own, made when first asked for
 	r[col] = nb
 }
 
@@ -801,6 +806,7 @@ func (g *grid) remove(e entry, copied map[int]bool) {
 	nb.tally(attrOf(&e), e.date, -1)
 	nb.bound = boundOf(nb)
 	nb.sumCells()
+	nb.years = &blockYears{}
 	r[col] = nb
 }
 
@@ -869,8 +875,8 @@ func (g *grid) visit(b orb.Bound, whole func(*block), part func(c *cell, cut boo
 // the blocks and cells wholly inside its bbox, and entry by entry in the
 // cells its bbox cuts.
 func (g *grid) count(m *matcher) int {
-	if m.plain() {
-		return g.countPlain(m) // grid_plain.go
+	if m.plain() || m.wholeYearsOnly() {
+		return g.countPlain(m) // grid_plain.go, grid_years.go
 	}
 	n := 0
 	g.visit(m.box, func(b *block) { n += b.count(m) }, func(c *cell, cut bool) { n += m.countCell(c, cut) })

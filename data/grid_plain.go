@@ -74,7 +74,8 @@ func insideCells(first int, lo, hi float64) (int, int) {
 	return a, z
 }
 
-// countPlain is grid.count for a plain matcher.
+// countPlain is grid.count for a plain matcher, or one of whole years
+// alone (m.wholeYearsOnly).
 func (g *grid) countPlain(m *matcher) int {
 	b := m.box
 	n := 0
@@ -100,7 +101,16 @@ func (g *grid) countPlain(m *matcher) int {
 			ax, zx := insideCells(x*blockSide, b.Min[0], b.Max[0])
 			ay, zy := insideCells(int(y)*blockSide, b.Min[1], b.Max[1])
 			if ax <= zx && ay <= zy {
-				n += blk.sumRect(m, ax, zx, ay, zy)
+				if !m.plain() { // whole years (grid_years.go)
+					k0, k1, _ := blk.wholeYears(m)
+					c, ok := blk.yearRect(k0, k1, ax, zx, ay, zy)
+					if !ok {
+						ax, zx = blockSide, -1 // no sums: every cell by itself
+					}
+					n += c
+				} else {
+					n += blk.sumRect(m, ax, zx, ay, zy)
+				}
 			}
 			for sub, c := range blk.cells {
 				if c == nil || disjoint(c.bound, b) {

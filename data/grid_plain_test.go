@@ -8,9 +8,9 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// TestCountPlainAsAScan checks the count of a bbox alone or with types
-// (the blocks' sums over rectangles of cells) against a scan of every
-// entry, for boxes
+// TestCountPlainAsAScan checks the count of a bbox alone, with types or
+// with whole years (the blocks' sums over rectangles of cells, by type and
+// by year) against a scan of every entry, for boxes
 // of every size, with edges on the lines of the cells and blocks, a hair
 // off them, and through points, after writes too.
 func TestCountPlainAsAScan(t *testing.T) {
@@ -48,16 +48,26 @@ func TestCountPlainAsAScan(t *testing.T) {
 				}
 			}
 			f := Filter{BBox: &b}
-			if r.IntN(2) == 0 {
+			switch r.IntN(3) {
+			case 0:
 				for _, ty := range Types {
 					if r.IntN(3) == 0 {
 						f.Types = append(f.Types, ty)
 					}
 				}
+			case 1: // whole years (grid_years.go)
+				y := 1950 + r.IntN(80)
+				f.From, f.To = YearRange(y, y+r.IntN(20))
+				switch r.IntN(3) {
+				case 0:
+					f.From = 0
+				case 1:
+					f.To = 0
+				}
 			}
 			m := compile(&f)
-			if !m.plain() {
-				t.Fatal("a bbox and types are not plain")
+			if !m.plain() && !m.wholeYearsOnly() {
+				t.Fatalf("%+v is counted neither plain nor by whole years", f)
 			}
 			want := len(naiveMatches(s, &f))
 			if got := s.index.state().grid.count(&m); got != want {
@@ -79,4 +89,15 @@ func TestCountPlainAsAScan(t *testing.T) {
 		s.Update(in, "*", "moved") // one that does not validate stays
 	}
 	check(1)
+	// More writes after the sums by year were made for every block.
+	for i := range 40 {
+		in := ins[r.IntN(len(ins))]
+		in.Date = Date{Year: 1950 + r.IntN(80), Month: 1 + r.IntN(12)}
+		if i%2 == 0 {
+			in.Location = orb.Point{in.Location[0] + (r.Float64()-0.5)*0.1, in.Location[1] + (r.Float64()-0.5)*0.05}
+			in.Path = nil
+		}
+		s.Update(in, "*", "moved") // one that does not validate stays
+	}
+	check(2)
 }

@@ -74,6 +74,20 @@ func insideCells(first int, lo, hi float64) (int, int) {
 	return a, z
 }
 
+// touchCells returns the cells, from 0 to blockSide-1, of the block
+// starting at cell index first whose squares widened by plainEps meet lo
+// to hi (lo > hi when none): no point of another cell can be from lo to
+// hi.
+func touchCells(first int, lo, hi float64) (int, int) {
+	a, z := blockSide, -1
+	for s := range blockSide {
+		if float64(first+s+1)*fineDeg+plainEps >= lo && float64(first+s)*fineDeg-plainEps <= hi {
+			a, z = min(a, s), max(z, s)
+		}
+	}
+	return a, z
+}
+
 // countPlain is grid.count for a plain matcher, or one of whole years
 // alone (m.wholeYearsOnly).
 func (g *grid) countPlain(m *matcher) int {
@@ -112,14 +126,19 @@ func (g *grid) countPlain(m *matcher) int {
 					n += blk.sumRect(m, ax, zx, ay, zy)
 				}
 			}
-			for sub, c := range blk.cells {
-				if c == nil || disjoint(c.bound, b) {
-					continue
+			// The ring: the cells whose squares (widened) meet the bbox,
+			// but for those in the sums; the others are not looked at.
+			tx0, tx1 := touchCells(x*blockSide, b.Min[0], b.Max[0])
+			ty0, ty1 := touchCells(int(y)*blockSide, b.Min[1], b.Max[1])
+			for sy := ty0; sy <= ty1; sy++ {
+				for sx := tx0; sx <= tx1; sx++ {
+					if sx >= ax && sx <= zx && sy >= ay && sy <= zy {
+						continue // in the sums
+					}
+					if c := blk.cells[sy*blockSide+sx]; c != nil && !disjoint(c.bound, b) {
+						n += m.countCell(c, !inside(c.bound, b))
+					}
 				}
-				if sx, sy := sub%blockSide, sub/blockSide; sx >= ax && sx <= zx && sy >= ay && sy <= zy {
-					continue // in the sums
-				}
-				n += m.countCell(c, !inside(c.bound, b))
 			}
 		}
 	}

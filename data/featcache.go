@@ -115,3 +115,9 @@ func (fc *featureCache) changed() {
 	fc.gen++
 	fc.cur, fc.old, fc.curBytes = nil, nil, 0
 }
+
+// FeatureCacheStats returns how many Features of AppendQuery's pages came
+// from the cache of Features and how many were read, since s opened.
+func (s *Store) FeatureCacheStats() (hits, misses int64) {
+	return s.features.hits.Load(), s.features.misses.Load()
+}

@@ -296,7 +296,16 @@ func BenchmarkLoadJitteredBBox(b *testing.B) {
 				run++
 				memory, memoryCPU := 0.0, 0.0
 				for _, q := range jitteredQueries {
+					stats, _ := srv.store.(interface{ FeatureCacheStats() (int64, int64) })
+					var h0, m0 int64
+					if stats != nil {
+						h0, m0 = stats.FeatureCacheStats()
+					}
 					rate, mem, qcpu, mcpu := loadRatioCPU(b, base, "/bench/memory", q.url, clients, d, max, run*100)
+					if stats != nil {
+						h1, m1 := stats.FeatureCacheStats()
+						b.ReportMetric(float64(h1-h0)/float64(max64(h1-h0+m1-m0, 1)), q.name+"-cache-hits")
+					}
 					b.ReportMetric(rate/mem, q.name+"-ratio")
 					b.ReportMetric(mcpu/qcpu, q.name+"-cpu-ratio")
 					b.ReportMetric(qcpu, q.name+"-cpu-µs/req")
@@ -315,4 +324,11 @@ func BenchmarkLoadJitteredBBox(b *testing.B) {
 			}
 		})
 	}
+}
+
+func max64(a, b int64) int64 {
+	if a > b {
+		return a
+	}
+	return b
 }

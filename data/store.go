@@ -227,7 +227,13 @@ func bucketNames(tx *bolt.Tx) [][]byte {
 }
 
 // Close closes the database file.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	err := s.db.Close()
+	// Nothing kept answers for a closed database.
+	s.versions.changed()
+	s.features.changed()
+	return err
+}
 
 // Path returns the database's file name.
 func (s *Store) Path() string { return s.db.Path() }

@@ -298,10 +298,9 @@ type block struct {
 	// cum[g*(nyears+1)+k] is how many entries of attrs[g] are dated
 	// before the year firstYear+k; the row len(attrs) counts all.
 	cum []int32
-	// sums count the entries of the cells over rectangles (grid_plain.go).
-	sums [1 + 8][(blockSide + 1) * (blockSide + 1)]int32
-	// years are its sums by year, made when first asked for
-	// (grid_years.go); every block made or copied has its own.
+	// years are its sums over rectangles of cells, by type and by year,
+	// made when first asked for (grid_plain.go, grid_years.go); every
+	// block made or copied has its own.
 	years *blockYears
 }
 
@@ -590,7 +589,6 @@ func newGrid(l entryList) *grid {
 		if b != nil {
 			b.bound = boundOf(b)
 			b.table(math.MaxUint32, 0)
-			b.sumCells()
 			b.years = &blockYears{}
 		}
 	}
@@ -772,7 +770,6 @@ func (g *grid) add(e entry, copied map[int]bool) {
 	}
 	nb.cells[sub] = cellWith(nb.cells[sub], e)
 	nb.bound = boundOf(nb)
-	nb.sumCells()
 	if !nb.tally(attrOf(&e), e.date, 1) {
 		nb.grow(attrOf(&e), e.date/10000)
 		nb.tally(attrOf(&e), e.date, 1)
@@ -805,7 +802,6 @@ func (g *grid) remove(e entry, copied map[int]bool) {
 	}
 	nb.tally(attrOf(&e), e.date, -1)
 	nb.bound = boundOf(nb)
-	nb.sumCells()
 	nb.years = &blockYears{}
 	r[col] = nb
 }

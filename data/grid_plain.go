@@ -16,49 +16,61 @@ import "math"
 // plainEps is far more than the rounding of a point's cell in place.
 const plainEps = 1e-9
 
-// sumCells sets b's sums from its cells: sums[0][(sy+1)*(blockSide+1)+sx+1]
-// is the number of entries of the cells of rows 0 to sy and columns 0 to
-// sx, sums[1+t] the same of the entries of type code t (of a valid
-// attribute).
-func (b *block) sumCells() {
-	const w = blockSide + 1
-	b.sums = [1 + 8][w * w]int32{}
-	for sy := range blockSide {
-		for sx := range blockSide {
-			var n [1 + 8]int32
-			if c := b.cells[sy*blockSide+sx]; c != nil {
-				n[0] = int32(c.len())
-				for _, g := range c.groups {
-					if g.attr != badAttr {
-						n[1+typeOf(g.attr)] += g.end - g.start
+// plainSums returns b's sums over rectangles of cells, made at the first
+// call from its cells: [0][(sy+1)*(blockSide+1)+sx+1] is the number of
+// entries of the cells of rows 0 to sy and columns 0 to sx, [1+t] the same
+// of the entries of type code t (of a valid attribute); nil when b has no
+// blockYears to keep them.
+func (b *block) plainSums() *[1 + 8][(blockSide + 1) * (blockSide + 1)]int32 {
+	if b.years == nil {
+		return nil
+	}
+	b.years.plainOnce.Do(func() {
+		const w = blockSide + 1
+		sums := new([1 + 8][w * w]int32)
+		for sy := range blockSide {
+			for sx := range blockSide {
+				var n [1 + 8]int32
+				if c := b.cells[sy*blockSide+sx]; c != nil {
+					n[0] = int32(c.len())
+					for _, g := range c.groups {
+						if g.attr != badAttr {
+							n[1+typeOf(g.attr)] += g.end - g.start
+						}
 					}
 				}
-			}
-			for t := range n {
-				s := &b.sums[t]
-				s[(sy+1)*w+sx+1] = n[t] + s[sy*w+sx+1] + s[(sy+1)*w+sx] - s[sy*w+sx]
+				for t := range n {
+					s := &sums[t]
+					s[(sy+1)*w+sx+1] = n[t] + s[sy*w+sx+1] + s[(sy+1)*w+sx] - s[sy*w+sx]
+				}
 			}
 		}
-	}
+		b.years.plain = sums
+	})
+	return b.years.plain
 }
 
-// sumRect returns the entries m selects (by type, plainTypes) of the cells
-// of columns x0 to x1 and rows y0 to y1, inclusive.
-func (b *block) sumRect(m *matcher, x0, x1, y0, y1 int) int {
+// sumRect returns the entries m selects (by type) of the cells of columns
+// x0 to x1 and rows y0 to y1, inclusive; false when b has no sums.
+func (b *block) sumRect(m *matcher, x0, x1, y0, y1 int) (int, bool) {
+	sums := b.plainSums()
+	if sums == nil {
+		return 0, false
+	}
 	const w = blockSide + 1
 	rect := func(s *[w * w]int32) int {
 		return int(s[(y1+1)*w+x1+1] - s[y0*w+x1+1] - s[(y1+1)*w+x0] + s[y0*w+x0])
 	}
 	if m.anyAttr {
-		return rect(&b.sums[0])
+		return rect(&sums[0]), true
 	}
 	n := 0
 	for t := range 8 {
 		if m.typOK[t] {
-			n += rect(&b.sums[1+t])
+			n += rect(&sums[1+t])
 		}
 	}
-	return n
+	return n, true
 }
 
 // insideCells returns the cells, from 0 to blockSide-1, of the block
@@ -115,16 +127,18 @@ func (g *grid) countPlain(m *matcher) int {
 			ax, zx := insideCells(x*blockSide, b.Min[0], b.Max[0])
 			ay, zy := insideCells(int(y)*blockSide, b.Min[1], b.Max[1])
 			if ax <= zx && ay <= zy {
-				if !m.plain() { // whole years (grid_years.go)
+				var c int
+				var ok bool
+				if m.plain() {
+					c, ok = blk.sumRect(m, ax, zx, ay, zy)
+				} else { // whole years (grid_years.go)
 					k0, k1, _ := blk.wholeYears(m)
-					c, ok := blk.yearRect(k0, k1, ax, zx, ay, zy)
-					if !ok {
-						ax, zx = blockSide, -1 // no sums: every cell by itself
-					}
-					n += c
-				} else {
-					n += blk.sumRect(m, ax, zx, ay, zy)
+					c, ok = blk.yearRect(k0, k1, ax, zx, ay, zy)
 				}
+				if !ok {
+					ax, zx = blockSide, -1 // no sums: every cell by itself
+				}
+				n += c
 			}
 			// The ring: the cells whose squares (widened) meet the bbox,
 			// but for those in the sums; the others are not looked at.

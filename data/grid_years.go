@@ -17,6 +17,9 @@ import "sync"
 type blockYears struct {
 	once sync.Once
 	sums []int32
+	// plain are the sums by type (grid_plain.go), made once too.
+	plainOnce sync.Once
+	plain     *[1 + 8][(blockSide + 1) * (blockSide + 1)]int32
 }
 
 // yearSums returns b's sums by year, made at the first call; nil when b

@@ -309,6 +309,37 @@ func BenchmarkQueryJittered(b *testing.B) {
 	}
 }
 
+// BenchmarkAppendQueryJittered is BenchmarkQueryJittered through
+// AppendQuery, as /api/incidents runs it: the Features appended into one
+// buffer, from the cache of Features (cached) or, with the cache emptied
+// before each query, from bbolt (read).
+func BenchmarkAppendQueryJittered(b *testing.B) {
+	for _, n := range []int{100000, 1000000} {
+		s := benchStore(b, n)
+		for _, kind := range []string{"all", "10y", "crossing"} {
+			fs := jitteredFilters(kind, 64)
+			for _, way := range []string{"cached", "read"} {
+				b.Run(fmt.Sprintf("n=%d/%s/%s", n, kind, way), func(b *testing.B) {
+					b.ReportAllocs()
+					var buf []byte
+					i, cpu := 0, cpuTime(b)
+					for b.Loop() {
+						if way == "read" {
+							s.features.changed()
+						}
+						var err error
+						if buf, _, err = s.AppendQuery(buf[:0], fs[i%len(fs)], FeatureWriter{Sep: []byte(",")}); err != nil {
+							b.Fatal(err)
+						}
+						i++
+					}
+					reportCPU(b, cpu)
+				})
+			}
+		}
+	}
+}
+
 // BenchmarkIndexWrite measures what one write costs the whole index of the
 // synthetic databases: an incident moved to another date and place, in the
 // date list (a copy of one chunk) and in the grid (copies of the cells and

@@ -95,6 +95,8 @@ func (s *Store) view(fn func(tx *bolt.Tx) error) error {
 
 func (s *Store) updateTx(fn func(tx *bolt.Tx) error) error {
 	err := s.guard(func() error { return s.db.Update(fn) })
+	s.versions.changed()
+	s.features.changed()
 	if isNoSpace(err) {
 		s.noSpace.Store(true)
 		return &Error{Kind: KindUnavailable, Err: fmt.Errorf("%w: %v", ErrNoSpace, err),

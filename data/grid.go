@@ -7,7 +7,6 @@ package data
 import (
 	"math"
 	"slices"
-	"sort"
 
 	"github.com/paulmach/orb"
 )
@@ -299,6 +298,10 @@ type block struct {
 	// cum[g*(nyears+1)+k] is how many entries of attrs[g] are dated
 	// before the year firstYear+k; the row len(attrs) counts all.
 	cum []int32
+	// years are its sums over rectangles of cells, by type and by year,
+	// made when first asked for (grid_plain.go, grid_years.go); every
+	// block made or copied has its own.
+	years *blockYears
 }
 
 // table makes b's table from its cells, for years from y0 to y1 at least.
@@ -586,6 +589,7 @@ func newGrid(l entryList) *grid {
 		if b != nil {
 			b.bound = boundOf(b)
 			b.table(math.MaxUint32, 0)
+			b.years = &blockYears{}
 		}
 	}
 	for k := 0; k < len(order); {
@@ -770,6 +774,7 @@ func (g *grid) add(e entry, copied map[int]bool) {
 		nb.grow(attrOf(&e), e.date/10000)
 		nb.tally(attrOf(&e), e.date, 1)
 	}
+	nb.years = &blockYears{} // its own, made when first asked for
 	r[col] = nb
 }
 
@@ -797,6 +802,7 @@ func (g *grid) remove(e entry, copied map[int]bool) {
 	}
 	nb.tally(attrOf(&e), e.date, -1)
 	nb.bound = boundOf(nb)
+	nb.years = &blockYears{}
 	r[col] = nb
 }
 
@@ -865,28 +871,34 @@ func (g *grid) visit(b orb.Bound, whole func(*block), part func(c *cell, cut boo
 // the blocks and cells wholly inside its bbox, and entry by entry in the
 // cells its bbox cuts.
 func (g *grid) count(m *matcher) int {
+	if m.plain() || m.wholeYearsOnly() {
+		return g.countPlain(m) // grid_plain.go, grid_years.go
+	}
 	n := 0
-	g.visit(m.box, func(b *block) { n += b.count(m) }, func(c *cell, cut bool) {
-		if !cut {
-			n += c.count(m)
-			return
+	g.visit(m.box, func(b *block) { n += b.count(m) }, func(c *cell, cut bool) { n += m.countCell(c, cut) })
+	return n
+}
+
+// countCell returns how many of c's entries m selects; cut when m's bbox
+// cuts c.
+func (m *matcher) countCell(c *cell, cut bool) int {
+	if !cut {
+		return c.count(m)
+	}
+	if m.anyAttr {
+		lo, hi := m.spanAll(&c.counts)
+		if lo == 0 && hi == len(c.all) {
+			return c.countAll(&m.box)
 		}
-		if m.anyAttr {
-			lo, hi := m.spanAll(&c.counts)
-			if lo == 0 && hi == len(c.all) {
-				n += c.countAll(&m.box)
-			} else {
-				n += countInAt(c.lons, c.lats, c.byDate[lo:hi], &m.box)
-			}
-			return
+		return countInAt(c.lons, c.lats, c.byDate[lo:hi], &m.box)
+	}
+	n := 0
+	for _, gr := range c.groups {
+		if m.attrOK[gr.attr] {
+			lo, hi := m.span(c.dates[gr.start:gr.end])
+			n += countIn(c.lons[int(gr.start)+lo:int(gr.start)+hi], c.lats[int(gr.start)+lo:int(gr.start)+hi], &m.box)
 		}
-		for _, gr := range c.groups {
-			if m.attrOK[gr.attr] {
-				lo, hi := m.span(c.dates[gr.start:gr.end])
-				n += countIn(c.lons[int(gr.start)+lo:int(gr.start)+hi], c.lats[int(gr.start)+lo:int(gr.start)+hi], &m.box)
-			}
-		}
-	})
+	}
 	return n
 }
 
@@ -913,9 +925,26 @@ func (c *cell) countAll(b *orb.Bound) int {
 }
 
 // within returns how many of the sorted values are from lo to hi.
+// (No point is NaN: a coordinate is validated, and JSON has no NaN.)
 func within(sorted []float64, lo, hi float64) int {
-	a, _ := slices.BinarySearch(sorted, lo) // the first >= lo
-	z := a + sort.SearchFloat64s(sorted[a:], math.Nextafter(hi, math.Inf(1)))
+	a, n := 0, len(sorted) // a: the first >= lo
+	for a < n {
+		h := int(uint(a+n) >> 1)
+		if sorted[h] < lo {
+			a = h + 1
+		} else {
+			n = h
+		}
+	}
+	z, n := a, len(sorted) // z: the first > hi
+	for z < n {
+		h := int(uint(z+n) >> 1)
+		if sorted[h] <= hi {
+			z = h + 1
+		} else {
+			n = h
+		}
+	}
 	return z - a
 }
 

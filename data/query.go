@@ -236,35 +236,14 @@ func (f *fetcher) flush() error {
 	}
 	f.arena, f.ends = f.arena[:0], f.ends[:0]
 	err := f.s.view(func(tx *bolt.Tx) error {
-		c := tx.Bucket(f.bucket).Cursor()
 		f.s.reads.Add(int64(len(f.keys)))
-		// The keys come in order: step the cursor forward to each while
-		// they are near each other, and seek when one is far or behind.
-		// After a seek, one step is tried before the next.
-		var k, v []byte
-		steps := maxSteps
-		for i, key := range f.keys {
-			far := i == 0 || k == nil || string(k) > key
-			for n := 0; !far && k != nil && string(k) < key; n++ {
-				if far = n == steps; !far {
-					k, v = c.Next()
-				}
-			}
-			if far {
-				k, v = c.Seek([]byte(key))
-				steps = 1
-			} else {
-				steps = maxSteps
-			}
-			if k == nil || string(k) != key {
-				continue
-			}
+		seekKeys(tx.Bucket(f.bucket).Cursor(), f.keys, func(key string, v []byte) bool {
 			if p := f.keep(key, v); p != nil {
 				f.arena = append(f.arena, p...)
 				f.ends = append(f.ends, len(f.arena))
 			}
-			k, v = c.Next()
-		}
+			return true
+		})
 		return nil
 	})
 	f.keys = f.keys[:0]
@@ -290,23 +269,27 @@ func words(text string) []string {
 
 // Query calls visit with the Feature bytes of each incident that f selects,
 // in date order, within f's offset and limit. The bytes are valid only
-// during the call. Without words, a km range, Match or Since it counts the
+// during the call. Without words, a km range or Match it counts the
 // matches from the index's grid and reads from the database only the
 // Features it returns.
 func (s *Store) Query(f Filter, visit func(feature []byte) error) (Result, error) {
 	ff := newFeatureFilter(&f)
-	if ff == nil && f.Match == nil && f.Since == 0 && s.index.gridCost != noGrid {
+	if ff == nil && f.Match == nil && s.index.gridCost != noGrid {
 		fe := &fetcher{s: s, bucket: bucketByDate, visit: visit, keep: func(_ string, v []byte) []byte { return v[recordLen:] }}
 		m := compile(&f)
-		matched, returned, err := s.index.state().page(&m, f.Offset, f.Limit, fe.add)
+		st := s.index.state()
+		page := st.page
+		if f.Since != 0 {
+			page = st.pageSince // Since as up to three date ranges (since.go)
+		}
+		matched, returned, err := page(&m, f.Offset, f.Limit, fe.add)
 		if err == nil {
 			err = fe.flush()
 		}
 		return Result{Matched: matched, Returned: returned}, err
 	}
-	// The words and the km range are in the Features, Match reads them,
-	// and Since asks for the end of the period a partial date names: none
-	// of them is in the grid's counts, so every candidate is walked, its
+	// The words and the km range are in the Features and Match reads
+	// them: none of them is in the grid's counts, so every candidate is walked, its
 	// Feature read where it must be, and the matches counted one by one.
 	// (Without any of them, this is the naive walk the benchmarks compare
 	// with.)

@@ -123,6 +123,13 @@ func (r *Replica) Query(f Filter, visit func(feature []byte) error) (Result, err
 	return c.st.Query(f, visit)
 }
 
+// AppendQuery is Store.AppendQuery on the copy served now.
+func (r *Replica) AppendQuery(dst []byte, f Filter, w FeatureWriter) ([]byte, Result, error) {
+	c := r.acquire()
+	defer c.release()
+	return c.st.AppendQuery(dst, f, w)
+}
+
 // Crossings is Store.Crossings on the copy served now.
 func (r *Replica) Crossings(f Filter, visit func(feature []byte) error) (Result, error) {
 	c := r.acquire()

@@ -35,6 +35,10 @@ type Store struct {
 	// last write failed for lack of disk space: what Health reports.
 	damage  atomic.Pointer[string]
 	noSpace atomic.Bool
+	// versions keeps the last Version (version_cache.go), features
+	// recently read Features (featcache.go).
+	versions versionCache
+	features featureCache
 }
 
 // Open opens or creates the database at path. mdl places each incident
@@ -97,7 +101,13 @@ func open(path string, mdl *geo.MDL, opt Options, opened **bolt.DB) (*Store, err
 }
 
 // Close closes the database file.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	err := s.db.Close()
+	// Nothing kept answers for a closed database.
+	s.versions.changed()
+	s.features.changed()
+	return err
+}
 
 // Path returns the database's file name.
 func (s *Store) Path() string { return s.db.Path() }
@@ -182,6 +192,10 @@ type Version struct {
 
 // Version returns the change counter: it grows with every write.
 func (s *Store) Version() (Version, error) {
+	return s.versions.get(s.readVersion)
+}
+
+func (s *Store) readVersion() (Version, error) {
 	var v Version
 	err := s.view(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)

@@ -106,9 +106,19 @@ func (s *Server) handleIncidents(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return sendCollection(c, datasetOf(s.store), func(visit func([]byte) error) (data.Result, error) {
-		return s.store.Query(q.filter, visit)
-	})
+	fc, body := newBodyCollection(c)
+	fc.withDataset(datasetOf(s.store))
+	res, err := fc.query(s.store, q.filter, kindStored, nil)
+	if err == nil {
+		err = fc.end(res)
+	}
+	body.done(c)
+	if err != nil {
+		c.Response().ResetBody()
+		return err
+	}
+	c.Set(fiber.HeaderContentType, data.ContentTypeGeoJSON)
+	return nil
 }
 
 // GET /api/incidents/{id}

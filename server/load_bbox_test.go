@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -59,7 +60,26 @@ var jitteredQueries = []jitteredQuery{
 // requests), each to the target next returns for it, and returns the
 // requests per second answered 200.
 func loadEach(b *testing.B, base string, next func(r *rand.Rand) string, clients int, d time.Duration, max int64, seed uint64) float64 {
+	rate, _ := loadEachCPU(b, base, next, clients, d, max, seed)
+	return rate
+}
+
+// processCPU is the CPU time this process has used, user and system.
+func processCPU(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// loadEachCPU is loadEach that also returns the CPU time of this process
+// (the server and the clients, the collector included) per request
+// answered, in µs: on a machine whose other work takes cores away, what
+// a request costs rather than how many get a core.
+func loadEachCPU(b *testing.B, base string, next func(r *rand.Rand) string, clients int, d time.Duration, max int64, seed uint64) (rate, cpuMicros float64) {
 	b.Helper()
+	cpu0 := processCPU(b)
 	client := &fasthttp.Client{MaxConnsPerHost: clients, ReadTimeout: time.Minute}
 	var issued, done, failed atomic.Int64
 	deadline := time.Now().Add(d)
@@ -85,7 +105,12 @@ func loadEach(b *testing.B, base string, next func(r *rand.Rand) string, clients
 	if failed.Load() > 0 {
 		b.Errorf("%d requests failed", failed.Load())
 	}
-	return float64(done.Load()) / time.Since(start).Seconds()
+	elapsed, cpu := time.Since(start), processCPU(b)-cpu0
+	n := done.Load()
+	if n == 0 {
+		n = 1
+	}
+	return float64(done.Load()) / elapsed.Seconds(), float64(cpu.Microseconds()) / float64(n)
 }
 
 // loadRatio loads the target next returns and the memory handler at
@@ -93,12 +118,25 @@ func loadEach(b *testing.B, base string, next func(r *rand.Rand) string, clients
 // same machine while other work on it comes and goes, and returns the
 // requests per second of each.
 func loadRatio(b *testing.B, base, memory string, next func(r *rand.Rand) string, clients int, d time.Duration, max int64, seed uint64) (query, mem float64) {
+	query, mem, _, _ = loadRatioCPU(b, base, memory, next, clients, d, max, seed)
+	return query, mem
+}
+
+// loadRatioCPU is loadRatio that also returns the CPU µs per request of
+// each (loadEachCPU), averaged over the slices.
+func loadRatioCPU(b *testing.B, base, memory string, next func(r *rand.Rand) string, clients int, d time.Duration, max int64, seed uint64) (query, mem, queryCPU, memCPU float64) {
 	b.Helper()
 	const slices = 6
 	same := func(*rand.Rand) string { return memory }
 	for k := range slices {
-		q := func() { query += loadEach(b, base, next, clients, d/slices, max/slices, seed+uint64(k)) / slices }
-		m := func() { mem += loadEach(b, base, same, clients, d/slices, max/slices, seed) / slices }
+		q := func() {
+			r, c := loadEachCPU(b, base, next, clients, d/slices, max/slices, seed+uint64(k))
+			query, queryCPU = query+r/slices, queryCPU+c/slices
+		}
+		m := func() {
+			r, c := loadEachCPU(b, base, same, clients, d/slices, max/slices, seed)
+			mem, memCPU = mem+r/slices, memCPU+c/slices
+		}
 		if k%4 == 0 || k%4 == 3 {
 			q()
 			m()
@@ -107,7 +145,7 @@ func loadRatio(b *testing.B, base, memory string, next func(r *rand.Rand) string
 			q()
 		}
 	}
-	return query, mem
+	return query, mem, queryCPU, memCPU
 }
 
 // medianMillis sends n GETs one after the other, each to the target next
@@ -221,7 +259,10 @@ func parsedFilter(b *testing.B, target string) data.Filter {
 // and with type=crossing. Each runs for 3 s (at most 100,000 requests); in
 // the same run, a handler of the same app sends the bytes of one such
 // answer from memory, in slices of 0.5 s taken in turn with the query's:
-// each query's ratio to it is what it reaches of the framework's limit. /api/clusters (cell=0.16, the page's at zoom 9) and
+// each query's ratio to it is what it reaches of the framework's limit.
+// Beside it, -cpu-ratio is the memory handler's CPU time per request over
+// the query's (this process's, the clients' included): the same ratio as
+// a machine of its own would give, when other work takes cores away. /api/clusters (cell=0.16, the page's at zoom 9) and
 // /api/years with a jittered bbox are timed one request at a time: the
 // median of 200. Before the load, the first 10 requests of each kind have
 // their numberMatched compared with a scan of every synthetic incident.
@@ -253,14 +294,27 @@ func BenchmarkLoadJitteredBBox(b *testing.B) {
 			run := uint64(0)
 			for b.Loop() {
 				run++
-				memory := 0.0
+				memory, memoryCPU := 0.0, 0.0
 				for _, q := range jitteredQueries {
-					rate, mem := loadRatio(b, base, "/bench/memory", q.url, clients, d, max, run*100)
+					stats, _ := srv.store.(interface{ FeatureCacheStats() (int64, int64) })
+					var h0, m0 int64
+					if stats != nil {
+						h0, m0 = stats.FeatureCacheStats()
+					}
+					rate, mem, qcpu, mcpu := loadRatioCPU(b, base, "/bench/memory", q.url, clients, d, max, run*100)
+					if stats != nil {
+						h1, m1 := stats.FeatureCacheStats()
+						b.ReportMetric(float64(h1-h0)/float64(max64(h1-h0+m1-m0, 1)), q.name+"-cache-hits")
+					}
 					b.ReportMetric(rate/mem, q.name+"-ratio")
+					b.ReportMetric(mcpu/qcpu, q.name+"-cpu-ratio")
+					b.ReportMetric(qcpu, q.name+"-cpu-µs/req")
 					b.ReportMetric(rate, q.name+"-req/s")
 					memory += mem / float64(len(jitteredQueries))
+					memoryCPU += mcpu / float64(len(jitteredQueries))
 				}
 				b.ReportMetric(memory, "memory-req/s")
+				b.ReportMetric(memoryCPU, "memory-cpu-µs/req")
 				b.ReportMetric(medianMillis(b, base, func(r *rand.Rand) string {
 					return "/api/clusters?cell=0.16&bbox=" + jitteredBBox(r)
 				}, 200, 10*time.Second, run), "clusters-ms")
@@ -270,4 +324,11 @@ func BenchmarkLoadJitteredBBox(b *testing.B) {
 			}
 		})
 	}
+}
+
+func max64(a, b int64) int64 {
+	if a > b {
+		return a
+	}
+	return b
 }

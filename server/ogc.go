@@ -233,11 +233,17 @@ func (o *ogcService) handleItems(c *fiber.Ctx) error {
 		return sendPage(c, page{Title: ci.title, Description: ci.description, Attribution: Attribution,
 			Links: itemsLinks(c, path, true, q.filter, res), Items: iv})
 	}
-	fc := newCollection(c)
-	res, err := o.items(ci.id, q, fc.add)
+	fc, body := newBodyCollection(c)
+	var res data.Result
+	if ci.id == "incidents" && q.keep == nil && natural(q.sortKeys) {
+		res, err = fc.query(o.store, q.filter, kindGIS, withGISFields) // items' way, in the body (respond_fast.go)
+	} else {
+		res, err = o.items(ci.id, q, fc.add)
+	}
 	if err == nil {
 		err = fc.endItems(res, stamp, itemsLinks(c, path, false, q.filter, res))
 	}
+	body.done(c)
 	if err != nil {
 		c.Response().ResetBody()
 		return err

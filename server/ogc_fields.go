@@ -84,6 +84,15 @@ func withGISFields(dst, feature []byte) ([]byte, error) {
 		return nil, fmt.Errorf("a stored feature: its date is not closed")
 	}
 	end += at
+	if out, ok := appendGISFieldsFast(dst, feature, props, at, end); ok {
+		return out, nil
+	}
+	return withGISFieldsJSON(dst, feature, props, at, end)
+}
+
+// withGISFieldsJSON is withGISFields through encoding/json: the reference
+// of appendGISFieldsFast, and what reads a Feature it does not.
+func withGISFieldsJSON(dst, feature []byte, props, at, end int) ([]byte, error) {
 	d, err := data.ParseDate(string(feature[at:end]))
 	if err != nil {
 		return nil, fmt.Errorf("a stored feature: %w", err)

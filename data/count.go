@@ -119,9 +119,9 @@ func (yc *yearCounts) add(year int, typ uint8, n int) {
 // addDates counts dates, in order, as of type typ: one add per year.
 func (yc *yearCounts) addDates(dates []uint32, typ uint8) {
 	for i := 0; i < len(dates); {
-		year := dates[i] / 10000
+		year := keyYear(dates[i])
 		j := i + 1
-		for j < len(dates) && dates[j]/10000 == year {
+		for j < len(dates) && keyYear(dates[j]) == year {
 			j++
 		}
 		yc.add(int(year), typ, j-i)
@@ -176,7 +176,7 @@ func (g *grid) years(m *matcher) []YearCount {
 			lo, hi := m.span(c.dates[gr.start:gr.end])
 			for i := int(gr.start) + lo; i < int(gr.start)+hi; i++ {
 				if c.lons[i] >= m.box.Min[0] && c.lons[i] <= m.box.Max[0] && c.lats[i] >= m.box.Min[1] && c.lats[i] <= m.box.Max[1] {
-					yc.add(int(c.dates[i]/10000), typeOf(gr.attr), 1)
+					yc.add(int(keyYear(c.dates[i])), typeOf(gr.attr), 1)
 				}
 			}
 		}

@@ -102,7 +102,7 @@ func push(n node, f *Filter) bool {
 		case "t_intersects":
 			if iv[0] != minDay {
 				k := dayKeyOf(iv[0])
-				f.From, f.Since = max(f.From, k/10000*10000), max(f.Since, k)
+				f.From, f.Since = max(f.From, yearStart(k)), max(f.Since, k)
 			}
 			if iv[1] != maxDay {
 				f.To = minKey(f.To, dayKeyOf(iv[1]))

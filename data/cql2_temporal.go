@@ -53,7 +53,7 @@ func dayKeyOf(day int) uint32 {
 	if y < 1 {
 		return 0
 	}
-	return uint32(min(y, 9999)*10000 + int(m)*100 + d)
+	return DateKey(min(y, 9999), int(m), d)
 }
 
 func periodOf(n node, f *CQL2Feature) ([2]int, bool) {

@@ -54,3 +54,38 @@ func KeyEndTime(k uint32) string {
 	}
 	return fmt.Sprintf("%04d-%02d-%02dT23:59:59Z", y, m, d)
 }
+
+// PeriodEnd is the last day key of the period a date key names: the key
+// itself for a day, the 31st of the month for a month (19691200 ends
+// 19691231; a shorter month's 31st still sorts before the next month),
+// 31 December for a year.
+func PeriodEnd(key uint32) uint32 {
+	switch {
+	case isYearKey(key):
+		return key + 1231
+	case key%100 == 0:
+		return key + 31
+	}
+	return key
+}
+
+// keyYear is the year of date key k.
+func keyYear(k uint32) uint32 { return k / 10000 }
+
+// yearStart is the key of k's year alone (month and day unknown), the
+// first key of the year's range.
+func yearStart(k uint32) uint32 { return k / 10000 * 10000 }
+
+// yearStartOf is the first key of year y's range.
+func yearStartOf(y uint32) uint32 { return y * 10000 }
+
+// monthStart is the key of k's month alone (day unknown), the first key of
+// the month's range; for a year's key, the key itself.
+func monthStart(k uint32) uint32 { return k / 100 * 100 }
+
+// isYearKey says whether k names a year alone, the first key of its range.
+func isYearKey(k uint32) bool { return k%10000 == 0 }
+
+// endsYear says whether no key of k's year sorts after k (31 December or a
+// year's end key).
+func endsYear(k uint32) bool { return k%10000 >= 1231 }

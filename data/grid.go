@@ -77,14 +77,14 @@ const yearIndexMin = 64
 func (c *counts) indexYears() {
 	c.firstYear, c.years = 0, nil
 	d := c.all
-	if len(d) < yearIndexMin || d[len(d)-1]/10000-d[0]/10000 > 4096 {
+	if len(d) < yearIndexMin || keyYear(d[len(d)-1])-keyYear(d[0]) > 4096 {
 		return
 	}
-	y0, y1 := d[0]/10000, d[len(d)-1]/10000
+	y0, y1 := keyYear(d[0]), keyYear(d[len(d)-1])
 	c.firstYear, c.years = y0, make([]int32, y1-y0+2)
 	j := 0
 	for y := y0; y <= y1+1; y++ {
-		for j < len(d) && d[j] < y*10000 {
+		for j < len(d) && d[j] < yearStartOf(y) {
 			j++
 		}
 		c.years[y-y0] = int32(j)
@@ -93,7 +93,7 @@ func (c *counts) indexYears() {
 
 // yearOf returns the part of all dated in the year of date x.
 func (c *counts) yearOf(x uint32) (int, int) {
-	y := int64(x/10000) - int64(c.firstYear)
+	y := int64(keyYear(x)) - int64(c.firstYear)
 	switch {
 	case y < 0:
 		return 0, 0
@@ -115,7 +115,7 @@ func (m *matcher) spanAll(c *counts) (int, int) {
 	}
 	if d[0] < m.from {
 		a, z := c.yearOf(m.from)
-		if m.from%10000 == 0 {
+		if isYearKey(m.from) {
 			lo = a
 		} else {
 			lo = a + lowerBound(d[a:z], m.from)
@@ -123,7 +123,7 @@ func (m *matcher) spanAll(c *counts) (int, int) {
 	}
 	if d[hi-1] > m.hi {
 		a, z := c.yearOf(m.hi)
-		if m.hi%10000 >= 1231 {
+		if endsYear(m.hi) {
 			hi = z
 		} else {
 			hi = a + upperBound(d[a:z], m.hi)
@@ -313,7 +313,7 @@ func (b *block) table(y0, y1 uint32) {
 			continue
 		}
 		b.n += c.len()
-		y0, y1 = min(y0, c.all[0]/10000), max(y1, c.all[len(c.all)-1]/10000)
+		y0, y1 = min(y0, keyYear(c.all[0])), max(y1, keyYear(c.all[len(c.all)-1]))
 		for _, g := range c.groups {
 			seen[g.attr] = true
 		}
@@ -334,7 +334,7 @@ func (b *block) table(y0, y1 uint32) {
 		for _, g := range c.groups {
 			row := slices.Index(b.attrs, g.attr) * w
 			for _, d := range c.dates[g.start:g.end] {
-				k := int(d/10000-y0) + 1
+				k := int(keyYear(d)-y0) + 1
 				b.cum[row+k]++
 				b.cum[len(b.attrs)*w+k]++
 			}
@@ -351,7 +351,7 @@ func (b *block) table(y0, y1 uint32) {
 // false when the table has no row or no year for it.
 func (b *block) tally(attr uint8, date uint32, d int32) bool {
 	g, ok := slices.BinarySearch(b.attrs, attr)
-	y := int64(date/10000) - int64(b.firstYear)
+	y := int64(keyYear(date)) - int64(b.firstYear)
 	if !ok || y < 0 || y >= int64(b.nyears) {
 		return false
 	}
@@ -404,15 +404,15 @@ func (b *block) grow(attr uint8, year uint32) {
 // wholeYears returns the years of m's dates, as rows of b's table, and
 // whether m's dates are whole years (or open).
 func (b *block) wholeYears(m *matcher) (k0, k1 int, ok bool) {
-	if (m.from != 0 && m.from%10000 != 0) || (m.hi != math.MaxUint32 && m.hi%10000 < 1231) {
+	if (m.from != 0 && !isYearKey(m.from)) || (m.hi != math.MaxUint32 && !endsYear(m.hi)) {
 		return 0, 0, false
 	}
 	k0, k1 = 0, b.nyears
 	if m.from != 0 {
-		k0 = int(min(max(int64(m.from/10000)-int64(b.firstYear), 0), int64(b.nyears)))
+		k0 = int(min(max(int64(keyYear(m.from))-int64(b.firstYear), 0), int64(b.nyears)))
 	}
 	if m.hi != math.MaxUint32 {
-		k1 = int(min(max(int64(m.hi/10000)-int64(b.firstYear)+1, 0), int64(b.nyears)))
+		k1 = int(min(max(int64(keyYear(m.hi))-int64(b.firstYear)+1, 0), int64(b.nyears)))
 	}
 	return k0, max(k0, k1), true
 }
@@ -771,7 +771,7 @@ func (g *grid) add(e entry, copied map[int]bool) {
 	nb.cells[sub] = cellWith(nb.cells[sub], e)
 	nb.bound = boundOf(nb)
 	if !nb.tally(attrOf(&e), e.date, 1) {
-		nb.grow(attrOf(&e), e.date/10000)
+		nb.grow(attrOf(&e), keyYear(e.date))
 		nb.tally(attrOf(&e), e.date, 1)
 	}
 	nb.years = &blockYears{} // its own, made when first asked for

@@ -38,7 +38,7 @@ func (b *block) yearSums() []int32 {
 			}
 			sx, sy := sub%blockSide, sub/blockSide
 			for _, d := range c.all {
-				k := int64(d/10000) - int64(b.firstYear) + 1
+				k := int64(keyYear(d)) - int64(b.firstYear) + 1
 				if k < 1 || k >= int64(layers) {
 					continue // not in the table's years: cannot be (table covers every date)
 				}

@@ -40,20 +40,6 @@ type Filter struct {
 	Offset int // skip this many matches first
 }
 
-// PeriodEnd is the last day key of the period a date key names: the key
-// itself for a day, the 31st of the month for a month (19691200 ends
-// 19691231; a shorter month's 31st still sorts before the next month),
-// 31 December for a year.
-func PeriodEnd(key uint32) uint32 {
-	switch {
-	case key%10000 == 0:
-		return key + 1231
-	case key%100 == 0:
-		return key + 31
-	}
-	return key
-}
-
 // YearRange returns the date keys spanning the years from and to,
 // inclusive; 0 leaves a side open.
 func YearRange(from, to int) (uint32, uint32) {
@@ -443,7 +429,7 @@ func (s *Store) Years(f Filter) ([]YearCount, error) {
 	// the end of the period a partial date names: walk the candidates.
 	var out []YearCount
 	count := func(e entry) {
-		year := int(e.date / 10000)
+		year := int(keyYear(e.date))
 		if len(out) == 0 || out[len(out)-1].Year != year {
 			out = append(out, YearCount{Year: year, ByType: map[Type]int{}})
 		}

@@ -30,7 +30,7 @@ func (l entryList) sinceRanges(from, to, since uint32) []dateRange {
 			rs = append(rs, dateRange{k, k})
 		}
 	}
-	year, month := since/10000*10000, since/100*100
+	year, month := yearStart(since), monthStart(since)
 	single(year)
 	if month != year {
 		single(month)

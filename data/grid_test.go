@@ -128,7 +128,7 @@ func checkAggregates(t *testing.T, s *Store, r *rand.Rand, queries int) {
 				wantYears = append(wantYears, YearCount{Year: y, ByType: map[Type]int{}})
 			}
 			wantYears[len(wantYears)-1].Total++
-			wantYears[len(wantYears)-1].ByType[at(Types, e.typ)]++
+			wantYears[len(wantYears)-1].ByType[valueOf(Types, e.typ)]++
 		}
 		if fmt.Sprint(years) != fmt.Sprint(wantYears) {
 			t.Fatalf("query %d %+v: Years\n%v\nwant\n%v", q, f, years, wantYears)
@@ -154,7 +154,7 @@ func checkAggregates(t *testing.T, s *Store, r *rand.Rand, queries int) {
 				wantCs[k] = c
 			}
 			c.lon, c.lat, c.n = c.lon+e.p[0], c.lat+e.p[1], c.n+1
-			c.byType[at(Types, e.typ)]++
+			c.byType[valueOf(Types, e.typ)]++
 		}
 		if cres.Matched != len(want) || len(cs) != len(wantCs) || cres.Returned != len(cs) {
 			t.Fatalf("query %d, cell %g: %d clusters of %d incidents, want %d of %d", q, deg, len(cs), cres.Matched, len(wantCs), len(want))

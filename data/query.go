@@ -68,17 +68,18 @@ type matcher struct {
 	typOK, dirOK, secOK [256]bool // by code
 }
 
-func bits[T comparable](list []T, values []T) uint32 {
+// codeSet is the set of values' codes in list, as bits (bit i for code i).
+func codeSet[T comparable](list []T, values []T) uint32 {
 	var set uint32
 	for _, v := range values {
-		set |= 1 << code(list, v)
+		set |= 1 << codeOf(list, v)
 	}
 	return set
 }
 
 func compile(f *Filter) matcher {
-	m := matcher{from: f.From, to: f.To, types: bits(Types, f.Types), dirs: bits(Directions, f.Directions),
-		sc: bits(sectors, f.Sectors), bbox: f.BBox, since: f.Since, hi: f.To, box: anyBound}
+	m := matcher{from: f.From, to: f.To, types: codeSet(Types, f.Types), dirs: codeSet(Directions, f.Directions),
+		sc: codeSet(sectors, f.Sectors), bbox: f.BBox, since: f.Since, hi: f.To, box: anyBound}
 	if m.hi == 0 {
 		m.hi = math.MaxUint32
 	}
@@ -434,7 +435,7 @@ func (s *Store) Years(f Filter) ([]YearCount, error) {
 			out = append(out, YearCount{Year: year, ByType: map[Type]int{}})
 		}
 		out[len(out)-1].Total++
-		out[len(out)-1].ByType[at(Types, e.typ)]++
+		out[len(out)-1].ByType[valueOf(Types, e.typ)]++
 	}
 	if ff == nil {
 		s.index.each(&f, func(e entry) bool { count(e); return true })

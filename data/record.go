@@ -42,7 +42,9 @@ type record struct {
 // are stored: geo.Sectors may only grow at its end.
 var sectors = append([]geo.Sector{""}, geo.Sectors...)
 
-func code[T comparable](list []T, v T) byte {
+// codeOf is v's code in a record: its index in list, 255 if it is not
+// there.
+func codeOf[T comparable](list []T, v T) byte {
 	for i, x := range list {
 		if x == v {
 			return byte(i)
@@ -51,7 +53,9 @@ func code[T comparable](list []T, v T) byte {
 	return 255
 }
 
-func at[T any](list []T, i byte) T {
+// valueOf is the value of code i in list, the zero value for a code past
+// its end.
+func valueOf[T any](list []T, i byte) T {
 	var zero T
 	if int(i) < len(list) {
 		return list[i]
@@ -63,7 +67,7 @@ const recordLen = 19
 
 func (r record) encode() []byte {
 	b := make([]byte, recordLen)
-	b[0], b[1], b[2] = code(Types, r.typ), code(Directions, r.dir), code(sectors, r.sector)
+	b[0], b[1], b[2] = codeOf(Types, r.typ), codeOf(Directions, r.dir), codeOf(sectors, r.sector)
 	binary.BigEndian.PutUint64(b[3:], math.Float64bits(r.point[0]))
 	binary.BigEndian.PutUint64(b[11:], math.Float64bits(r.point[1]))
 	return b
@@ -74,7 +78,7 @@ func decodeRecord(b []byte) record {
 		return record{}
 	}
 	return record{
-		typ: at(Types, b[0]), dir: at(Directions, b[1]), sector: at(sectors, b[2]),
+		typ: valueOf(Types, b[0]), dir: valueOf(Directions, b[1]), sector: valueOf(sectors, b[2]),
 		point: orb.Point{math.Float64frombits(binary.BigEndian.Uint64(b[3:])), math.Float64frombits(binary.BigEndian.Uint64(b[11:]))},
 	}
 }

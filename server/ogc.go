@@ -236,7 +236,7 @@ func (o *ogcService) handleItems(c *fiber.Ctx) error {
 	fc, body := newBodyCollection(c)
 	var res data.Result
 	if ci.id == "incidents" && q.keep == nil && natural(q.sortKeys) {
-		res, err = fc.query(o.store, q.filter, kindGIS, withGISFields) // items' way, in the body (respond_fast.go)
+		res, err = fc.query(o.store, q.filter, kindGIS, data.WithGISFields) // items' way, in the body (respond_fast.go)
 	} else {
 		res, err = o.items(ci.id, q, fc.add)
 	}
@@ -268,7 +268,7 @@ func (o *ogcService) handleItem(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if b, err = withGISFields(nil, b); err != nil {
+	if b, err = data.WithGISFields(nil, b); err != nil {
 		return err
 	}
 	if keep, err := parseProperties(q.properties, ci.id); err != nil {

@@ -262,11 +262,11 @@ func (f *ogcFilter) match(b []byte) bool {
 	return f.x.Match(data.CQL2Feature{Geometry: g, Properties: props})
 }
 
-// addDerived adds the fields of gisFields to decoded properties.
+// addDerived adds the GIS fields (data.WithGISFields) to decoded properties.
 func addDerived(props map[string]any) {
 	if s, ok := props["date"].(string); ok {
 		if d, err := data.ParseDate(s); err == nil {
-			a, b := datePeriod(d)
+			a, b := data.DatePeriod(d)
 			props["date_start"], props["date_end"] = a.Format(time.DateOnly), b.Format(time.DateOnly)
 		}
 	}
@@ -277,7 +277,7 @@ func addDerived(props map[string]any) {
 			str := func(k string) string { s, _ := m[k].(string); return s }
 			sources = append(sources, data.Source{Title: str("title"), URL: str("url"), Publisher: str("publisher"), Published: str("published")})
 		}
-		props["sources_text"] = sourcesText(sources)
+		props["sources_text"] = data.SourcesText(sources)
 	}
 }
 

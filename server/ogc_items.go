@@ -11,7 +11,7 @@ import (
 )
 
 // items calls visit with each feature of collection id that q selects, in
-// date order, within its offset and limit, with the fields of gisFields.
+// date order, within its offset and limit, with the GIS fields (data.WithGISFields).
 func (o *ogcService) items(id string, q query, visit func([]byte) error) (data.Result, error) {
 	if q.keep != nil {
 		var buf []byte
@@ -37,7 +37,7 @@ func (o *ogcService) unsortedItems(id string, q query, visit func([]byte) error)
 		inner := visit
 		visit = func(b []byte) error {
 			var err error
-			if buf, err = withGISFields(buf[:0], b); err != nil {
+			if buf, err = data.WithGISFields(buf[:0], b); err != nil {
 				return err
 			}
 			return inner(buf)

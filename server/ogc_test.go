@@ -520,7 +520,7 @@ func TestOGCFeature(t *testing.T) {
 		t.Errorf("links %v, want self, alternate, collection", rels)
 	}
 	// The feature is the stored one, with the links and the GIS fields
-	// (ogc_fields.go) added.
+	// (data.WithGISFields) added.
 	stored := get(t, s, "/api/incidents/2017-11-13-jsa").body
 	var a, b map[string]any
 	json.Unmarshal(stored, &a)

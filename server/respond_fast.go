@@ -39,7 +39,7 @@ type appendQuerier interface {
 // the store may keep written.
 const (
 	kindStored uint8 = iota // as stored
-	kindGIS                 // withGISFields: OGC items
+	kindGIS                 // data.WithGISFields: OGC items
 )
 
 // query adds the features f selects in st to fc, each as transform writes

@@ -1,4 +1,4 @@
-package server
+package data
 
 import (
 	"bytes"
@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/dmzmap/dmzmap/data"
 )
 
 // The OGC items carry fields GIS clients can type beside the ones stored:
@@ -23,9 +21,9 @@ type gisFields struct {
 	SourcesText string `json:"sources_text,omitempty"` // the sources as one line of text (incidents)
 }
 
-// datePeriod returns the first and last days of the period date names:
+// DatePeriod returns the first and last days of the period date names:
 // the day itself, or all of a month or a year.
-func datePeriod(d data.Date) (start, end time.Time) {
+func DatePeriod(d Date) (start, end time.Time) {
 	switch {
 	case d.Month == 0:
 		return time.Date(d.Year, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(d.Year, 12, 31, 0, 0, 0, 0, time.UTC)
@@ -37,9 +35,9 @@ func datePeriod(d data.Date) (start, end time.Time) {
 	return t, t
 }
 
-// sourcesText writes sources as one line: each "title (publisher,
+// SourcesText writes sources as one line: each "title (publisher,
 // published) url", joined by " | ".
-func sourcesText(sources []data.Source) string {
+func SourcesText(sources []Source) string {
 	parts := make([]string, 0, len(sources))
 	for _, s := range sources {
 		var b strings.Builder
@@ -62,23 +60,23 @@ func sourcesText(sources []data.Source) string {
 	return strings.Join(parts, " | ")
 }
 
-var dateKey = []byte(`"date":"`)
+var dateMember = []byte(`"date":"`)
 
-// withGISFields returns feature with date_start, date_end and sources_text
+// WithGISFields returns feature with date_start, date_end and sources_text
 // written after its date, appended to dst; a Feature without a date (the
 // MDL) is returned as it is.
-func withGISFields(dst, feature []byte) ([]byte, error) {
+func WithGISFields(dst, feature []byte) ([]byte, error) {
 	props := bytes.Index(feature, []byte(`"properties":{`))
 	if props < 0 {
 		return append(dst, feature...), nil
 	}
 	// The first "date":" after the properties open is the incident's
 	// date: a quote inside a string is escaped, so no string holds it.
-	at := bytes.Index(feature[props:], dateKey)
+	at := bytes.Index(feature[props:], dateMember)
 	if at < 0 {
 		return append(dst, feature...), nil
 	}
-	at += props + len(dateKey)
+	at += props + len(dateMember)
 	end := bytes.IndexByte(feature[at:], '"')
 	if end < 0 {
 		return nil, fmt.Errorf("a stored feature: its date is not closed")
@@ -90,25 +88,25 @@ func withGISFields(dst, feature []byte) ([]byte, error) {
 	return withGISFieldsJSON(dst, feature, props, at, end)
 }
 
-// withGISFieldsJSON is withGISFields through encoding/json: the reference
+// withGISFieldsJSON is WithGISFields through encoding/json: the reference
 // of appendGISFieldsFast, and what reads a Feature it does not.
 func withGISFieldsJSON(dst, feature []byte, props, at, end int) ([]byte, error) {
-	d, err := data.ParseDate(string(feature[at:end]))
+	d, err := ParseDate(string(feature[at:end]))
 	if err != nil {
 		return nil, fmt.Errorf("a stored feature: %w", err)
 	}
-	start, last := datePeriod(d)
+	start, last := DatePeriod(d)
 	g := gisFields{DateStart: start.Format(time.DateOnly), DateEnd: last.Format(time.DateOnly)}
 	if bytes.Contains(feature[props:], []byte(`"sources":[`)) {
 		var f struct {
 			Properties struct {
-				Sources []data.Source `json:"sources"`
+				Sources []Source `json:"sources"`
 			} `json:"properties"`
 		}
 		if err := json.Unmarshal(feature, &f); err != nil {
 			return nil, fmt.Errorf("a stored feature: %w", err)
 		}
-		g.SourcesText = sourcesText(f.Properties.Sources)
+		g.SourcesText = SourcesText(f.Properties.Sources)
 	}
 	fields, err := json.Marshal(g)
 	if err != nil {

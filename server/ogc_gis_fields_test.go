@@ -3,28 +3,9 @@ package server
 import (
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/dmzmap/dmzmap/data"
 )
-
-func TestDatePeriod(t *testing.T) {
-	for _, tc := range []struct {
-		d          data.Date
-		start, end string
-	}{
-		{data.Date{Year: 1965}, "1965-01-01", "1965-12-31"},
-		{data.Date{Year: 1969, Month: 12}, "1969-12-01", "1969-12-31"},
-		{data.Date{Year: 2024, Month: 2}, "2024-02-01", "2024-02-29"},
-		{data.Date{Year: 2023, Month: 2}, "2023-02-01", "2023-02-28"},
-		{data.Date{Year: 2017, Month: 11, Day: 13}, "2017-11-13", "2017-11-13"},
-	} {
-		a, b := datePeriod(tc.d)
-		if a.Format(time.DateOnly) != tc.start || b.Format(time.DateOnly) != tc.end {
-			t.Errorf("%v: %s to %s, want %s to %s", tc.d, a.Format(time.DateOnly), b.Format(time.DateOnly), tc.start, tc.end)
-		}
-	}
-}
 
 // TestOGCGISFields checks date_start, date_end and sources_text on the
 // OGC items and features, and that datetime selects exactly the

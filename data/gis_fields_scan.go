@@ -1,4 +1,4 @@
-package server
+package data
 
 import (
 	"bytes"
@@ -6,19 +6,17 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/dmzmap/dmzmap/data"
 )
 
-// appendGISFieldsFast is withGISFields without encoding/json and without
+// appendGISFieldsFast is WithGISFields without encoding/json and without
 // allocating, for the Features the store writes (encoding/json's output:
 // no spaces, sources as objects of the four string members of
-// data.Source): it reads the date and the sources array with a small
+// Source): it reads the date and the sources array with a small
 // scanner and writes the fields as json.Marshal would. It reports false,
 // having appended nothing, for anything the scanner does not read exactly
 // (another member in a source, a value not a string, an escaped
 // surrogate, bytes that are not UTF-8, a date ParseDate would refuse):
-// withGISFields then does it the slow way, whose answer (or error) is the
+// WithGISFields then does it the slow way, whose answer (or error) is the
 // reference. TestGISFieldsFast compares the two.
 func appendGISFieldsFast(dst, feature []byte, props, at, end int) ([]byte, bool) {
 	start, last, ok := fastPeriod(feature[at:end])
@@ -47,7 +45,7 @@ func appendGISFieldsFast(dst, feature []byte, props, at, end int) ([]byte, bool)
 	return append(dst, feature[end+1:]...), true
 }
 
-// fastPeriod is ParseDate and datePeriod for YYYY, YYYY-MM and
+// fastPeriod is ParseDate and DatePeriod for YYYY, YYYY-MM and
 // YYYY-MM-DD; false for anything else, which ParseDate may refuse.
 func fastPeriod(s []byte) (start, end time.Time, ok bool) {
 	num := func(b []byte) (int, bool) {
@@ -60,7 +58,7 @@ func fastPeriod(s []byte) (start, end time.Time, ok bool) {
 		}
 		return n, true
 	}
-	var d data.Date
+	var d Date
 	switch len(s) {
 	case 4:
 		d.Year, ok = num(s)
@@ -87,11 +85,11 @@ func fastPeriod(s []byte) (start, end time.Time, ok bool) {
 			return start, end, false
 		}
 	}
-	start, end = datePeriod(d)
+	start, end = DatePeriod(d)
 	return start, end, true
 }
 
-// appendSourcesText appends, as a JSON string, sourcesText of the sources
+// appendSourcesText appends, as a JSON string, SourcesText of the sources
 // array b starts with (encoding/json's output), and whether the text is
 // empty; false when the array is not what it reads exactly.
 func appendSourcesText(dst, b []byte) (out []byte, empty, ok bool) {
@@ -251,7 +249,7 @@ func scanString(b []byte) (v, rest []byte, ok bool) {
 	return nil, nil, false
 }
 
-// appendSourcePart appends sourcesText's part of one source: "title
+// appendSourcePart appends SourcesText's part of one source: "title
 // (publisher, published) url", its spaces as strings.Fields then
 // strings.Join leave them.
 func appendSourcePart(dst []byte, src *[4][]byte) []byte {

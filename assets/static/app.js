@@ -13,6 +13,7 @@
 // crossing points and paths. The list is the view's first LIST_MAX in date
 // order. The count and the timeline come from /api/years.
 
+import './leaflet-tuning.js';
 import noUiSlider from './vendor/nouislider-15.8.1/nouislider.min.mjs';
 import { t, label, localized, formatDate, formatNumber } from './i18n.js';
 import { TYPES, DIRECTIONS, defaultState, parseState, queryParams, pageQuery, yearRange, selectsNothing } from './state.js';
@@ -36,6 +37,7 @@ import {
   OSM_ATTRIBUTION, NE_ATTRIBUTION, createPanes, textElement, getJSON,
   loadLand, loadPlaces, loadLandmarks, loadMDL, loadDMZ, relabel,
 } from './basemap.js';
+import { loadLevels } from './basemap-lazy.js';
 
 const L = window.L;
 const PAGE = 10000; // the API's largest limit
@@ -1093,11 +1095,10 @@ map.on('moveend', () => {
 // when they are drawn or have failed.
 function loadLayers() {
   return Promise.allSettled([
-    loadLand(layers.basemap, renderers.land),
+    loadLevels({ map, layers, renderers, dmzTooltip: () => t(state.lang, 'dmzBand'), restyle: () => styleMap(layers, highlight) }),
     loadPlaces(map, layers.places, renderers.basemapPoints, () => state.lang),
     loadLandmarks(map, layers.landmarks, renderers.basemapPoints, () => state.lang),
     loadMDL(layers.mdl, renderers.mdl, () => t(state.lang, 'mdl')),
-    loadDMZ(layers.dmz, renderers.dmz, () => t(state.lang, 'dmzBand')),
   ]);
 }
 

@@ -29,12 +29,12 @@ func TestPageBundle(t *testing.T) {
 		"static/vendor/lib/lib.css": {Data: []byte(`.a{background:url(images/a.png)} .b{background:url("/x.png")} .c{background:url(data:image/png;base64,AA==)}`)},
 		"static/app.css":            {Data: []byte(`.d{color:red}`)},
 		"static/print.css":          {Data: []byte(`.p{}`)},
-		"static/app.js": {Data: []byte("import './tuning.js';\nimport {\n  a,\n  b,\n} from './a.js';\nexport { c } from './sub/c.js';\nconst late = () => import('./late.js');\n// import './commented.js' is not at a line's start\n")},
-		"static/tuning.js": {Data: []byte("export {}")},
-		"static/a.js":      {Data: []byte("import x from './sub/c.js';\nimport y from 'https://cdn.example/y.js';\nexport const a = 1, b = 2;")},
-		"static/sub/c.js":  {Data: []byte("import '../tuning.js';\nimport './d.js';\nexport const c = 3;")},
-		"static/sub/d.js":  {Data: []byte("export {}")},
-		"static/late.js":   {Data: []byte("export {}")},
+		"static/app.js":             {Data: []byte("import './tuning.js';\nimport {\n  a,\n  b,\n} from './a.js';\nexport { c } from './sub/c.js';\nconst late = () => import('./late.js');\n// import './commented.js' is not at a line's start\n")},
+		"static/tuning.js":          {Data: []byte("export {}")},
+		"static/a.js":               {Data: []byte("import x from './sub/c.js';\nimport y from 'https://cdn.example/y.js';\nexport const a = 1, b = 2;")},
+		"static/sub/c.js":           {Data: []byte("import '../tuning.js';\nimport './d.js';\nexport const c = 3;")},
+		"static/sub/d.js":           {Data: []byte("export {}")},
+		"static/late.js":            {Data: []byte("export {}")},
 	}
 	s := New(ts.store, ts.mdl, nil, Config{Assets: page})
 	index := string(get(t, s, "/").body)
@@ -149,7 +149,9 @@ func TestPageLiteLayers(t *testing.T) {
 			FullFromZoom float64 `json:"full_from_zoom"`
 		} `json:"lite"`
 	}
-	vertices := func(raw json.RawMessage) int { return strings.Count(string(raw), "]") - strings.Count(string(raw), "]]") }
+	vertices := func(raw json.RawMessage) int {
+		return strings.Count(string(raw), "]") - strings.Count(string(raw), "]]")
+	}
 	cases := []struct {
 		lite, full string
 		most       float64 // the largest share of the vertices kept

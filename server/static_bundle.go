@@ -305,10 +305,10 @@ func (s *Server) handleStaticBundle(c *fiber.Ctx) error {
 // minCompress is the smallest body worth compressing.
 const minCompress = 1024
 
-// bigCompress is the size from which brotli's best level (most of a second
-// for the basemap) runs in the background: until it is done, such a file
-// is sent at a fast level.
-const bigCompress = 64 << 10
+// fastBrotli is the brotli level a file is first sent at, while its best
+// level (most of a second for the basemap, as long as a page load) runs in
+// the background.
+const fastBrotli = 5
 
 // compressed holds each file of the page compressed, by "version enc:name",
 // shared by every Server of the process (the tests start many).
@@ -337,17 +337,16 @@ func encodeStatic(c *fiber.Ctx, version, name string) {
 	key := version + " " + enc + ":" + name
 	coded, ok := compressed.Load(key)
 	if !ok {
-		switch {
-		case enc == "gzip":
-			coded = compressBody(enc, body, gzip.BestCompression)
-		case len(body) < bigCompress:
-			coded = compressBody(enc, body, brotli.BestCompression)
-		default:
-			coded = compressBody(enc, body, 5)
+		level := gzip.BestCompression
+		if enc == "br" {
+			level = fastBrotli
+		}
+		var had bool
+		coded, had = compressed.LoadOrStore(key, compressBody(enc, body, level))
+		if !had && enc == "br" {
 			src := bytes.Clone(body)
 			go func() { compressed.Store(key, compressBody(enc, src, brotli.BestCompression)) }()
 		}
-		compressed.LoadOrStore(key, coded)
 	}
 	c.Set(fiber.HeaderContentEncoding, enc)
 	c.Response().SetBodyRaw(coded.([]byte))

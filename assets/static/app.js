@@ -38,6 +38,7 @@ import {
   loadLand, loadPlaces, loadLandmarks, loadMDL, loadDMZ, relabel,
 } from './basemap.js';
 import { loadLevels } from './basemap-lazy.js';
+import { inCell } from './cell-place.js';
 
 const L = window.L;
 const PAGE = 10000; // the API's largest limit
@@ -294,7 +295,7 @@ function cellMarker(c) {
   const div = document.createElement('div');
   div.append(textElement(formatNumber(lang, p.count)));
   const { size, px } = clusterSize(p.count);
-  const m = L.marker(ll, {
+  const m = L.marker(inCell(map, ll, cellSize(map.getZoom()), px), {
     icon: L.divIcon({ html: div, className: `marker-cluster marker-cluster-${size}`, iconSize: L.point(px, px) }),
     keyboard: true, title: t(lang, 'cellMany', { n: formatNumber(lang, p.count) }),
   });

@@ -39,6 +39,7 @@ import {
 } from './basemap.js';
 import { loadLevels } from './basemap-lazy.js';
 import { inCell } from './cell-place.js';
+import { initDeclutter } from './declutter.js';
 
 const L = window.L;
 const PAGE = 10000; // the API's largest limit
@@ -1259,6 +1260,7 @@ new ResizeObserver(() => {
   }
 }).observe(map.getContainer());
 initMarkerKeys(map);
+initDeclutter(map);
 initLineFilters(state, () => refresh());
 initProfile({
   map, lang: () => state.lang, state: () => state, select: (id) => select(id),

@@ -21,6 +21,7 @@ const $ = (id) => document.getElementById(id);
 
 let opts = null; // {map, lang, selected, select, close, refresh}
 let token = '';
+let tokenRead = false;
 let draft = null; // the incident being edited: {mode, id, etag, opener, point, path, drawing}
 let shown = null; // the errors on show, to redraw in another language: {problem, stale}
 let layer = null;
@@ -31,6 +32,7 @@ const lang = () => opts?.lang?.() || document.documentElement.lang || 'en';
 // ---- the token, in this tab's session storage only
 
 function readToken() {
+  tokenRead = true;
   try {
     return sessionStorage.getItem(TOKEN_KEY) || '';
   } catch {
@@ -130,6 +132,9 @@ let writes = false; // whether the server takes writes, from /api/config
 // them the page offers no sign-in.
 export function renderAuth(on) {
   if (on !== undefined) writes = on;
+  // The storage is read once writes are known to be on: its first read
+  // costs a phone's main thread tens of milliseconds.
+  if (writes && !token && !tokenRead) token = readToken();
   const box = $('auth-controls');
   const tools = $('details-edit');
   if (!box) return;
@@ -858,7 +863,6 @@ async function confirmDelete(e) {
 // close() (of the details), refresh() (reloads the map's data)}.
 export function initEditor(o) {
   opts = o;
-  token = readToken();
   layer = L.layerGroup().addTo(o.map);
   o.map.on('click', onMapClick);
   const auth = $('auth');

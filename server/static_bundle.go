@@ -153,6 +153,9 @@ func moduleGraph(assets fs.FS, entry string) []string {
 			if strings.HasPrefix(dep, "../") || seen[dep] {
 				continue
 			}
+			if _, err := fs.Stat(assets, "static/"+dep); err != nil {
+				continue // a missing module is not announced
+			}
 			seen[dep] = true
 			out = append(out, dep)
 			queue = append(queue, dep)

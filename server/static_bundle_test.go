@@ -32,7 +32,8 @@ func TestPageBundle(t *testing.T) {
 		"static/app.js":             {Data: []byte("import './tuning.js';\nimport {\n  a,\n  b,\n} from './a.js';\nexport { c } from './sub/c.js';\nconst late = () => import('./late.js');\n// import './commented.js' is not at a line's start\n")},
 		"static/tuning.js":          {Data: []byte("export {}")},
 		"static/a.js":               {Data: []byte("import x from './sub/c.js';\nimport y from 'https://cdn.example/y.js';\nexport const a = 1, b = 2;")},
-		"static/sub/c.js":           {Data: []byte("import '../tuning.js';\nimport './d.js';\nexport const c = 3;")},
+		"static/sub/c.js":           {Data: []byte("import '../tuning.js';\nimport './d.js';\nimport './e.js';\nexport const c = 3;")},
+		"static/sub/e.js":           {Data: []byte("import './missing.js';\nexport {}")},
 		"static/sub/d.js":           {Data: []byte("export {}")},
 		"static/late.js":            {Data: []byte("export {}")},
 	}
@@ -69,7 +70,7 @@ func TestPageBundle(t *testing.T) {
 	for _, m := range regexp.MustCompile(`<link rel="modulepreload" href="([^"]+)">`).FindAllStringSubmatch(index, -1) {
 		preloads = append(preloads, strings.TrimPrefix(m[1], v))
 	}
-	want := []string{"tuning.js", "a.js", "sub/c.js", "sub/d.js"}
+	want := []string{"tuning.js", "a.js", "sub/c.js", "sub/d.js", "sub/e.js"} // not sub/missing.js
 	if strings.Join(preloads, " ") != strings.Join(want, " ") {
 		t.Errorf("modulepreloads %v, want %v", preloads, want)
 	}

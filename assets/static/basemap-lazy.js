@@ -12,7 +12,7 @@ const lite = (name) => new URL(`lite/${name}`, import.meta.url).pathname;
 // twoLevels keeps one layer in group at the level of detail the zoom asks
 // for; load(into, url) draws a collection into a group and returns it, the
 // full one when url is undefined. It resolves once the first level drawn
-// is in group.
+// (the lite one, or the full one where there is no lite one) is in group.
 async function twoLevels(map, group, load, liteURL, restyle) {
   const take = async (url) => {
     const into = L.layerGroup();
@@ -43,7 +43,14 @@ async function twoLevels(map, group, load, liteURL, restyle) {
     if (map.getZoom() >= fullFrom) show(fullLayer || liteLayer);
   };
   map.on('zoomend', update);
-  await update();
+  // The lite layer shows at once, at any zoom: from fullFrom the full one
+  // replaces it when it comes.
+  if (liteLayer) {
+    show(liteLayer);
+    update();
+  } else {
+    await update();
+  }
 }
 
 // loadLevels draws the land and the DMZ band into layers.basemap and

@@ -37,8 +37,11 @@ func TestBrowserAccessEditor(t *testing.T) {
 	for _, lang := range []string{"en", "ko"} {
 		t.Run(lang, func(t *testing.T) {
 			do(t, ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(base+"/"))
+			waitFor(t, ctx, `typeof window.dmzmap === 'object'`)
+			settled(t, ctx) // no request of this page left before the next
 			eval[any](t, ctx, `sessionStorage.clear()`)
 			do(t, ctx, chromedp.Navigate(fmt.Sprintf("%s/?lang=%s", base, lang)))
+			waitFor(t, ctx, `typeof window.dmzmap === 'object'`)
 			settled(t, ctx)
 
 			do(t, ctx, chromedp.Click(chromedp.ID("sign-in")), chromedp.WaitVisible(chromedp.ID("ed-token")))

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"fmt"
+	"html"
 	"io/fs"
 	"path"
 	"regexp"
@@ -39,14 +40,20 @@ import (
 // bundleCSS is the name, under static/, of the page's joined stylesheets.
 const bundleCSS = "bundle.css"
 
-// litePrefix is where, under static/, the simplified layers are served.
-const litePrefix = "lite/"
+// litePrefix is where, under static/, the simplified layers are served,
+// named liteLandName and liteDMZName.
+const (
+	litePrefix   = "lite/"
+	liteLandName = "basemap-korea.geojson"
+	liteDMZName  = "dmz.geojson"
+)
 
 // A simplified layer is drawn below the zoom at which its tolerance
 // reaches a pixel (vertically, at the DMZ's latitude, where a degree of
 // latitude is 1/cos 38° of a degree of longitude on the map): the page
-// draws the full layer from fullFromZoom, which each collection states in
-// its member "lite". Leaflet itself simplifies every line at a pixel.
+// draws the full layer from fullFromZoom, which index.html states in
+// <meta name="dmzmap-lite"> and each collection in its member "lite".
+// Leaflet itself simplifies every line at a pixel.
 type liteLayer struct {
 	tolerance    float64 // degrees
 	fullFromZoom float64
@@ -115,7 +122,12 @@ func (s *Server) bundlePage(index []byte, version string) []byte {
 	})
 
 	b.lite = s.liteLayers()
-	return index
+	zooms, _ := json.Marshal(map[string]float64{
+		strings.TrimSuffix(liteLandName, ".geojson"): liteLand.fullFromZoom,
+		strings.TrimSuffix(liteDMZName, ".geojson"):  liteDMZ.fullFromZoom,
+	})
+	meta := `<meta name="dmzmap-lite" content="` + html.EscapeString(string(zooms)) + `">` + "\n"
+	return bytes.Replace(index, []byte("</head>"), []byte(meta+"</head>"), 1)
 }
 
 // absoluteCSSURLs makes each relative url() of a stylesheet absolute, from
@@ -187,9 +199,9 @@ func (s *Server) liteLayers() func(name string) ([]byte, bool) {
 	return func(name string) ([]byte, bool) {
 		var b []byte
 		switch name {
-		case litePrefix + "basemap-korea.geojson":
+		case litePrefix + liteLandName:
 			b = land()
-		case litePrefix + "dmz.geojson":
+		case litePrefix + liteDMZName:
 			b = dmz()
 		}
 		return b, b != nil

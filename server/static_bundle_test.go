@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"html"
 	"io"
 	"io/fs"
 	"net/http/httptest"
@@ -150,6 +151,11 @@ func TestPageLiteLayers(t *testing.T) {
 			FullFromZoom float64 `json:"full_from_zoom"`
 		} `json:"lite"`
 	}
+	var zooms map[string]float64
+	meta := regexp.MustCompile(`<meta name="dmzmap-lite" content="([^"]+)">`).FindStringSubmatch(index)
+	if meta == nil || json.Unmarshal([]byte(html.UnescapeString(meta[1])), &zooms) != nil {
+		t.Fatalf("the page names no zooms for its simplified layers: %v", meta)
+	}
 	vertices := func(raw json.RawMessage) int {
 		return strings.Count(string(raw), "]") - strings.Count(string(raw), "]]")
 	}
@@ -169,7 +175,11 @@ func TestPageLiteLayers(t *testing.T) {
 			t.Fatal(err)
 		}
 		if lite.Lite == nil || lite.Lite.Tolerance <= 0 || lite.Lite.FullFromZoom < 7 || lite.Lite.FullFromZoom > 12 {
-			t.Errorf("%s: lite member %+v", tc.lite, lite.Lite)
+			t.Fatalf("%s: lite member %+v", tc.lite, lite.Lite)
+		}
+		name := strings.TrimSuffix(tc.lite[strings.LastIndex(tc.lite, "/")+1:], ".geojson")
+		if zooms[name] != lite.Lite.FullFromZoom {
+			t.Errorf("%s: the page draws the full layer from zoom %v, the layer says %v", tc.lite, zooms[name], lite.Lite.FullFromZoom)
 		}
 		if len(lite.Features) != len(full.Features) {
 			t.Fatalf("%s: %d features, the full layer %d", tc.lite, len(lite.Features), len(full.Features))

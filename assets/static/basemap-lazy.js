@@ -1,7 +1,9 @@
 // The basemap's land and the DMZ band at two levels of detail: the
-// server's simplified layers (static/lite/, each saying from which zoom the
-// full one is needed) for the first view, which is most of the page's work
-// on a phone, and the full layers, each fetched once, from close zoom.
+// server's simplified layers (static/lite/) below the zoom at which each
+// would show its simplification, which is most of the page's work on a
+// phone, and the full layers from that zoom. The server names the zooms in
+// the page (<meta name="dmzmap-lite">, from the same constants that
+// simplify the layers); each level is fetched once, when first needed.
 
 import { loadLand, loadDMZ } from './basemap.js';
 
@@ -9,48 +11,46 @@ const L = window.L;
 
 const lite = (name) => new URL(`lite/${name}`, import.meta.url).pathname;
 
+// fullFrom is, by layer name, the zoom from which the full layer is drawn;
+// a layer the page names no zoom for is drawn in full.
+const fullFrom = (() => {
+  try {
+    return JSON.parse(document.querySelector('meta[name="dmzmap-lite"]')?.content || '{}');
+  } catch {
+    return {};
+  }
+})();
+
 // twoLevels keeps one layer in group at the level of detail the zoom asks
-// for; load(into, url) draws a collection into a group and returns it, the
-// full one when url is undefined. It resolves once the first level drawn
-// (the lite one, or the full one where there is no lite one) is in group.
-async function twoLevels(map, group, load, liteURL, restyle) {
-  const take = async (url) => {
-    const into = L.layerGroup();
-    const fc = await load(into, url).catch(() => null);
-    return { layer: into.getLayers()[0] || null, fc };
+// for; load(into, url) draws a collection into a group, the full one when
+// url is undefined. It resolves once the level the zoom asks for is drawn.
+async function twoLevels(map, group, load, name, restyle) {
+  const from = Number(fullFrom[name] ?? 0);
+  const levels = { lite: { url: lite(`${name}.geojson`) }, full: { url: undefined } };
+  const take = (level) => {
+    level.loading ||= (async () => {
+      const into = L.layerGroup();
+      await load(into, level.url).catch(() => null);
+      level.layer = into.getLayers()[0] || null;
+    })();
+    return level.loading;
   };
-  const first = await take(liteURL);
-  const liteLayer = first.layer;
-  const fullFrom = liteLayer ? Number(first.fc?.lite?.full_from_zoom ?? 0) : 0;
-  let fullLayer = null;
-  let loading = null;
   const show = (layer) => {
-    for (const l of [liteLayer, fullLayer]) if (l && l !== layer && group.hasLayer(l)) group.removeLayer(l);
+    for (const l of [levels.lite.layer, levels.full.layer]) if (l && l !== layer && group.hasLayer(l)) group.removeLayer(l);
     if (layer && !group.hasLayer(layer)) {
       group.addLayer(layer);
       restyle();
     }
   };
   const update = async () => {
-    if (map.getZoom() < fullFrom) {
-      show(liteLayer);
-      return;
-    }
-    loading ||= take(undefined).then(({ layer }) => {
-      fullLayer = layer;
-    });
-    await loading;
-    if (map.getZoom() >= fullFrom) show(fullLayer || liteLayer);
+    const want = map.getZoom() >= from ? levels.full : levels.lite;
+    await take(want);
+    if (want.layer === null && want === levels.lite) await take(levels.full); // no lite layer: the full one
+    const now = map.getZoom() >= from ? levels.full : levels.lite;
+    if (now === want) show(want.layer || levels.full.layer);
   };
   map.on('zoomend', update);
-  // The lite layer shows at once, at any zoom: from fullFrom the full one
-  // replaces it when it comes.
-  if (liteLayer) {
-    show(liteLayer);
-    update();
-  } else {
-    await update();
-  }
+  await update();
 }
 
 // loadLevels draws the land and the DMZ band into layers.basemap and
@@ -58,7 +58,7 @@ async function twoLevels(map, group, load, liteURL, restyle) {
 // layers again (a layer swapped in is drawn in the light colours).
 export function loadLevels({ map, layers, renderers, dmzTooltip, restyle }) {
   return Promise.all([
-    twoLevels(map, layers.basemap, (g, url) => loadLand(g, renderers.land, url), lite('basemap-korea.geojson'), restyle),
-    twoLevels(map, layers.dmz, (g, url) => loadDMZ(g, renderers.dmz, dmzTooltip, url), lite('dmz.geojson'), restyle),
+    twoLevels(map, layers.basemap, (g, url) => loadLand(g, renderers.land, url), 'basemap-korea', restyle),
+    twoLevels(map, layers.dmz, (g, url) => loadDMZ(g, renderers.dmz, dmzTooltip, url), 'dmz', restyle),
   ]);
 }

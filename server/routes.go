@@ -43,7 +43,7 @@ func (s *Server) routes() {
 	app.Get("/incidents/:id", s.handleIncidentPage)
 	app.Get("/", s.handleIndex)
 	app.Get("/embed", s.handleEmbed)
-	app.Get("/static/*", s.handleStatic)
+	app.Get("/static/*", s.handleStaticBundle)
 }
 
 // GET /healthz

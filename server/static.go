@@ -74,6 +74,7 @@ type webPage struct {
 	index   []byte
 	embed   []byte // index, marked as the embedded map (body data-mode="embed")
 	etag    string
+	bundle  *pageBundle // bundle.css, the module preloads, the simplified layers (static_bundle.go)
 }
 
 func (s *Server) loadPage() *webPage {
@@ -85,6 +86,7 @@ func (s *Server) loadPage() *webPage {
 		s.webPage.etag = `W/"` + s.webPage.version + `"`
 		if b, err := fs.ReadFile(s.cfg.Assets, "index.html"); err == nil {
 			s.webPage.index = bytes.ReplaceAll(b, []byte(`"/static/`), []byte(`"/static/v-`+s.webPage.version+`/`))
+			s.webPage.index = s.bundlePage(s.webPage.index, s.webPage.version)
 			s.webPage.embed = bytes.Replace(s.webPage.index, []byte(`<body `), []byte(`<body data-mode="embed" `), 1)
 		}
 	})

@@ -10,6 +10,7 @@
 //   start.js      the first load, and reload after the data changed
 // Every request for incidents is built by queryParams (state.js).
 
+import './leaflet-tuning.js';
 import { t } from './i18n.js';
 import { queryParams, pageQuery, selectsNothing } from './state.js';
 import { initShare, openFromURL } from './share.js';
@@ -22,6 +23,7 @@ import { initTimeline, updateTimeline, selectYear, pause as pauseTimeline, isPla
 import { initProfile, draw as drawProfile } from './profile.js';
 import { initPlaces, relabelSearch, relabelMap } from './places.js';
 import { initMarkerKeys } from './keyboard.js';
+import { initDeclutter } from './declutter.js';
 import { initLineFilters, labelLineFilters } from './linefilters.js';
 import { relabel } from './basemap.js';
 import { $ } from './dom.js';
@@ -121,6 +123,7 @@ initTimeline();
 initPlaces({ map, lang: () => state.lang });
 watchSize();
 initMarkerKeys(map);
+initDeclutter(map);
 initLineFilters(state, (patch) => setState(patch));
 initProfile({
   map, lang: () => state.lang, state: () => state, select: (id) => select(id),

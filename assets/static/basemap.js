@@ -15,6 +15,8 @@ const asset = (path) => new URL(path, import.meta.url).pathname;
 
 const PANES = { land: 250, dmz: 350, mdl: 360, paths: 370, crossings: 380, basemapPoints: 390, labels: 450, highlight: 590 };
 
+const SVG_PANES = new Set(['land', 'dmz', 'mdl', 'basemapPoints']);
+
 // createPanes adds the panes and returns a canvas renderer for each.
 export function createPanes(map) {
   const renderers = {};
@@ -22,7 +24,10 @@ export function createPanes(map) {
     const pane = map.createPane(name);
     pane.style.zIndex = String(z);
     if (name === 'labels') pane.style.pointerEvents = 'none';
-    renderers[name] = L.canvas({ pane: name, padding: 0.3 });
+    // The layers of the first view are SVG: the browser rasterises them off
+    // the main thread, where a canvas without a GPU is filled on it and
+    // copied to the compositor at each frame.
+    renderers[name] = (SVG_PANES.has(name) ? L.svg : L.canvas)({ pane: name, padding: 0.3 });
   }
   return renderers;
 }
@@ -32,9 +37,10 @@ const LAND_STYLE = {
   PRK: { fillColor: '#ece6d6' },
 };
 
-// loadLand draws the land polygons and their borders into group.
-export async function loadLand(group, renderer) {
-  const fc = await getJSON(asset('basemap/basemap-korea.geojson'));
+// loadLand draws the land polygons and their borders into group, from url
+// (the full basemap by default), and returns the collection.
+export async function loadLand(group, renderer, url = asset('basemap/basemap-korea.geojson')) {
+  const fc = await getJSON(url);
   if (!fc) return;
   L.geoJSON(fc, {
     renderer,
@@ -45,6 +51,7 @@ export async function loadLand(group, renderer) {
       ...(LAND_STYLE[f.properties.iso_a3] || {}),
     }),
   }).addTo(group);
+  return fc;
 }
 
 // named holds each labelled place and landmark with its properties, so
@@ -136,9 +143,10 @@ export async function loadMDL(group, renderer, tooltip) {
   }).addTo(group);
 }
 
-// loadDMZ draws the band from /api/dmz; a server without it has no band.
-export async function loadDMZ(group, renderer, tooltip) {
-  const fc = await getJSON('/api/dmz');
+// loadDMZ draws the band from url (/api/dmz by default) and returns the
+// collection; a server without it has no band.
+export async function loadDMZ(group, renderer, tooltip, url = '/api/dmz') {
+  const fc = await getJSON(url);
   if (!fc) return;
   L.geoJSON(fc, {
     renderer,
@@ -147,4 +155,5 @@ export async function loadDMZ(group, renderer, tooltip) {
       : { color: '#8a6d00', weight: 1.5, dashArray: '6 4', opacity: 0.9 }),
     onEachFeature: (_, layer) => layer.bindTooltip(() => textElement(tooltip()), { sticky: true }),
   }).addTo(group);
+  return fc;
 }

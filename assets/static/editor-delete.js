@@ -35,7 +35,7 @@ export async function startDelete(opener) {
   const got = await getIncident(id).catch(() => ({ problem: { detail: t(lang(), 'edNetworkError') } }));
   if (got.problem) return detailsError(got.problem.detail);
   const d = deleteDialog();
-  Object.assign(d, { incidentId: id, etag: got.etag, returnTo: opener, done: false, incidentTitle: got.feature.properties?.title || id });
+  Object.assign(d, { incidentId: id, etag: got.etag, returnTo: opener, done: false, incidentTitle: (lang() === 'ko' && got.feature.properties?.title_ko) || got.feature.properties?.title || id });
   tx($('delete-text'), 'edDeleteText', { title: d.incidentTitle });
   $('del-reason').value = '';
   $('del-reason').removeAttribute('aria-invalid');

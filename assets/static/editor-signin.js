@@ -9,10 +9,12 @@ import { editor, tx, el, button, formDialog, announce } from './editor-ui.js';
 const TOKEN_KEY = 'dmzmap.token';
 
 let token = '';
+let tokenRead = false;
 let writes = false; // whether the server takes writes, from /api/config
 let hooks = { signedIn() {}, signingOut() {} };
 
 function readToken() {
+  tokenRead = true;
   try {
     return sessionStorage.getItem(TOKEN_KEY) || '';
   } catch {
@@ -41,11 +43,11 @@ export function forgetToken() {
   renderAuth();
 }
 
-// initSignIn reads the token this tab kept. h: {signedIn() (after a sign-in
-// that the form may follow), signingOut() (closes what needs the token)}.
+// initSignIn takes h: {signedIn() (after a sign-in that the form may
+// follow), signingOut() (closes what needs the token)}. The token this tab
+// kept is read by renderAuth once the server says writes are on.
 export function initSignIn(h) {
   hooks = h;
-  token = readToken();
 }
 
 // renderAuth shows the sign-in, or the editor's controls once signed in;
@@ -53,6 +55,9 @@ export function initSignIn(h) {
 // them the page offers no sign-in.
 export function renderAuth(on) {
   if (on !== undefined) writes = on;
+  // The storage is read once writes are known to be on: its first read
+  // costs a phone's main thread tens of milliseconds.
+  if (writes && !token && !tokenRead) token = readToken();
   const box = $('auth-controls');
   const tools = $('details-edit');
   if (!box) return;

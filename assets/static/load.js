@@ -5,8 +5,8 @@
 //
 // When the filters match ALL_MAX incidents or fewer it loads them all, as
 // markers clustered in the browser. When they match more, it asks for the
-// view only: the server's clusters (/api/clusters, cells of CELL_PX at the
-// zoom) while the view holds more than ALL_MAX, then the view's incidents as
+// view only: the server's clusters (/api/clusters, cells of CELL_PX at the zoom, markers.js)
+// while the view holds more than ALL_MAX, then the view's incidents as
 // markers, with their crossing points and paths. The list is the view's
 // first LIST_MAX in date order. The count and the timeline come from
 // /api/years.
@@ -19,7 +19,7 @@ import { getJSON } from './http.js';
 import { state, bounds, setDataset } from './page-state.js';
 import { shown, featureOf } from './shown.js';
 import { map, cluster, cells, layers, highlight } from './map.js';
-import { renderIncidents, renderCells, renderCrossings } from './markers.js';
+import { renderIncidents, renderCells, renderCrossings, cellSize } from './markers.js';
 import { LIST_MAX, lastList, renderList } from './list.js';
 import { updateTimeline } from './timeline.js';
 import { syncControls, updateExport } from './filters.js';
@@ -28,7 +28,6 @@ import { showDetails, currentFlight } from './details-panel.js';
 const L = window.L;
 const PAGE = 10000; // the API's largest limit
 export const ALL_MAX = 3000; // the most incidents drawn one by one
-const CELL_PX = 60; // the side of a server cluster's cell on screen
 const VIEW_PAD = 0.25; // how far beyond the view to load, as a fraction of its size
 const VIEW_DELAY = 150; // ms to wait for the map to stop moving before loading
 
@@ -117,12 +116,6 @@ function countYears(years) {
   let n = 0;
   for (const y of years?.years || []) if (y.year >= from && y.year <= to) n += y.total;
   return n;
-}
-
-// cellSize is the side, in degrees, of a server cluster's cell at zoom z.
-function cellSize(z) {
-  const deg = (CELL_PX * 360) / (256 * 2 ** z);
-  return Math.min(5, Math.max(0.0005, Number(deg.toPrecision(2))));
 }
 
 // around returns view padded by VIEW_PAD and snapped out to the grid of

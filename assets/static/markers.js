@@ -11,6 +11,7 @@ import { state } from './page-state.js';
 import { shown, pointOf } from './shown.js';
 import { map, renderers, cluster, cells, layers, icons, clusterSize, addChunked, reducedMotion } from './map.js';
 import { select } from './details-panel.js';
+import { inCell } from './cell-place.js';
 
 const L = window.L;
 const KEEP_MAX = 40000; // the most markers kept for a later filter
@@ -89,6 +90,14 @@ export async function renderIncidents(list) {
   updatePrecision();
 }
 
+const CELL_PX = 60; // the side of a server cluster's cell on screen
+
+// cellSize is the side, in degrees, of a server cluster's cell at zoom z.
+export function cellSize(z) {
+  const deg = (CELL_PX * 360) / (256 * 2 ** z);
+  return Math.min(5, Math.max(0.0005, Number(deg.toPrecision(2))));
+}
+
 // cellMarker is the marker of one server cluster: the symbol of its type
 // for a single incident, which opens it; its count for more, which zooms in.
 function cellMarker(c) {
@@ -107,7 +116,7 @@ function cellMarker(c) {
   const div = document.createElement('div');
   div.append(textElement(formatNumber(lang, p.count)));
   const { size, px } = clusterSize(p.count);
-  const m = L.marker(ll, {
+  const m = L.marker(inCell(map, ll, cellSize(map.getZoom()), px), {
     icon: L.divIcon({ html: div, className: `marker-cluster marker-cluster-${size}`, iconSize: L.point(px, px) }),
     keyboard: true, title: t(lang, 'cellMany', { n: formatNumber(lang, p.count) }),
   });

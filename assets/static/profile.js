@@ -155,7 +155,7 @@ function drawNow() {
   // The axis.
   svgEl('line', { x1: PAD, x2: w - PAD, y1: 94, y2: 94, class: 'profile-axis' }, svg);
   const step = w < 500 ? 100 : 50;
-  for (let km = 0; km <= line.length_km && x(km, w) < w - PAD - 48; km += step) {
+  for (let km = 0; km <= line.length_km && x(km, w) < w - PAD - 64; km += step) {
     svgEl('line', { x1: x(km, w), x2: x(km, w), y1: 94, y2: 98, class: 'profile-axis' }, svg);
     const tx = svgEl('text', { x: x(km, w), y: 109, class: 'profile-tick', 'text-anchor': km === 0 ? 'start' : 'middle' }, svg);
     tx.textContent = km === 0 && w >= 500 ? '0 km' : String(km);

@@ -12,7 +12,8 @@ import { setLine } from './profile.js';
 import { relabelMap } from './places.js';
 import { styleMap, onSchemeChange } from './theme.js';
 import { setLength } from './linefilters.js';
-import { loadLand, loadPlaces, loadLandmarks, loadMDL, loadDMZ } from './basemap.js';
+import { loadPlaces, loadLandmarks, loadMDL } from './basemap.js';
+import { loadLevels } from './basemap-lazy.js';
 import { $ } from './dom.js';
 import { getJSON } from './http.js';
 import { state, bounds, setBounds, setState } from './page-state.js';
@@ -29,11 +30,10 @@ export let layersDrawn = Promise.resolve();
 // when they are drawn or have failed.
 function loadLayers() {
   return Promise.allSettled([
-    loadLand(layers.basemap, renderers.land),
+    loadLevels({ map, layers, renderers, dmzTooltip: () => t(state.lang, 'dmzBand'), restyle: () => styleMap(layers, highlight) }),
     loadPlaces(map, layers.places, renderers.basemapPoints, () => state.lang),
     loadLandmarks(map, layers.landmarks, renderers.basemapPoints, () => state.lang),
     loadMDL(layers.mdl, renderers.mdl, () => t(state.lang, 'mdl')),
-    loadDMZ(layers.dmz, renderers.dmz, () => t(state.lang, 'dmzBand')),
   ]);
 }
 

@@ -1,10 +1,8 @@
 package data
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
-	"strconv"
 )
 
 // CollectionAttribution credits the data in every collection of incidents:
@@ -72,48 +70,13 @@ func datasetOf(src Exporter) Dataset {
 	return v.Dataset
 }
 
-var (
-	collectionHead = []byte(`{"type":"FeatureCollection","features":[`)
-	attributionKey = []byte(`,"attribution":` + strconv.Quote(CollectionAttribution) + `}`)
-)
-
 func writeGeoJSON(w io.Writer, src Exporter, f Filter) (int, error) {
-	var (
-		n   int
-		err error
-	)
-	write := func(b []byte) {
-		if err == nil {
-			_, err = w.Write(b)
-		}
-	}
-	write(collectionHead)
-	res, qerr := src.Query(f, func(feature []byte) error {
-		if n > 0 {
-			write([]byte{','})
-		}
-		write(feature)
-		n++
-		return err
-	})
+	cw := NewCollectionWriter(w).WithDataset(datasetOf(src))
+	res, err := src.Query(f, cw.Add)
 	if err == nil {
-		err = qerr
+		err = cw.End(res)
 	}
-	if err != nil {
-		return n, err
-	}
-	b := make([]byte, 0, 80)
-	b = append(b, `],"numberMatched":`...)
-	b = strconv.AppendInt(b, int64(res.Matched), 10)
-	b = append(b, `,"numberReturned":`...)
-	b = strconv.AppendInt(b, int64(res.Returned), 10)
-	if d := datasetOf(src); !d.IsZero() {
-		dj, _ := json.Marshal(d)
-		b = append(append(b, `,"dataset":`...), dj...)
-	}
-	b = append(b, attributionKey...)
-	write(b)
-	return n, err
+	return cw.Len(), err
 }
 
 func writeCSV(w io.Writer, src Exporter, f Filter) (int, error) {

@@ -57,7 +57,7 @@ func (s *Server) handleClusters(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	fc := newCollection(c)
+	fc := data.NewCollectionWriter(c)
 	for _, cl := range clusters {
 		props := map[string]any{"count": cl.Count, "by_type": cl.ByType}
 		if cl.ID != "" {
@@ -71,9 +71,9 @@ func (s *Server) handleClusters(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		fc.add(b)
+		fc.Add(b)
 	}
-	if err := fc.end(res); err != nil {
+	if err := fc.End(res); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, data.ContentTypeGeoJSON)

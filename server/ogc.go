@@ -3,7 +3,6 @@ package server
 import (
 	"encoding/json"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -173,26 +172,17 @@ func (o *ogcService) handleConformance(c *fiber.Ctx) error {
 
 // endItems ends an items FeatureCollection with the counts, the time stamp,
 // the links and the attribution.
-func (fc *collection) endItems(res data.Result, stamp time.Time, links []link) error {
-	if fc.err != nil {
-		return fc.err
-	}
+func endItems(fc *data.CollectionWriter, res data.Result, stamp time.Time, links []link) error {
 	lj, err := json.Marshal(links)
 	if err != nil {
 		return err
 	}
-	b := make([]byte, 0, 128+len(lj))
-	b = append(b, `],"numberMatched":`...)
-	b = strconv.AppendInt(b, int64(res.Matched), 10)
-	b = append(b, `,"numberReturned":`...)
-	b = strconv.AppendInt(b, int64(res.Returned), 10)
+	b := make([]byte, 0, 48+len(lj))
 	b = append(b, `,"timeStamp":"`...)
 	b = stamp.UTC().AppendFormat(b, time.RFC3339)
 	b = append(b, `","links":`...)
 	b = append(b, lj...)
-	b = append(b, attributionKey...)
-	_, fc.err = fc.w.Write(b)
-	return fc.err
+	return fc.EndWith(res, b)
 }
 
 // GET /ogc/collections/{collectionId}/items
@@ -236,12 +226,12 @@ func (o *ogcService) handleItems(c *fiber.Ctx) error {
 	fc, body := newBodyCollection(c)
 	var res data.Result
 	if ci.id == "incidents" && q.keep == nil && natural(q.sortKeys) {
-		res, err = fc.query(o.store, q.filter, kindGIS, data.WithGISFields) // items' way, in the body (respond_fast.go)
+		res, err = queryInto(fc, body, o.store, q.filter, kindGIS, data.WithGISFields) // items' way, in the body (respond_fast.go)
 	} else {
-		res, err = o.items(ci.id, q, fc.add)
+		res, err = o.items(ci.id, q, fc.Add)
 	}
 	if err == nil {
-		err = fc.endItems(res, stamp, itemsLinks(c, path, false, q.filter, res))
+		err = endItems(fc, res, stamp, itemsLinks(c, path, false, q.filter, res))
 	}
 	body.done(c)
 	if err != nil {

@@ -24,9 +24,9 @@ func (w *bodyBuffer) done(c *fiber.Ctx) { c.Response().SwapBody(w.b) }
 
 // newBodyCollection returns a collection written in c's response body, and
 // the buffer to put back with done once it is written.
-func newBodyCollection(c *fiber.Ctx) (*collection, *bodyBuffer) {
+func newBodyCollection(c *fiber.Ctx) (*data.CollectionWriter, *bodyBuffer) {
 	bb := &bodyBuffer{b: c.Response().SwapBody(nil)}
-	return newCollection(bb), bb
+	return data.NewCollectionWriter(bb), bb
 }
 
 // appendQuerier is what of data.Store and data.Replica builds an answer in
@@ -42,15 +42,14 @@ const (
 	kindGIS                 // data.WithGISFields: OGC items
 )
 
-// query adds the features f selects in st to fc, each as transform writes
-// it (nil: as stored; kind says which way it is, for the store's cache):
-// through AppendQuery when fc is written in a bodyBuffer and st has it,
-// else through Query.
-func (fc *collection) query(st Store, f data.Filter, kind uint8, transform func(dst, feature []byte) ([]byte, error)) (data.Result, error) {
-	bb, inBody := fc.w.(*bodyBuffer)
+// queryInto adds the features f selects in st to fc, each as transform
+// writes it (nil: as stored; kind says which way it is, for the store's
+// cache): through AppendQuery into bb, the buffer fc writes to, when st
+// has it; else (or with no bb) through Query.
+func queryInto(fc *data.CollectionWriter, bb *bodyBuffer, st Store, f data.Filter, kind uint8, transform func(dst, feature []byte) ([]byte, error)) (data.Result, error) {
 	aq, appends := st.(appendQuerier)
-	if !inBody || !appends || fc.err != nil {
-		visit := fc.add
+	if bb == nil || !appends || fc.Err() != nil {
+		visit := fc.Add
 		if transform != nil {
 			var buf []byte
 			visit = func(b []byte) error {
@@ -58,7 +57,7 @@ func (fc *collection) query(st Store, f data.Filter, kind uint8, transform func(
 				if buf, err = transform(buf[:0], b); err != nil {
 					return err
 				}
-				return fc.add(buf)
+				return fc.Add(buf)
 			}
 		}
 		return st.Query(f, visit)
@@ -66,7 +65,7 @@ func (fc *collection) query(st Store, f data.Filter, kind uint8, transform func(
 	var res data.Result
 	var err error
 	bb.b, res, err = aq.AppendQuery(bb.b, f, data.FeatureWriter{Sep: comma, Write: transform, Kind: kind})
-	fc.n += res.Returned
+	fc.Appended(res.Returned)
 	return res, err
 }
 

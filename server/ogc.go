@@ -264,7 +264,7 @@ func (o *ogcService) handleItem(c *fiber.Ctx) error {
 	if keep, err := parseProperties(q.properties, ci.id); err != nil {
 		return err
 	} else if keep != nil {
-		if b, err = keepProperties(nil, b, keep); err != nil {
+		if b, err = data.KeepProperties(nil, b, keep); err != nil {
 			return err
 		}
 	}

@@ -18,7 +18,7 @@ func (o *ogcService) items(id string, q query, visit func([]byte) error) (data.R
 		inner := visit
 		visit = func(b []byte) error {
 			var err error
-			if buf, err = keepProperties(buf[:0], b, q.keep); err != nil {
+			if buf, err = data.KeepProperties(buf[:0], b, q.keep); err != nil {
 				return err
 			}
 			return inner(buf)

@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -13,23 +12,13 @@ import (
 // sortby and properties on the OGC items (OGC API – Features Part 5 and
 // Part 6 drafts).
 
-// maxSorted is the most matches sortby sorts other than by date: each is
-// read and decoded first.
-const maxSorted = 100_000
-
-// sortKey is one term of sortby.
-type sortKey struct {
-	name string
-	desc bool
-}
-
 // parseSortby reads sortby for collection id: comma-separated sortable
 // queryables, each with an optional + or -.
-func parseSortby(v, id string) ([]sortKey, error) {
+func parseSortby(v, id string) ([]data.SortKey, error) {
 	if v == "" {
 		return nil, nil
 	}
-	var keys []sortKey
+	var keys []data.SortKey
 	var sortable []string
 	for _, q := range queryables[id] {
 		if q.sortable {
@@ -38,14 +27,14 @@ func parseSortby(v, id string) ([]sortKey, error) {
 	}
 	for _, term := range strings.Split(v, ",") {
 		term = strings.TrimSpace(term)
-		k := sortKey{name: term}
+		k := data.SortKey{Name: term}
 		switch {
 		case strings.HasPrefix(term, "-"):
-			k = sortKey{term[1:], true}
+			k = data.SortKey{Name: term[1:], Desc: true}
 		case strings.HasPrefix(term, "+"):
-			k.name = term[1:]
+			k.Name = term[1:]
 		}
-		if !slices.Contains(sortable, k.name) {
+		if !slices.Contains(sortable, k.Name) {
 			what := "nothing"
 			if len(sortable) > 0 {
 				what = strings.Join(sortable, ", ")
@@ -53,8 +42,8 @@ func parseSortby(v, id string) ([]sortKey, error) {
 			return nil, data.InvalidParams(data.ParamError("sortby", fmt.Sprintf("%s is not a sortable property of %s: expected a comma-separated list of %s, each with an optional - for descending",
 				quote(term), id, what)))
 		}
-		if slices.ContainsFunc(keys, func(o sortKey) bool { return o.name == k.name }) {
-			return nil, data.InvalidParams(data.ParamError("sortby", fmt.Sprintf("%s is given twice", quote(k.name))))
+		if slices.ContainsFunc(keys, func(o data.SortKey) bool { return o.Name == k.Name }) {
+			return nil, data.InvalidParams(data.ParamError("sortby", fmt.Sprintf("%s is given twice", quote(k.Name))))
 		}
 		keys = append(keys, k)
 	}
@@ -62,17 +51,17 @@ func parseSortby(v, id string) ([]sortKey, error) {
 }
 
 // natural reports whether keys are the order the store gives: by date.
-func natural(keys []sortKey) bool {
-	return len(keys) == 0 || (len(keys) == 1 && keys[0] == sortKey{name: "date"})
+func natural(keys []data.SortKey) bool {
+	return len(keys) == 0 || (len(keys) == 1 && keys[0] == data.SortKey{Name: "date"})
 }
 
 // sortedItems calls visit with the page of features of collection id that
 // q selects in the order of keys.
-func (o *ogcService) sortedItems(id string, q query, keys []sortKey, visit func([]byte) error) (data.Result, error) {
+func (o *ogcService) sortedItems(id string, q query, keys []data.SortKey, visit func([]byte) error) (data.Result, error) {
 	limit, offset := q.filter.Limit, q.filter.Offset
 	all := q
 	all.filter.Limit, all.filter.Offset = 0, 0
-	if len(keys) == 1 && keys[0] == (sortKey{"date", true}) {
+	if len(keys) == 1 && keys[0] == (data.SortKey{Name: "date", Desc: true}) {
 		// The reverse of the date order: the page mirrored.
 		count := q
 		count.filter.Limit, count.filter.Offset = 1, 0
@@ -106,89 +95,10 @@ func (o *ogcService) sortedItems(id string, q query, keys []sortKey, visit func(
 		}
 		return res, nil
 	}
-	type row struct {
-		values  []any
-		feature []byte
-	}
-	var rows []row
-	_, err := o.unsortedItems(id, all, func(b []byte) error {
-		if len(rows) == maxSorted {
-			return data.InvalidParams(data.ParamError("sortby", fmt.Sprintf("sorts at most %d features by anything but date; narrow the selection with bbox, datetime or filter", maxSorted)))
-		}
-		var f struct {
-			Properties map[string]json.RawMessage `json:"properties"`
-		}
-		if err := json.Unmarshal(b, &f); err != nil {
-			return fmt.Errorf("a stored feature: %w", err)
-		}
-		r := row{values: make([]any, len(keys)), feature: bytes.Clone(b)}
-		for i, k := range keys {
-			if raw, ok := f.Properties[k.name]; ok {
-				json.Unmarshal(raw, &r.values[i])
-			}
-		}
-		rows = append(rows, r)
-		return nil
-	})
-	if err != nil {
-		return data.Result{}, err
-	}
-	slices.SortStableFunc(rows, func(a, b row) int {
-		for i, k := range keys {
-			if c := compareValues(a.values[i], b.values[i], k.desc); c != 0 {
-				return c
-			}
-		}
-		return 0
-	})
-	res := data.Result{Matched: len(rows)}
-	for i := offset; i < len(rows) && (limit == 0 || res.Returned < limit); i++ {
-		res.Returned++
-		if err := visit(rows[i].feature); err != nil {
-			return res, err
-		}
-	}
-	return res, nil
-}
-
-// compareValues orders two decoded JSON values, desc reversing all but a
-// missing value, which comes last either way.
-func compareValues(a, b any, desc bool) int {
-	switch {
-	case a == nil && b == nil:
-		return 0
-	case a == nil:
-		return 1
-	case b == nil:
-		return -1
-	}
-	c := 0
-	switch x := a.(type) {
-	case string:
-		if y, ok := b.(string); ok {
-			c = strings.Compare(x, y)
-		}
-	case float64:
-		if y, ok := b.(float64); ok {
-			switch {
-			case x < y:
-				c = -1
-			case x > y:
-				c = 1
-			}
-		}
-	case bool:
-		if y, ok := b.(bool); ok && x != y {
-			c = 1
-			if !x {
-				c = -1
-			}
-		}
-	}
-	if desc {
-		return -c
-	}
-	return c
+	return data.SortedPage(func(visit func([]byte) error) error {
+		_, err := o.unsortedItems(id, all, visit)
+		return err
+	}, keys, limit, offset, visit)
 }
 
 // parseProperties reads properties= for collection id: the properties
@@ -213,42 +123,4 @@ func parseProperties(v, id string) ([]string, error) {
 		}
 	}
 	return out, nil
-}
-
-// keepProperties returns feature with only the properties names, in that
-// order, appended to dst.
-func keepProperties(dst, feature []byte, names []string) ([]byte, error) {
-	var f struct {
-		Type       json.RawMessage            `json:"type"`
-		ID         json.RawMessage            `json:"id"`
-		Geometry   json.RawMessage            `json:"geometry"`
-		Properties map[string]json.RawMessage `json:"properties"`
-	}
-	if err := json.Unmarshal(feature, &f); err != nil {
-		return nil, fmt.Errorf("a stored feature: %w", err)
-	}
-	dst = append(dst, `{"type":"Feature","id":`...)
-	dst = append(dst, f.ID...)
-	dst = append(dst, `,"geometry":`...)
-	if f.Geometry == nil {
-		f.Geometry = json.RawMessage("null")
-	}
-	dst = append(dst, f.Geometry...)
-	dst = append(dst, `,"properties":{`...)
-	first := true
-	for _, n := range names {
-		v, ok := f.Properties[n]
-		if !ok {
-			continue
-		}
-		if !first {
-			dst = append(dst, ',')
-		}
-		first = false
-		k, _ := json.Marshal(n)
-		dst = append(dst, k...)
-		dst = append(dst, ':')
-		dst = append(dst, v...)
-	}
-	return append(dst, "}}"...), nil
 }

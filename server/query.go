@@ -21,8 +21,8 @@ type query struct {
 	filterText, filterLang, filterCRS string
 	cql                               *ogcFilter
 	sortby, properties                string
-	sortKeys                          []sortKey // sortby, parsed for the collection
-	keep                              []string  // properties, parsed for the collection
+	sortKeys                          []data.SortKey // sortby, parsed for the collection
+	keep                              []string       // properties, parsed for the collection
 }
 
 // parseQuery reads the query of a route from p by the rules of

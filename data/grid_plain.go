@@ -101,7 +101,9 @@ func touchCells(first int, lo, hi float64) (int, int) {
 }
 
 // countPlain is grid.count for a plain matcher, or one of whole years
-// alone (m.wholeYearsOnly).
+// alone (m.wholeYearsOnly). Its walk over the blocks is grid.visit's,
+// written out without visit's two closures because it is the count's hot
+// path.
 func (g *grid) countPlain(m *matcher) int {
 	b := m.box
 	n := 0

@@ -47,13 +47,7 @@ func (s *Server) handleIncidents(c *fiber.Ctx) error {
 	if err == nil {
 		err = fc.End(res)
 	}
-	body.done(c)
-	if err != nil {
-		c.Response().ResetBody()
-		return err
-	}
-	c.Set(fiber.HeaderContentType, data.ContentTypeGeoJSON)
-	return nil
+	return body.finishGeoJSON(c, err)
 }
 
 // GET /api/incidents/{id}

@@ -233,13 +233,7 @@ func (o *ogcService) handleItems(c *fiber.Ctx) error {
 	if err == nil {
 		err = endItems(fc, res, stamp, itemsLinks(c, path, false, q.filter, res))
 	}
-	body.done(c)
-	if err != nil {
-		c.Response().ResetBody()
-		return err
-	}
-	c.Set(fiber.HeaderContentType, data.ContentTypeGeoJSON)
-	return nil
+	return body.finishGeoJSON(c, err)
 }
 
 // GET /ogc/collections/{collectionId}/items/{featureId}

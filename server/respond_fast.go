@@ -22,6 +22,19 @@ func (w *bodyBuffer) Write(p []byte) (int, error) {
 
 func (w *bodyBuffer) done(c *fiber.Ctx) { c.Response().SwapBody(w.b) }
 
+// finishGeoJSON puts the body back and answers with it as GeoJSON, or
+// empties it when err stopped it (the problem err becomes is written in
+// its place) and returns err.
+func (w *bodyBuffer) finishGeoJSON(c *fiber.Ctx, err error) error {
+	w.done(c)
+	if err != nil {
+		c.Response().ResetBody()
+		return err
+	}
+	c.Set(fiber.HeaderContentType, data.ContentTypeGeoJSON)
+	return nil
+}
+
 // newBodyCollection returns a collection written in c's response body, and
 // the buffer to put back with done once it is written.
 func newBodyCollection(c *fiber.Ctx) (*data.CollectionWriter, *bodyBuffer) {

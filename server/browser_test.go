@@ -256,6 +256,12 @@ type snapshot struct {
 
 func settled(t testing.TB, ctx context.Context) snapshot {
 	t.Helper()
+	// The page's modules run before the load event Navigate waits for, yet
+	// on a machine under heavy load window.dmzmap was twice missing just
+	// after it: wait for it, and say so plainly if it never comes.
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`!!window.dmzmap`, chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+		t.Fatalf("the page's script did not run (no window.dmzmap): %v", err)
+	}
 	s, err := chromedp.Run(ctx, chromedp.Evaluate[snapshot](`window.dmzmap.settled()`, chromedp.EvalAwaitPromise))
 	if err != nil {
 		t.Fatalf("waiting for the page to settle: %v", err)

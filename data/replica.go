@@ -58,13 +58,20 @@ func OpenReplica(path string, mdl *geo.MDL, timeout time.Duration) (*Replica, er
 // CheckCopy opens the database file at path read-only and runs bbolt's
 // consistency check over it: what a copy must pass before it is served.
 func CheckCopy(path string, timeout time.Duration) error {
+	return CheckDatabase(path, "copy", timeout)
+}
+
+// CheckDatabase opens the database file at path read-only and runs bbolt's
+// consistency check over it; its errors call the file what (a copy, a
+// backup).
+func CheckDatabase(path, what string, timeout time.Duration) error {
 	st, err := Open(path, nil, Options{ReadOnly: true, Timeout: timeout})
 	if err != nil {
-		return fmt.Errorf("the copy does not open: %w", err)
+		return fmt.Errorf("the %s does not open: %w", what, err)
 	}
 	defer st.Close()
 	if err := st.Check(); err != nil {
-		return fmt.Errorf("the copy is damaged: %w", err)
+		return fmt.Errorf("the %s is damaged: %w", what, err)
 	}
 	return nil
 }

@@ -48,7 +48,7 @@ func runBackup(ctx context.Context, args []string, getenv func(string) string, s
 		via = *srv
 		err = fetchBackup(ctx, *srv, token, tmp)
 		if err == nil {
-			err = checkBackup(tmp.Name())
+			err = data.CheckDatabase(tmp.Name(), "backup", time.Second)
 		}
 	}
 	if err == nil {
@@ -101,19 +101,6 @@ func fetchBackup(ctx context.Context, base string, token func() (string, error),
 	}
 	if _, err := io.Copy(w, res.Body); err != nil {
 		return fmt.Errorf("GET %s: %w", u, err)
-	}
-	return nil
-}
-
-// checkBackup opens a database copy and runs bbolt's consistency check.
-func checkBackup(path string) error {
-	st, err := data.Open(path, nil, data.Options{ReadOnly: true, Timeout: time.Second})
-	if err != nil {
-		return fmt.Errorf("the backup does not open: %w", err)
-	}
-	defer st.Close()
-	if err := st.Check(); err != nil {
-		return fmt.Errorf("the backup is damaged: %w", err)
 	}
 	return nil
 }

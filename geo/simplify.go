@@ -25,17 +25,9 @@ func CountPoints(g orb.Geometry) int {
 	case orb.Ring:
 		return len(g)
 	case orb.MultiLineString:
-		n := 0
-		for _, l := range g {
-			n += len(l)
-		}
-		return n
+		return sumLen(g)
 	case orb.Polygon:
-		n := 0
-		for _, r := range g {
-			n += len(r)
-		}
-		return n
+		return sumLen(g)
 	case orb.MultiPolygon:
 		n := 0
 		for _, p := range g {
@@ -50,4 +42,13 @@ func CountPoints(g orb.Geometry) int {
 		return n
 	}
 	return 0
+}
+
+// sumLen is the sum of the lengths of xs's members.
+func sumLen[S ~[]E, E any](xs []S) int {
+	n := 0
+	for _, x := range xs {
+		n += len(x)
+	}
+	return n
 }

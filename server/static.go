@@ -105,17 +105,26 @@ func (s *Server) handleIndex(c *fiber.Ctx) error {
 	return c.Send(p.index)
 }
 
+// unversioned returns the file a static URL's path names, and whether it
+// named today's version (v-{version}/{file}): an older version's URL still
+// gets today's file, revalidated.
+func unversioned(name, version string) (string, bool) {
+	rest, ok := strings.CutPrefix(name, "v-")
+	if !ok {
+		return name, false
+	}
+	v, file, _ := strings.Cut(rest, "/")
+	return file, v == version
+}
+
 // GET /static/{path}, and /static/v-{version}/{path} for versioned URLs
 func (s *Server) handleStatic(c *fiber.Ctx) error {
 	p := s.loadPage()
 	name := utils.CopyString(c.Params("*"))
 	cache := cacheRevalidate
-	if rest, ok := strings.CutPrefix(name, "v-"); ok {
-		version, file, _ := strings.Cut(rest, "/")
-		if version == p.version {
-			cache = cacheImmutable
-		}
-		name = file // an older version's URL still gets today's file, revalidated
+	name, versioned := unversioned(name, p.version)
+	if versioned {
+		cache = cacheImmutable
 	}
 	c.Set(fiber.HeaderCacheControl, cache)
 	c.Set(fiber.HeaderETag, p.etag)

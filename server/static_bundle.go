@@ -284,12 +284,7 @@ func derefGeometry(g orb.Geometry) orb.Geometry {
 func (s *Server) handleStaticBundle(c *fiber.Ctx) error {
 	p := s.loadPage()
 	name := utils.CopyString(c.Params("*"))
-	versioned := false
-	if rest, ok := strings.CutPrefix(name, "v-"); ok {
-		version, file, _ := strings.Cut(rest, "/")
-		versioned = version == p.version
-		name = file
-	}
+	name, versioned := unversioned(name, p.version)
 	b := p.bundle
 	var body []byte
 	switch {

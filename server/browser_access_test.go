@@ -53,12 +53,7 @@ func setScheme(t *testing.T, ctx context.Context, scheme string) {
 // both languages, both colour schemes and at both widths, saves each as a
 // screenshot, and walks the page by keyboard.
 func TestBrowserAccess(t *testing.T) {
-	exe := chromium(t)
-	base := startServer(t)
-	rec := &recorder{}
-	ctx := newTab(t, exe, rec.listen)
-	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
-	defer cancel()
+	ctx, base, rec := seedTab(t, 3*time.Minute)
 
 	// An incident known only to kilometres, near the JSA.
 	var fc struct {

@@ -60,12 +60,7 @@ func pageNotices(t *testing.T, ctx context.Context) []notice {
 // 400 names for the same query, say what it shows instead, in the page's
 // language, and correct the URL.
 func TestBrowserLinks(t *testing.T) {
-	exe := chromium(t)
-	base := startServer(t)
-	rec := &recorder{}
-	ctx := newTab(t, exe, rec.listen)
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancel()
+	ctx, base, rec := seedTab(t, 2*time.Minute)
 	do(t, ctx, chromedp.EmulateViewport(1280, 860))
 
 	long := strings.Repeat("a", 201)
@@ -207,12 +202,7 @@ func mustEncode(q string) string {
 // TestBrowserPage checks the first view, the sign-in offered only where
 // the server takes writes, and the filters along the line.
 func TestBrowserPage(t *testing.T) {
-	exe := chromium(t)
-	base := startServer(t)
-	rec := &recorder{}
-	ctx := newTab(t, exe, rec.listen)
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancel()
+	ctx, base, rec := seedTab(t, 2*time.Minute)
 
 	// The incidents' points and the MDL's box, from the API.
 	var fc struct {
@@ -337,12 +327,7 @@ func getJSON(t *testing.T, u string, v any) {
 // than its distance from the MDL: the details must not state its side and
 // distance as facts, and the map must show its precision as a circle.
 func TestBrowserUncertainty(t *testing.T) {
-	exe := chromium(t)
-	base := startServer(t)
-	rec := &recorder{}
-	ctx := newTab(t, exe, rec.listen)
-	ctx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
+	ctx, base, rec := seedTab(t, time.Minute)
 
 	var fc struct {
 		Features []struct {
@@ -444,12 +429,7 @@ func TestBrowserUncertainty(t *testing.T) {
 // incident at its chainage, the counts per 10 km, a hover that highlights
 // the incident on the map and in the list, and a drag that filters by km.
 func TestBrowserProfile(t *testing.T) {
-	exe := chromium(t)
-	base := startServer(t)
-	rec := &recorder{}
-	ctx := newTab(t, exe, rec.listen)
-	ctx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
+	ctx, base, rec := seedTab(t, time.Minute)
 	do(t, ctx, chromedp.EmulateViewport(1280, 860), chromedp.Navigate(base+"/"))
 	s := settled(t, ctx)
 
@@ -571,12 +551,7 @@ func TestBrowserProfile(t *testing.T) {
 // counts by keyboard, and the play button stepping a year a second with
 // the year in the URL.
 func TestBrowserTimeline(t *testing.T) {
-	exe := chromium(t)
-	base := startServer(t)
-	rec := &recorder{}
-	ctx := newTab(t, exe, rec.listen)
-	ctx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
+	ctx, base, rec := seedTab(t, time.Minute)
 	do(t, ctx, chromedp.EmulateViewport(1280, 860), chromedp.Navigate(base+"/"))
 	settled(t, ctx)
 
@@ -662,12 +637,7 @@ func TestBrowserTimeline(t *testing.T) {
 // TestBrowserPlaces finds places in English and Korean and flies there,
 // and checks the map's labels follow the page's language.
 func TestBrowserPlaces(t *testing.T) {
-	exe := chromium(t)
-	base := startServer(t)
-	rec := &recorder{}
-	ctx := newTab(t, exe, rec.listen)
-	ctx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
+	ctx, base, rec := seedTab(t, time.Minute)
 	do(t, ctx, chromedp.EmulateViewport(1280, 860), chromedp.Navigate(base+"/"))
 	settled(t, ctx)
 

@@ -89,6 +89,17 @@ func saveScreenshot(t *testing.T, ctx context.Context, name string, shot chromed
 	}
 }
 
+// seedTab starts a server on the seed dataset (startServer) and a tab of
+// Chromium whose requests rec records, for at most timeout.
+func seedTab(t *testing.T, timeout time.Duration) (context.Context, string, *recorder) {
+	t.Helper()
+	rec := &recorder{}
+	base := startServer(t)
+	ctx, cancel := context.WithTimeout(newTab(t, chromium(t), rec.listen), timeout)
+	t.Cleanup(cancel)
+	return ctx, base, rec
+}
+
 // startServer serves the seed dataset and the markup probe from a store in
 // t.TempDir() on a random loopback port, and returns its base URL.
 func startServer(t *testing.T) string {

@@ -56,18 +56,19 @@ func (s *Store) AppendQuery(dst []byte, f Filter, w FeatureWriter) ([]byte, Resu
 	if f.Since != 0 {
 		page = st.pageSince
 	}
-	kp := pageKeys.Get().(*[]string)
-	defer func() { clear(*kp); *kp = (*kp)[:0]; pageKeys.Put(kp) }()
-	keys := *kp
-	matched, returned, err := page(&m, f.Offset, f.Limit, func(key string) error { keys = append(keys, key); return nil })
-	*kp = keys
+	sc := pageScratches.Get().(*pageScratch)
+	defer func() { sc.reset(0); pageScratches.Put(sc) }()
+	sc.reset(0)
+	matched, returned, err := page(&m, f.Offset, f.Limit, func(key string) error {
+		sc.keys = append(sc.keys, key)
+		return nil
+	})
 	res := Result{Matched: matched, Returned: returned}
+	keys := sc.keys
 	if err != nil || len(keys) == 0 {
 		return dst, res, err
 	}
-	sc := pageScratches.Get().(*pageScratch)
-	defer func() { clear(sc.found); pageScratches.Put(sc) }()
-	sc.reset(len(keys))
+	sc.size(len(keys))
 	gen, missing := s.features.lookup(w.Kind, keys, sc.found, sc.admit)
 	// appendKept appends the i-th Feature as kept: written already for a
 	// kind.
@@ -158,11 +159,12 @@ func (s *Store) AppendQuery(dst []byte, f Filter, w FeatureWriter) ([]byte, Resu
 	return dst, res, err
 }
 
-// pageScratch is AppendQuery's per-call memory, pooled: by the index of
-// each key of the page, its Feature from the cache or a slab, whether it
-// is new there, whether the cache admits it, and its bytes in the
-// database (valid only in the transaction).
+// pageScratch is AppendQuery's per-call memory, pooled: the key of each
+// entry of the page, and by its index its Feature from the cache
+// or a slab, whether it is new there, whether the cache admits it, and its
+// bytes in the database (valid only in the transaction).
 type pageScratch struct {
+	keys     []string
 	found    [][]byte
 	fresh    []bool
 	admit    []bool
@@ -171,7 +173,15 @@ type pageScratch struct {
 	missAt   []int
 }
 
+// reset empties sc for a page, dropping what it points to.
 func (sc *pageScratch) reset(n int) {
+	clear(sc.keys)
+	sc.keys = sc.keys[:0]
+	sc.size(n)
+}
+
+// size makes sc's arrays by index n long and empty.
+func (sc *pageScratch) size(n int) {
 	if cap(sc.found) < n {
 		sc.found, sc.fresh, sc.admit, sc.vals = make([][]byte, n), make([]bool, n), make([]bool, n), make([][]byte, n)
 	}
@@ -185,8 +195,6 @@ func (sc *pageScratch) reset(n int) {
 }
 
 var pageScratches = sync.Pool{New: func() any { return new(pageScratch) }}
-
-var pageKeys = sync.Pool{New: func() any { s := make([]string, 0, 128); return &s }}
 
 // seekKeys calls fn with the value of each of keys (in order) that c's
 // bucket holds, until fn returns false. The keys come in order: it steps

@@ -7,10 +7,13 @@ import (
 	"compress/gzip"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"os"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -113,6 +116,9 @@ func goSys(b *testing.B, client *http.Client, base string) float64 {
 //     and after: it only grows, so this bounds the export's peak);
 //   - export-anon-rss-growth-MB: the highest anonymous resident memory
 //     (RssAnon, sampled every 5 ms) during the export, above what it was;
+//   - queried-anon-rss-MB: RssAnon after the exports and then 4,000
+//     pages of jittered boxes (queryJittered): the index with the sums
+//     made as queries need them, and the cache of Features filled;
 //   - export-peak-rss-growth-MB: how far the export raised the process's
 //     peak resident memory (VmHWM, reset just before the export through
 //     /proc/PID/clear_refs) above rss-MB. This counts the pages of the
@@ -180,10 +186,15 @@ func BenchmarkServe(b *testing.B) {
 					b.Fatalf("the gzip export decodes to %d bytes, the plain one is %d", gzSize, size)
 				}
 
+				queried := queryJittered(b, client, base, 4000)
+				queriedAnon := procStatus(b, pid, "RssAnon")
+
 				c.cmd.Process.Signal(syscall.SIGTERM)
 				if st := c.wait(b, time.Minute); !st.Success() {
 					b.Fatalf("serve ended with %v\n%s", st, c.stderr)
 				}
+				b.ReportMetric(float64(queried), "queries")
+				b.ReportMetric(queriedAnon, "queried-anon-rss-MB")
 				b.ReportMetric(float64(firstAnswer.Milliseconds()), "first-answer-ms")
 				b.ReportMetric(float64(size)/1e6/elapsed.Seconds(), "export-MB/s")
 				b.ReportMetric(float64(size)/1e6/gzElapsed.Seconds(), "gzip-export-MB/s")
@@ -196,4 +207,45 @@ func BenchmarkServe(b *testing.B) {
 			}
 		})
 	}
+}
+
+// queryJittered sends n GETs from four connections, each of a page of 100
+// in a box around 126.5,37.7,127.5,38.4 with every edge moved by up to
+// 0.3° (as BenchmarkLoadJitteredBBox in server), in turn to /api/incidents
+// and to OGC items, alone, over ten years and with type=crossing, and
+// returns how many were answered 200.
+func queryJittered(b *testing.B, client *http.Client, base string, n int) int {
+	b.Helper()
+	var ok atomic.Int64
+	var wg sync.WaitGroup
+	for w := range 4 {
+		r := rand.New(rand.NewPCG(uint64(w), 15))
+		wg.Go(func() {
+			for i := range n / 4 {
+				j := func(v float64) float64 { return v + (r.Float64()*2-1)*0.3 }
+				bbox := fmt.Sprintf("%.4f,%.4f,%.4f,%.4f", j(126.5), j(37.7), j(127.5), j(38.4))
+				y := 1953 + r.IntN(63)
+				target := [...]string{
+					"/api/incidents?limit=100&bbox=" + bbox,
+					"/ogc/collections/incidents/items?limit=100&bbox=" + bbox,
+					fmt.Sprintf("/api/incidents?limit=100&bbox=%s&from=%d&to=%d", bbox, y, y+9),
+					fmt.Sprintf("/ogc/collections/incidents/items?limit=100&bbox=%s&datetime=%d-01-01/%d-12-31", bbox, y, y+9),
+					"/api/incidents?limit=100&type=crossing&bbox=" + bbox,
+					"/ogc/collections/incidents/items?limit=100&type=crossing&bbox=" + bbox,
+				}[i%6]
+				res, err := client.Get(base + target)
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				if res.StatusCode == http.StatusOK {
+					ok.Add(1)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return int(ok.Load())
 }

@@ -77,11 +77,14 @@ func (b *block) sumRect(m *matcher, x0, x1, y0, y1 int) (int, bool) {
 // starting at cell index first (of fineDeg) whose squares widened by
 // plainEps lie from lo to hi; lo > hi when none.
 func insideCells(first int, lo, hi float64) (int, int) {
-	a, z := blockSide, -1
-	for s := range blockSide {
-		if float64(first+s)*fineDeg-plainEps >= lo && float64(first+s+1)*fineDeg+plainEps <= hi {
-			a, z = min(a, s), max(z, s)
-		}
+	// The first condition holds from some cell on, the second up to some:
+	// the cells are those between (a > z when none).
+	a, z := 0, blockSide-1
+	for a < blockSide && !(float64(first+a)*fineDeg-plainEps >= lo) {
+		a++
+	}
+	for z >= a && !(float64(first+z+1)*fineDeg+plainEps <= hi) {
+		z--
 	}
 	return a, z
 }
@@ -91,11 +94,12 @@ func insideCells(first int, lo, hi float64) (int, int) {
 // to hi (lo > hi when none): no point of another cell can be from lo to
 // hi.
 func touchCells(first int, lo, hi float64) (int, int) {
-	a, z := blockSide, -1
-	for s := range blockSide {
-		if float64(first+s+1)*fineDeg+plainEps >= lo && float64(first+s)*fineDeg-plainEps <= hi {
-			a, z = min(a, s), max(z, s)
-		}
+	a, z := 0, blockSide-1 // as in insideCells
+	for a < blockSide && !(float64(first+a+1)*fineDeg+plainEps >= lo) {
+		a++
+	}
+	for z >= a && !(float64(first+z)*fineDeg-plainEps <= hi) {
+		z--
 	}
 	return a, z
 }

@@ -28,6 +28,7 @@ const stripStep = 32
 // by longitude (latitude).
 type strip struct {
 	vals []float64 // the longitudes (latitudes), sorted
+	keys []float64 // vals[q*stripStep] for each q: searched first
 	typ  []uint8   // type code in the same order, 8 for badAttr
 	yr   []uint8   // year less the block's firstYear
 	w    int       // the block's nyears+1
@@ -116,7 +117,7 @@ func newStrip(ps []stripPoint, nyears int, val func(*stripPoint) float64) strip 
 	}
 	w := nyears + 1
 	ns := len(ps)/stripStep + 1
-	s := strip{vals: make([]float64, len(ps)), typ: make([]uint8, len(ps)), yr: make([]uint8, len(ps)), w: w,
+	s := strip{vals: make([]float64, len(ps)), keys: make([]float64, 0, (len(ps)+stripStep-1)/stripStep), typ: make([]uint8, len(ps)), yr: make([]uint8, len(ps)), w: w,
 		byType: make([]uint16, ns*9), byYear: make([]uint16, ns*w)}
 	var byType [9]uint16
 	byYear := make([]uint16, nyears)
@@ -135,6 +136,9 @@ func newStrip(ps []stripPoint, nyears int, val func(*stripPoint) float64) strip 
 		}
 		p := &ps[i]
 		s.vals[i], s.typ[i], s.yr[i] = val(p), p.typ, p.yr
+		if i%stripStep == 0 {
+			s.keys = append(s.keys, s.vals[i])
+		}
 		byType[p.typ]++
 		byYear[p.yr]++
 	}
@@ -145,7 +149,7 @@ func newStrip(ps []stripPoint, nyears int, val func(*stripPoint) float64) strip 
 // them, those of m's types (m plain), or, with years, those of the years
 // k0 to k1-1 of the block's table.
 func (s *strip) count(m *matcher, years bool, k0, k1 int, lo, hi float64) int {
-	a, z := spanOf(s.vals, lo, hi)
+	a, z := s.span(lo, hi)
 	switch {
 	case a >= z:
 		return 0
@@ -158,11 +162,17 @@ func (s *strip) count(m *matcher, years bool, k0, k1 int, lo, hi float64) int {
 }
 
 // rankYears returns how many of the first pos entries are of the years k0
-// to k1-1: from the sample before pos, and the entries after it.
+// to k1-1: from the sample nearer pos, and the entries between.
 func (s *strip) rankYears(pos, k0, k1 int) int {
-	q := pos / stripStep
+	q, up := s.nearer(pos)
 	n := int(s.byYear[q*s.w+k1]) - int(s.byYear[q*s.w+k0])
 	lo, span := uint8(k0), uint8(k1-k0) // k1 <= 256: a year below k0 wraps past span
+	if up {
+		for _, y := range s.yr[pos : q*stripStep] {
+			n -= b2i(y-lo < span)
+		}
+		return n
+	}
 	for _, y := range s.yr[q*stripStep : pos] {
 		n += b2i(y-lo < span)
 	}
@@ -171,12 +181,18 @@ func (s *strip) rankYears(pos, k0, k1 int) int {
 
 // rankTypes returns how many of the first pos entries are of m's types.
 func (s *strip) rankTypes(pos int, m *matcher) int {
-	q := pos / stripStep
+	q, up := s.nearer(pos)
 	n := 0
 	for t, ok := range m.typOK[:8] {
 		if ok {
 			n += int(s.byType[q*9+t])
 		}
+	}
+	if up {
+		for _, t := range s.typ[pos : q*stripStep] {
+			n -= b2i(t < 8 && m.typOK[t])
+		}
+		return n
 	}
 	for _, t := range s.typ[q*stripStep : pos] {
 		n += b2i(t < 8 && m.typOK[t])
@@ -184,27 +200,55 @@ func (s *strip) rankTypes(pos int, m *matcher) int {
 	return n
 }
 
-// spanOf returns the part of sorted from lo to hi.
-func spanOf(sorted []float64, lo, hi float64) (int, int) {
-	a, n := 0, len(sorted) // a: the first >= lo
-	for a < n {
-		h := int(uint(a+n) >> 1)
-		if sorted[h] < lo {
-			a = h + 1
+// nearer returns the sample nearer pos, and whether it is after pos.
+func (s *strip) nearer(pos int) (int, bool) {
+	q := pos / stripStep
+	if pos-q*stripStep > stripStep/2 && (q+1)*stripStep <= len(s.vals) {
+		return q + 1, true
+	}
+	return q, false
+}
+
+// span returns the part of s.vals from lo to hi: the samples' keys
+// searched first, then the step of vals between two of them.
+func (s *strip) span(lo, hi float64) (int, int) {
+	n := len(s.vals)
+	step := func(q int) (int, int) { // vals after keys[q-1], up to keys[q]
+		return max(q-1, 0)*stripStep + b2i(q > 0), min(q*stripStep, n)
+	}
+	i, j := step(lowerBoundF(s.keys, lo))
+	a := i + lowerBoundF(s.vals[i:j], lo)
+	i, j = step(upperBoundF(s.keys, hi))
+	z := i + upperBoundF(s.vals[i:j], hi)
+	return a, max(a, z)
+}
+
+// lowerBoundF returns the index of the first value >= x.
+func lowerBoundF(d []float64, x float64) int {
+	lo, hi := 0, len(d)
+	for lo < hi {
+		h := int(uint(lo+hi) >> 1)
+		if d[h] < x {
+			lo = h + 1
 		} else {
-			n = h
+			hi = h
 		}
 	}
-	z, n := a, len(sorted) // z: the first > hi
-	for z < n {
-		h := int(uint(z+n) >> 1)
-		if sorted[h] <= hi {
-			z = h + 1
+	return lo
+}
+
+// upperBoundF returns the index of the first value > x.
+func upperBoundF(d []float64, x float64) int {
+	lo, hi := 0, len(d)
+	for lo < hi {
+		h := int(uint(lo+hi) >> 1)
+		if d[h] <= x {
+			lo = h + 1
 		} else {
-			n = h
+			hi = h
 		}
 	}
-	return a, z
+	return lo
 }
 
 // rowAgg is a row of blocks' prefix sums over its blocks, made when first

@@ -458,3 +458,68 @@ func BenchmarkIndexLayout(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkIndexStrips measures what the ring's aggregates (grid_ring.go)
+// cost when a query first needs them: the strips of the block of the most
+// entries, and one row's sums over its blocks, all and by year; and it
+// reports the bytes of every block's strips and every row's sums, as if
+// queries had made them all.
+func BenchmarkIndexStrips(b *testing.B) {
+	for _, n := range []int{100000, 1000000} {
+		g := benchStore(b, n).index.state().grid
+		var big *block
+		bigRow := 0
+		for r, row := range g.rows {
+			for _, blk := range row {
+				if blk != nil && (big == nil || blk.n > big.n) {
+					big, bigRow = blk, r
+				}
+			}
+		}
+		b.Run(fmt.Sprintf("n=%d/block", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				makeStrips(big)
+			}
+			b.ReportMetric(float64(big.n), "entries")
+		})
+		b.Run(fmt.Sprintf("n=%d/row", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				var a rowAgg
+				a.plainSums(g.rows[bigRow])
+				a.yearSums(g.rows[bigRow])
+			}
+		})
+		b.Run(fmt.Sprintf("n=%d/bytes", n), func(b *testing.B) {
+			var bytes, entries int
+			for b.Loop() {
+				bytes, entries = 0, 0
+				for _, row := range g.rows {
+					if row == nil {
+						continue
+					}
+					var a rowAgg
+					bytes += len(a.plainSums(row))*9*4 + len(a.yearSums(row))*4
+					for _, blk := range row {
+						if blk == nil {
+							continue
+						}
+						entries += blk.n
+						st := makeStrips(blk)
+						if st == nil {
+							continue
+						}
+						for s := range blockSide {
+							for _, sp := range []*strip{&st.cols[s], &st.rows[s]} {
+								bytes += len(sp.vals)*8 + len(sp.keys)*8 + len(sp.typ) + len(sp.yr) + len(sp.byType)*2 + len(sp.byYear)*2
+							}
+						}
+					}
+				}
+			}
+			b.ReportMetric(float64(bytes), "bytes")
+			b.ReportMetric(float64(bytes)/float64(entries), "bytes/entry")
+		})
+	}
+}

@@ -46,8 +46,8 @@ type blockStrips struct {
 }
 
 // strips returns b's strips, made at the first call; nil when b has none
-// to make (a block made before it had blockYears, or one too big or of too
-// many years for the strips' counts).
+// to make (a block made before it had blockYears, or one with a strip too
+// long, or of too many years, for the strips' counts): its cells count it.
 func (b *block) strips() *blockStrips {
 	if b.years == nil {
 		return nil
@@ -62,10 +62,23 @@ type stripPoint struct {
 }
 
 func makeStrips(b *block) *blockStrips {
-	if b.nyears > 255 || b.n > math.MaxUint16 {
+	if b.nyears > 255 {
 		return nil
 	}
+	var ncols, nrows [blockSide]int
+	for sub, c := range b.cells {
+		if c != nil {
+			ncols[sub%blockSide] += c.len()
+			nrows[sub/blockSide] += c.len()
+		}
+	}
 	var cols, rows [blockSide][]stripPoint
+	for s := range blockSide {
+		if ncols[s] > math.MaxUint16 || nrows[s] > math.MaxUint16 {
+			return nil // more than the samples' counts hold
+		}
+		cols[s], rows[s] = make([]stripPoint, 0, ncols[s]), make([]stripPoint, 0, nrows[s])
+	}
 	for sub, c := range b.cells {
 		if c == nil {
 			continue
@@ -89,9 +102,6 @@ func makeStrips(b *block) *blockStrips {
 	}
 	out := &blockStrips{}
 	for s := range blockSide {
-		if len(cols[s]) > math.MaxUint16 || len(rows[s]) > math.MaxUint16 {
-			return nil
-		}
 		slices.SortFunc(cols[s], func(a, b stripPoint) int { return cmpFloat(a.lon, b.lon) })
 		slices.SortFunc(rows[s], func(a, b stripPoint) int { return cmpFloat(a.lat, b.lat) })
 		out.cols[s] = newStrip(cols[s], b.nyears, func(p *stripPoint) float64 { return p.lon })

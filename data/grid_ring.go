@@ -39,21 +39,26 @@ type strip struct {
 	byYear []uint16
 }
 
-// blockStrips is a block's strips: cols[sx] the cells of column sx, rows[sy]
-// those of row sy.
+// blockStrips is a block's strips, each made when a query first needs
+// it: [sx] the cells of column sx, [blockSide+sy] those of row sy; a nil
+// strip once made is one the block cannot have.
 type blockStrips struct {
-	cols, rows [blockSide]strip
+	once   [2 * blockSide]sync.Once
+	strips [2 * blockSide]*strip
 }
 
-// strips returns b's strips, made at the first call; nil when b has none
-// to make (a block made before it had blockYears, or one with a strip too
-// long, or of too many years, for the strips' counts): its cells count it.
-func (b *block) strips() *blockStrips {
+// strip returns b's strip of column i (of row i, when row), made at the
+// first call; nil when b has none to make (a block made before it had
+// blockYears, or a strip too long, or of too many years, for the strips'
+// counts): its cells count it then.
+func (b *block) strip(row bool, i int) *strip {
 	if b.years == nil {
 		return nil
 	}
-	b.years.stripOnce.Do(func() { b.years.strips = makeStrips(b) })
-	return b.years.strips
+	k := i + blockSide*b2i(row)
+	st := &b.years.strips
+	st.once[k].Do(func() { st.strips[k] = makeStrip(b, row, i) })
+	return st.strips[k]
 }
 
 type stripPoint struct {
@@ -61,53 +66,84 @@ type stripPoint struct {
 	typ, yr  uint8
 }
 
-func makeStrips(b *block) *blockStrips {
+// makeStrip returns the strip of column i of b's cells (of row i, when
+// row), nil when it cannot have one.
+func makeStrip(b *block, row bool, i int) *strip {
 	if b.nyears > 255 {
 		return nil
 	}
-	var ncols, nrows [blockSide]int
-	for sub, c := range b.cells {
-		if c != nil {
-			ncols[sub%blockSide] += c.len()
-			nrows[sub/blockSide] += c.len()
-		}
-	}
-	var cols, rows [blockSide][]stripPoint
+	var cells []*cell
 	for s := range blockSide {
-		if ncols[s] > math.MaxUint16 || nrows[s] > math.MaxUint16 {
-			return nil // more than the samples' counts hold
+		sub := s*blockSide + i // column i
+		if row {
+			sub = i*blockSide + s
 		}
-		cols[s], rows[s] = make([]stripPoint, 0, ncols[s]), make([]stripPoint, 0, nrows[s])
+		if c := b.cells[sub]; c != nil {
+			cells = append(cells, c)
+		}
 	}
-	for sub, c := range b.cells {
-		if c == nil {
-			continue
-		}
-		sx, sy := sub%blockSide, sub/blockSide
+	n := 0
+	for _, c := range cells {
+		n += c.len()
+	}
+	if n > math.MaxUint16 {
+		return nil // more than the samples' counts hold
+	}
+	ps := make([]stripPoint, 0, n)
+	for _, c := range cells {
 		for _, g := range c.groups {
 			t := uint8(8)
 			if g.attr != badAttr {
 				t = typeOf(g.attr)
 			}
-			for i := g.start; i < g.end; i++ {
-				y := int64(keyYear(c.dates[i])) - int64(b.firstYear)
+			for j := g.start; j < g.end; j++ {
+				y := int64(keyYear(c.dates[j])) - int64(b.firstYear)
 				if y < 0 || y >= int64(b.nyears) {
 					return nil // not in the table's years: cannot be (table covers every date)
 				}
-				p := stripPoint{c.lons[i], c.lats[i], t, uint8(y)}
-				cols[sx] = append(cols[sx], p)
-				rows[sy] = append(rows[sy], p)
+				ps = append(ps, stripPoint{c.lons[j], c.lats[j], t, uint8(y)})
 			}
 		}
 	}
-	out := &blockStrips{}
-	for s := range blockSide {
-		slices.SortFunc(cols[s], func(a, b stripPoint) int { return cmpFloat(a.lon, b.lon) })
-		slices.SortFunc(rows[s], func(a, b stripPoint) int { return cmpFloat(a.lat, b.lat) })
-		out.cols[s] = newStrip(cols[s], b.nyears, func(p *stripPoint) float64 { return p.lon })
-		out.rows[s] = newStrip(rows[s], b.nyears, func(p *stripPoint) float64 { return p.lat })
+	val := func(p *stripPoint) float64 { return p.lon }
+	if row {
+		val = func(p *stripPoint) float64 { return p.lat }
 	}
-	return out
+	sortBy(ps, val)
+	s := newStrip(ps, b.nyears, val)
+	return &s
+}
+
+// sortBy sorts ps (at most 65,535 of them) by val: as numbers of their
+// positive values' bits less the least, each with its index in the low 16
+// bits, which sort as the values do and faster than a comparison; by
+// comparison when a value is not positive or they span too many bits.
+func sortBy(ps []stripPoint, val func(*stripPoint) float64) {
+	lo, hi := uint64(math.MaxUint64), uint64(0)
+	for i := range ps {
+		v := val(&ps[i])
+		if !(v > 0) {
+			lo, hi = 1, 0
+			break
+		}
+		lo, hi = min(lo, math.Float64bits(v)), max(hi, math.Float64bits(v))
+	}
+	if lo > hi || hi-lo >= 1<<48 || len(ps) > math.MaxUint16 {
+		if len(ps) > 0 {
+			slices.SortStableFunc(ps, func(a, b stripPoint) int { return cmpFloat(val(&a), val(&b)) })
+		}
+		return
+	}
+	keys := make([]uint64, len(ps))
+	for i := range ps {
+		keys[i] = (math.Float64bits(val(&ps[i]))-lo)<<16 | uint64(i)
+	}
+	slices.Sort(keys)
+	sorted := make([]stripPoint, len(ps))
+	for j, k := range keys {
+		sorted[j] = ps[k&0xffff]
+	}
+	copy(ps, sorted)
 }
 
 func cmpFloat(a, b float64) int {
@@ -397,22 +433,26 @@ func (m *matcher) stripCount(blk *block, years bool, k0, k1, ax, zx, ay, zy, tx0
 	if !cols && !rows {
 		return 0, false
 	}
-	st := blk.strips()
-	if st == nil {
-		return 0, false
-	}
 	n := 0
 	if cols {
 		for sx := tx0; sx <= tx1; sx++ {
 			if sx < ax || sx > zx {
-				n += st.cols[sx].count(m, years, k0, k1, b.Min[0], b.Max[0])
+				st := blk.strip(false, sx)
+				if st == nil {
+					return 0, false
+				}
+				n += st.count(m, years, k0, k1, b.Min[0], b.Max[0])
 			}
 		}
 		return n, true
 	}
 	for sy := ty0; sy <= ty1; sy++ {
 		if sy < ay || sy > zy {
-			n += st.rows[sy].count(m, years, k0, k1, b.Min[1], b.Max[1])
+			st := blk.strip(true, sy)
+			if st == nil {
+				return 0, false
+			}
+			n += st.count(m, years, k0, k1, b.Min[1], b.Max[1])
 		}
 	}
 	return n, true

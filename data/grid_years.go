@@ -21,9 +21,8 @@ type blockYears struct {
 	// plain are the sums by type (grid_plain.go), made once too.
 	plainOnce sync.Once
 	plain     *[1 + 8][(blockSide + 1) * (blockSide + 1)]int32
-	// strips are its strips of cells (grid_ring.go), made once too.
-	stripOnce sync.Once
-	strips    *blockStrips
+	// strips are its strips of cells (grid_ring.go), each made once too.
+	strips blockStrips
 }
 
 // yearSums returns b's sums by year, made at the first call; nil when b

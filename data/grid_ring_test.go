@@ -178,6 +178,42 @@ func TestCountRingAsAScan(t *testing.T) {
 	check("after writes")
 	write(60)
 	check("after more writes")
+	// Readers of a grid just made make its strips and sums at once (go
+	// test -race watches them): each counts every box, all agree with a
+	// scan.
+	g := newGrid(s.index.snapshot())
+	var fs []Filter
+	var want []int
+	for q := range 64 {
+		b := orb.Bound{Min: orb.Point{x0 - 0.01 + r.Float64()*0.1, y0 - 0.01 + r.Float64()*0.1}}
+		b.Max = orb.Point{b.Min[0] + 0.05 + r.Float64()*0.15, b.Min[1] + 0.05 + r.Float64()*0.1}
+		f := Filter{BBox: &b}
+		switch q % 3 {
+		case 1:
+			f.Types = []Type{Types[r.IntN(len(Types))]}
+		case 2:
+			f.From, f.To = YearRange(1960+r.IntN(50), 2015)
+		}
+		fs, want = append(fs, f), append(want, len(naiveMatches(s, &f)))
+	}
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			for i := range fs {
+				m := compile(&fs[i])
+				if got := g.count(&m); got != want[i] {
+					errs <- fmt.Errorf("concurrent, box %v: counted %d, a scan %d", *fs[i].BBox, got, want[i])
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, k := range []string{"all", "types", "years", "other"} {
 		if kinds[k] < 100 {
 			t.Fatalf("only %d queries of %s", kinds[k], k)

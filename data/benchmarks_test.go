@@ -466,7 +466,8 @@ func BenchmarkIndexLayout(b *testing.B) {
 // queries had made them all.
 func BenchmarkIndexStrips(b *testing.B) {
 	for _, n := range []int{100000, 1000000} {
-		g := benchStore(b, n).index.state().grid
+		s := benchStore(b, n)
+		g := s.index.state().grid
 		var big *block
 		bigRow := 0
 		for r, row := range g.rows {
@@ -493,6 +494,23 @@ func BenchmarkIndexStrips(b *testing.B) {
 				a.plainSums(g.rows[bigRow])
 				a.yearSums(g.rows[bigRow])
 			}
+		})
+		b.Run(fmt.Sprintf("n=%d/made", n), func(b *testing.B) {
+			// What the 3×64 jittered boxes of BenchmarkIndexCount make
+			// on a grid just built, in bytes.
+			var bytes int
+			for b.Loop() {
+				g := newGrid(s.index.snapshot())
+				for _, kind := range []string{"all", "10y", "crossing"} {
+					fs := jitteredFilters(kind, 64)
+					for i := range fs {
+						m := compile(&fs[i])
+						g.count(&m)
+					}
+				}
+				bytes = ringBytes(g)
+			}
+			b.ReportMetric(float64(bytes), "bytes")
 		})
 		b.Run(fmt.Sprintf("n=%d/bytes", n), func(b *testing.B) {
 			var bytes, entries int
@@ -521,4 +539,25 @@ func BenchmarkIndexStrips(b *testing.B) {
 			b.ReportMetric(float64(bytes)/float64(entries), "bytes/entry")
 		})
 	}
+}
+
+// ringBytes returns the bytes of the strips and row sums made in g.
+func ringBytes(g *grid) int {
+	bytes := 0
+	for r, row := range g.rows {
+		if a := g.aggs[r]; a != nil {
+			bytes += len(a.plain)*9*4 + len(a.years)*4
+		}
+		for _, blk := range row {
+			if blk == nil || blk.years == nil {
+				continue
+			}
+			for _, sp := range blk.years.strips.strips {
+				if sp != nil {
+					bytes += len(sp.vals)*8 + len(sp.keys)*8 + len(sp.typ) + len(sp.yr) + len(sp.byType)*2 + len(sp.byYear)*2
+				}
+			}
+		}
+	}
+	return bytes
 }

@@ -19,7 +19,10 @@ import (
 // counted from the row's prefix sums over its blocks (rowAgg), all, by
 // type and by year, one subtraction for the row. Strips and row sums are
 // made when a query first needs them: a write's copy of a block, or of a
-// row, starts without them, so that a write costs what it did.
+// row, starts without them, so that a write costs about what it did (the
+// list of rows' sums is copied with the list of rows). A block whose
+// strip cannot be made (more than 65,535 entries in it, or more than 255
+// years) is counted cell by cell, as a corner is.
 
 // stripStep is how many entries of a strip its sampled counts step over.
 const stripStep = 32

@@ -91,7 +91,7 @@ func TestCountRingAsAScan(t *testing.T) {
 			}
 			f := Filter{BBox: &b}
 			kind := "all"
-			switch r.IntN(4) {
+			switch r.IntN(5) {
 			case 0:
 				kind = "types"
 				for len(f.Types) == 0 {
@@ -118,8 +118,25 @@ func TestCountRingAsAScan(t *testing.T) {
 				if r.IntN(2) == 0 {
 					f.Directions = []Direction{Directions[r.IntN(len(Directions))]}
 				}
+			case 3: // OGC's datetime from a year on: whole years from the grid
+				kind = "since"
+				y := 1953 + r.IntN(70)
+				f.Since = Date{Year: y, Month: 1, Day: 1}.Key()
+				f.From = f.Since / 10000 * 10000 // as parseDatetime sets it
+				if r.IntN(2) == 0 {
+					f.To = Date{Year: y + r.IntN(15), Month: 12, Day: 31}.Key()
+				}
 			}
 			m := compile(&f)
+			if kind == "since" {
+				kinds[kind]++
+				want := len(naiveMatches(s, &f))
+				got, _, err := s.index.state().pageSince(&m, 0, 1, func(string) error { return nil })
+				if err != nil || got != want {
+					t.Fatalf("%s, since, %+v: counted %d (%v), a scan %d", round, f, got, err, want)
+				}
+				continue
+			}
 			if plain := m.plain() || m.wholeYearsOnly(); plain != (kind != "other") {
 				t.Fatalf("%s: %+v counted by the ring's aggregates: %v", kind, f, plain)
 			}
@@ -214,7 +231,7 @@ func TestCountRingAsAScan(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, k := range []string{"all", "types", "years", "other"} {
+	for _, k := range []string{"all", "types", "years", "other", "since"} {
 		if kinds[k] < 100 {
 			t.Fatalf("only %d queries of %s", kinds[k], k)
 		}

@@ -255,6 +255,9 @@ func BenchmarkIndexCount(b *testing.B) {
 			}
 			b.Run(fmt.Sprintf("n=%d/%s/grid", n, kind), func(b *testing.B) {
 				st := s.index.state()
+				for i := range ms { // the aggregates made at a first query (BenchmarkIndexStrips)
+					st.grid.count(&ms[i])
+				}
 				i, cpu := 0, cpuTime(b)
 				for b.Loop() {
 					st.grid.count(&ms[i%len(ms)])
@@ -454,4 +457,107 @@ func BenchmarkIndexLayout(b *testing.B) {
 			})
 		}
 	}
+}
+
+// BenchmarkIndexStrips measures what the ring's aggregates (grid_ring.go)
+// cost when a query first needs them: the 16 strips of the block of the
+// most entries (a query cutting it makes one or two), and one row's sums over its blocks, all and by year; and it
+// reports the bytes of every block's strips and every row's sums, as if
+// queries had made them all.
+func BenchmarkIndexStrips(b *testing.B) {
+	for _, n := range []int{100000, 1000000} {
+		s := benchStore(b, n)
+		g := s.index.state().grid
+		var big *block
+		bigRow := 0
+		for r, row := range g.rows {
+			for _, blk := range row {
+				if blk != nil && (big == nil || blk.n > big.n) {
+					big, bigRow = blk, r
+				}
+			}
+		}
+		b.Run(fmt.Sprintf("n=%d/block", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				for i := range blockSide {
+					makeStrip(big, false, i)
+					makeStrip(big, true, i)
+				}
+			}
+			b.ReportMetric(float64(big.n), "entries")
+		})
+		b.Run(fmt.Sprintf("n=%d/row", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				var a rowAgg
+				a.plainSums(g.rows[bigRow])
+				a.yearSums(g.rows[bigRow])
+			}
+		})
+		b.Run(fmt.Sprintf("n=%d/made", n), func(b *testing.B) {
+			// What the 3×64 jittered boxes of BenchmarkIndexCount make
+			// on a grid just built, in bytes.
+			var bytes int
+			for b.Loop() {
+				g := newGrid(s.index.snapshot())
+				for _, kind := range []string{"all", "10y", "crossing"} {
+					fs := jitteredFilters(kind, 64)
+					for i := range fs {
+						m := compile(&fs[i])
+						g.count(&m)
+					}
+				}
+				bytes = ringBytes(g)
+			}
+			b.ReportMetric(float64(bytes), "bytes")
+		})
+		b.Run(fmt.Sprintf("n=%d/bytes", n), func(b *testing.B) {
+			var bytes, entries int
+			for b.Loop() {
+				bytes, entries = 0, 0
+				for _, row := range g.rows {
+					if row == nil {
+						continue
+					}
+					var a rowAgg
+					bytes += len(a.plainSums(row))*9*4 + len(a.yearSums(row))*4
+					for _, blk := range row {
+						if blk == nil {
+							continue
+						}
+						entries += blk.n
+						for i := range 2 * blockSide {
+							if sp := makeStrip(blk, i >= blockSide, i%blockSide); sp != nil {
+								bytes += len(sp.vals)*8 + len(sp.keys)*8 + len(sp.typ) + len(sp.yr) + len(sp.byType)*2 + len(sp.byYear)*2
+							}
+						}
+					}
+				}
+			}
+			b.ReportMetric(float64(bytes), "bytes")
+			b.ReportMetric(float64(bytes)/float64(entries), "bytes/entry")
+		})
+	}
+}
+
+// ringBytes returns the bytes of the strips and row sums made in g.
+func ringBytes(g *grid) int {
+	bytes := 0
+	for r, row := range g.rows {
+		if a := g.aggs[r]; a != nil {
+			bytes += len(a.plain)*9*4 + len(a.years)*4
+		}
+		for _, blk := range row {
+			if blk == nil || blk.years == nil {
+				continue
+			}
+			for _, sp := range blk.years.strips.strips {
+				if sp != nil {
+					bytes += len(sp.vals)*8 + len(sp.keys)*8 + len(sp.typ) + len(sp.yr) + len(sp.byType)*2 + len(sp.byYear)*2
+				}
+			}
+		}
+	}
+	return bytes
 }

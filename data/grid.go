@@ -96,6 +96,9 @@ type block struct {
 type grid struct {
 	rows  [][]*block // rows[y-gridY0][x-gridX0]; nil until it holds a block
 	stray *cell
+	// aggs[y-gridY0] is the row's sums over its blocks (grid_ring.go),
+	// made when first asked for; a row copied on a write gets a new one.
+	aggs []*rowAgg
 }
 
 var (

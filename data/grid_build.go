@@ -167,7 +167,10 @@ func newGrid(l entryList) *grid {
 	flat := make([]*entry, 0, l.len())
 	l.ascend(0, 0, func(e *entry) bool { flat = append(flat, e); return true })
 	at := func(i int32) *entry { return flat[i] }
-	g := &grid{rows: make([][]*block, gridY1-gridY0+1)}
+	g := &grid{rows: make([][]*block, gridY1-gridY0+1), aggs: make([]*rowAgg, gridY1-gridY0+1)}
+	for r := range g.aggs {
+		g.aggs[r] = &rowAgg{}
+	}
 	var es []entry
 	var b *block
 	done := func() {

@@ -77,11 +77,14 @@ func (b *block) sumRect(m *matcher, x0, x1, y0, y1 int) (int, bool) {
 // starting at cell index first (of fineDeg) whose squares widened by
 // plainEps lie from lo to hi; lo > hi when none.
 func insideCells(first int, lo, hi float64) (int, int) {
-	a, z := blockSide, -1
-	for s := range blockSide {
-		if float64(first+s)*fineDeg-plainEps >= lo && float64(first+s+1)*fineDeg+plainEps <= hi {
-			a, z = min(a, s), max(z, s)
-		}
+	// The first condition holds from some cell on, the second up to some:
+	// the cells are those between (a > z when none).
+	a, z := 0, blockSide-1
+	for a < blockSide && !(float64(first+a)*fineDeg-plainEps >= lo) {
+		a++
+	}
+	for z >= a && !(float64(first+z+1)*fineDeg+plainEps <= hi) {
+		z--
 	}
 	return a, z
 }
@@ -91,11 +94,12 @@ func insideCells(first int, lo, hi float64) (int, int) {
 // to hi (lo > hi when none): no point of another cell can be from lo to
 // hi.
 func touchCells(first int, lo, hi float64) (int, int) {
-	a, z := blockSide, -1
-	for s := range blockSide {
-		if float64(first+s+1)*fineDeg+plainEps >= lo && float64(first+s)*fineDeg-plainEps <= hi {
-			a, z = min(a, s), max(z, s)
-		}
+	a, z := 0, blockSide-1 // as in insideCells
+	for a < blockSide && !(float64(first+a+1)*fineDeg+plainEps >= lo) {
+		a++
+	}
+	for z >= a && !(float64(first+z)*fineDeg-plainEps <= hi) {
+		z--
 	}
 	return a, z
 }
@@ -103,7 +107,8 @@ func touchCells(first int, lo, hi float64) (int, int) {
 // countPlain is grid.count for a plain matcher, or one of whole years
 // alone (m.wholeYearsOnly). Its walk over the blocks is grid.visit's,
 // written out without visit's two closures because it is the count's hot
-// path.
+// path; the blocks of a row wholly inside the bbox are counted from the
+// row's sums (grid_ring.go).
 func (g *grid) countPlain(m *matcher) int {
 	b := m.box
 	n := 0
@@ -112,54 +117,81 @@ func (g *grid) countPlain(m *matcher) int {
 	if x0 > x1 || y0 > y1 {
 		y0, y1 = 1, 0 // no block: only the stray cell
 	}
+	xa, xz := insideBlocks(x0, x1, b.Min[0], b.Max[0])
+	ya, yz := insideBlocks(y0, y1, b.Min[1], b.Max[1])
 	for y := y0; y <= y1; y++ {
 		row := g.rows[y-gridY0]
 		if row == nil {
 			continue
 		}
-		for i, blk := range row[x0-gridX0 : x1-gridX0+1] {
-			switch {
-			case blk == nil || disjoint(blk.bound, b):
-				continue
-			case inside(blk.bound, b):
-				n += blk.count(m)
-				continue
-			}
-			x := int(x0) + i
-			ax, zx := insideCells(x*blockSide, b.Min[0], b.Max[0])
-			ay, zy := insideCells(int(y)*blockSide, b.Min[1], b.Max[1])
-			if ax <= zx && ay <= zy {
-				var c int
-				var ok bool
-				if m.plain() {
-					c, ok = blk.sumRect(m, ax, zx, ay, zy)
-				} else { // whole years (grid_years.go)
-					k0, k1, _ := blk.wholeYears(m)
-					c, ok = blk.yearRect(k0, k1, ax, zx, ay, zy)
-				}
-				if !ok {
-					ax, zx = blockSide, -1 // no sums: every cell by itself
-				}
+		sa, sz := int32(1), int32(0) // the blocks counted from the row's sums
+		if y >= ya && y <= yz && xa <= xz {
+			if c, ok := g.rowCount(int(y-gridY0), row, m, int(xa-gridX0), int(xz-gridX0)); ok {
 				n += c
+				sa, sz = xa, xz
 			}
-			// The ring: the cells whose squares (widened) meet the bbox,
-			// but for those in the sums; the others are not looked at.
-			tx0, tx1 := touchCells(x*blockSide, b.Min[0], b.Max[0])
-			ty0, ty1 := touchCells(int(y)*blockSide, b.Min[1], b.Max[1])
-			for sy := ty0; sy <= ty1; sy++ {
-				for sx := tx0; sx <= tx1; sx++ {
-					if sx >= ax && sx <= zx && sy >= ay && sy <= zy {
-						continue // in the sums
-					}
-					if c := blk.cells[sy*blockSide+sx]; c != nil && !disjoint(c.bound, b) {
-						n += m.countCell(c, !inside(c.bound, b))
-					}
-				}
+		}
+		for x := x0; x <= x1; x++ {
+			if x >= sa && x <= sz {
+				x = sz
+				continue
+			}
+			if blk := row[x-gridX0]; blk != nil && !disjoint(blk.bound, b) {
+				n += m.countBlock(blk, int(x), int(y))
 			}
 		}
 	}
 	if g.stray != nil && !disjoint(g.stray.bound, b) {
 		n += m.countCell(g.stray, !inside(g.stray.bound, b))
+	}
+	return n
+}
+
+// countBlock returns the entries plain or whole-years m selects of blk,
+// of column x and row y of the grid, which its bbox meets.
+func (m *matcher) countBlock(blk *block, x, y int) int {
+	b := m.box
+	if inside(blk.bound, b) {
+		return blk.count(m)
+	}
+	n := 0
+	years := !m.plain()
+	var k0, k1 int
+	if years {
+		k0, k1, _ = blk.wholeYears(m)
+	}
+	ax, zx := insideCells(x*blockSide, b.Min[0], b.Max[0])
+	ay, zy := insideCells(y*blockSide, b.Min[1], b.Max[1])
+	if ax <= zx && ay <= zy {
+		var c int
+		var ok bool
+		if !years {
+			c, ok = blk.sumRect(m, ax, zx, ay, zy)
+		} else { // whole years (grid_years.go)
+			c, ok = blk.yearRect(k0, k1, ax, zx, ay, zy)
+		}
+		if !ok {
+			ax, zx = blockSide, -1 // no sums: every cell by itself
+		}
+		n += c
+	}
+	// The ring: the cells whose squares (widened) meet the bbox, but for
+	// those in the sums; the others are not looked at. Cut on one side
+	// only, by strips of cells (grid_ring.go); else cell by cell.
+	tx0, tx1 := touchCells(x*blockSide, b.Min[0], b.Max[0])
+	ty0, ty1 := touchCells(y*blockSide, b.Min[1], b.Max[1])
+	if c, ok := m.stripCount(blk, years, k0, k1, ax, zx, ay, zy, tx0, tx1, ty0, ty1); ok {
+		return n + c
+	}
+	for sy := ty0; sy <= ty1; sy++ {
+		for sx := tx0; sx <= tx1; sx++ {
+			if sx >= ax && sx <= zx && sy >= ay && sy <= zy {
+				continue // in the sums
+			}
+			if c := blk.cells[sy*blockSide+sx]; c != nil && !disjoint(c.bound, b) {
+				n += m.countCell(c, !inside(c.bound, b))
+			}
+		}
 	}
 	return n
 }

@@ -115,7 +115,10 @@ func (g *grid) visit(b orb.Bound, whole func(*block), part func(c *cell, cut boo
 
 // count returns how many entries m selects: exactly, from the counts of
 // the blocks and cells wholly inside its bbox, and entry by entry in the
-// cells its bbox cuts.
+// cells its bbox cuts. A bbox alone, with types, or with whole years
+// alone is counted with more aggregates (grid_plain.go, grid_years.go,
+// grid_ring.go); they hold only types and years, so any other filter
+// (directions, sectors, other dates, types with dates) is counted here.
 func (g *grid) count(m *matcher) int {
 	if m.plain() || m.wholeYearsOnly() {
 		return g.countPlain(m) // grid_plain.go, grid_years.go

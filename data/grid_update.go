@@ -160,7 +160,7 @@ func deleteSorted(s []float64, v float64) []float64 {
 
 // changed returns the grid after changes, made one by one.
 func (g *grid) changed(changes []indexChange) *grid {
-	out := &grid{rows: slices.Clone(g.rows), stray: g.stray}
+	out := &grid{rows: slices.Clone(g.rows), stray: g.stray, aggs: slices.Clone(g.aggs)}
 	copied := map[int]bool{} // rows copied already
 	for _, c := range changes {
 		if c.old.key != "" {
@@ -181,6 +181,9 @@ func (g *grid) row(row int, copied map[int]bool) []*block {
 			g.rows[row] = make([]*block, gridX1-gridX0+1)
 		} else {
 			g.rows[row] = slices.Clone(g.rows[row])
+		}
+		if row < len(g.aggs) {
+			g.aggs[row] = &rowAgg{} // its own, made when first asked for
 		}
 		copied[row] = true
 	}

@@ -11,15 +11,18 @@ import "sync"
 // them) rather than at every write.
 
 // blockYears is a block's sums over rectangles of cells by year, made
-// once: sums[k*(blockSide+1)²+(sy+1)*(blockSide+1)+sx+1] counts the entries
+// once: sums[((sy+1)*(blockSide+1)+sx+1)*(nyears+1)+k] counts the entries
 // of the cells of rows 0 to sy and columns 0 to sx dated before the year
-// firstYear+k of the block's table, k from 0 to nyears.
+// firstYear+k of the block's table, k from 0 to nyears (a corner's years
+// side by side: a range of years is one or two cache lines a corner).
 type blockYears struct {
 	once sync.Once
 	sums []int32
 	// plain are the sums by type (grid_plain.go), made once too.
 	plainOnce sync.Once
 	plain     *[1 + 8][(blockSide + 1) * (blockSide + 1)]int32
+	// strips are its strips of cells (grid_ring.go), each made once too.
+	strips blockStrips
 }
 
 // yearSums returns b's sums by year, made at the first call; nil when b
@@ -31,7 +34,7 @@ func (b *block) yearSums() []int32 {
 	b.years.once.Do(func() {
 		const w = blockSide + 1
 		layers := b.nyears + 1
-		s := make([]int32, layers*w*w)
+		s := make([]int32, w*w*layers)
 		for sub, c := range b.cells {
 			if c == nil {
 				continue
@@ -42,19 +45,20 @@ func (b *block) yearSums() []int32 {
 				if k < 1 || k >= int64(layers) {
 					continue // not in the table's years: cannot be (table covers every date)
 				}
-				s[int(k)*w*w+(sy+1)*w+sx+1]++
+				s[((sy+1)*w+sx+1)*layers+int(k)]++
 			}
 		}
-		for k := 1; k < layers; k++ { // before the year: the years before added
-			for i := range w * w {
-				s[k*w*w+i] += s[(k-1)*w*w+i]
+		for i := range w * w { // before the year: the years before added
+			l := s[i*layers : (i+1)*layers]
+			for k := 1; k < layers; k++ {
+				l[k] += l[k-1]
 			}
 		}
-		for k := range layers { // over rectangles of cells
-			l := s[k*w*w : (k+1)*w*w]
-			for y := 1; y < w; y++ {
-				for x := 1; x < w; x++ {
-					l[y*w+x] += l[(y-1)*w+x] + l[y*w+x-1] - l[(y-1)*w+x-1]
+		for y := 1; y < w; y++ { // over rectangles of cells
+			for x := 1; x < w; x++ {
+				l, up, left, diag := s[(y*w+x)*layers:], s[((y-1)*w+x)*layers:], s[(y*w+x-1)*layers:], s[((y-1)*w+x-1)*layers:]
+				for k := range layers {
+					l[k] += up[k] + left[k] - diag[k]
 				}
 			}
 		}
@@ -72,11 +76,12 @@ func (b *block) yearRect(k0, k1, x0, x1, y0, y1 int) (int, bool) {
 		return 0, false
 	}
 	const w = blockSide + 1
-	rect := func(k int) int32 {
-		l := s[k*w*w : (k+1)*w*w]
-		return l[(y1+1)*w+x1+1] - l[y0*w+x1+1] - l[(y1+1)*w+x0] + l[y0*w+x0]
+	layers := b.nyears + 1
+	at := func(y, x int) int32 {
+		l := s[(y*w+x)*layers:]
+		return l[k1] - l[k0]
 	}
-	return int(rect(k1) - rect(k0)), true
+	return int(at(y1+1, x1+1) - at(y0, x1+1) - at(y1+1, x0) + at(y0, x0)), true
 }
 
 // wholeYearsOnly reports whether m selects by its bbox and a range of

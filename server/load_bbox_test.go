@@ -27,34 +27,40 @@ func jitteredBBox(r *rand.Rand) string {
 }
 
 // jitteredQuery is one kind of request of BenchmarkLoadJitteredBBox: url
-// returns a new target for every request.
+// returns a new target for every request; center is the request of that
+// kind for the box 126.5,37.7,127.5,38.4 itself (and the years 1980–1989),
+// whose answer the memory handler sends for it.
 type jitteredQuery struct {
-	name string
-	url  func(r *rand.Rand) string
+	name   string
+	url    func(r *rand.Rand) string
+	center string
 }
 
 var jitteredQueries = []jitteredQuery{
 	{"incidents", func(r *rand.Rand) string {
 		return "/api/incidents?bbox=" + jitteredBBox(r) + "&limit=100"
-	}},
+	}, "/api/incidents?bbox=" + centerBBox + "&limit=100"},
 	{"ogc", func(r *rand.Rand) string {
 		return "/ogc/collections/incidents/items?bbox=" + jitteredBBox(r) + "&limit=100"
-	}},
+	}, "/ogc/collections/incidents/items?bbox=" + centerBBox + "&limit=100"},
 	{"incidents-10y", func(r *rand.Rand) string {
 		y := 1953 + r.IntN(63)
 		return fmt.Sprintf("/api/incidents?bbox=%s&from=%d&to=%d&limit=100", jitteredBBox(r), y, y+9)
-	}},
+	}, "/api/incidents?bbox=" + centerBBox + "&from=1980&to=1989&limit=100"},
 	{"ogc-10y", func(r *rand.Rand) string {
 		y := 1953 + r.IntN(63)
 		return fmt.Sprintf("/ogc/collections/incidents/items?bbox=%s&datetime=%d-01-01/%d-12-31&limit=100", jitteredBBox(r), y, y+9)
-	}},
+	}, "/ogc/collections/incidents/items?bbox=" + centerBBox + "&datetime=1980-01-01/1989-12-31&limit=100"},
 	{"incidents-crossing", func(r *rand.Rand) string {
 		return "/api/incidents?bbox=" + jitteredBBox(r) + "&type=crossing&limit=100"
-	}},
+	}, "/api/incidents?bbox=" + centerBBox + "&type=crossing&limit=100"},
 	{"ogc-crossing", func(r *rand.Rand) string {
 		return "/ogc/collections/incidents/items?bbox=" + jitteredBBox(r) + "&type=crossing&limit=100"
-	}},
+	}, "/ogc/collections/incidents/items?bbox=" + centerBBox + "&type=crossing&limit=100"},
 }
+
+// centerBBox is the box the jittered ones move around.
+const centerBBox = "126.5,37.7,127.5,38.4"
 
 // loadEach sends GETs from clients connections for d (at most max
 // requests), each to the target next returns for it, and returns the
@@ -257,9 +263,10 @@ func parsedFilter(b *testing.B, target string) data.Filter {
 // answered from memory), limit=100, to /api/incidents and to
 // /ogc/collections/incidents/items, alone, with a datetime of ten years,
 // and with type=crossing. Each runs for 3 s (at most 100,000 requests); in
-// the same run, a handler of the same app sends the bytes of one such
-// answer from memory, in slices of 0.5 s taken in turn with the query's:
-// each query's ratio to it is what it reaches of the framework's limit.
+// the same run, a handler of the same app sends the bytes of one answer of
+// that kind (its center request's: the OGC's are a fifth larger) from
+// memory, in slices of 0.5 s taken in turn with the query's: each query's
+// ratio to it is what it reaches of the framework's limit.
 // Beside it, -cpu-ratio is the memory handler's CPU time per request over
 // the query's (this process's, the clients' included): the same ratio as
 // a machine of its own would give, when other work takes cores away. /api/clusters (cell=0.16, the page's at zoom 9) and
@@ -269,22 +276,26 @@ func parsedFilter(b *testing.B, target string) data.Filter {
 func BenchmarkLoadJitteredBBox(b *testing.B) {
 	for _, n := range []int{100000, 1000000} {
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
-			var body []byte
+			bodies := make([][]byte, len(jitteredQueries))
 			srv, base := benchServer(b, n, func(app *fiber.App) {
-				app.Get("/bench/memory", func(c *fiber.Ctx) error {
-					c.Set(fiber.HeaderContentType, data.ContentTypeGeoJSON)
-					return c.Send(body)
-				})
+				for i, q := range jitteredQueries {
+					app.Get("/bench/memory/"+q.name, func(c *fiber.Ctx) error {
+						c.Set(fiber.HeaderContentType, data.ContentTypeGeoJSON)
+						return c.Send(bodies[i])
+					})
+				}
 			})
 			srv.answers.off = true
-			res, err := http.Get(base + "/api/incidents?bbox=126.5,37.7,127.5,38.4&limit=100")
-			if err != nil {
-				b.Fatal(err)
-			}
-			body, _ = io.ReadAll(res.Body)
-			res.Body.Close()
-			if res.StatusCode != 200 || len(body) < 1000 {
-				b.Fatalf("query: %d, %d bytes", res.StatusCode, len(body))
+			for i, q := range jitteredQueries {
+				res, err := http.Get(base + q.center)
+				if err != nil {
+					b.Fatal(err)
+				}
+				bodies[i], _ = io.ReadAll(res.Body)
+				res.Body.Close()
+				if res.StatusCode != 200 || len(bodies[i]) < 1000 {
+					b.Fatalf("GET %s: %d, %d bytes", q.center, res.StatusCode, len(bodies[i]))
+				}
 			}
 			ps := syntheticPoints(b, n)
 			for _, q := range jitteredQueries {
@@ -301,7 +312,7 @@ func BenchmarkLoadJitteredBBox(b *testing.B) {
 					if stats != nil {
 						h0, m0 = stats.FeatureCacheStats()
 					}
-					rate, mem, qcpu, mcpu := loadRatioCPU(b, base, "/bench/memory", q.url, clients, d, max, run*100)
+					rate, mem, qcpu, mcpu := loadRatioCPU(b, base, "/bench/memory/"+q.name, q.url, clients, d, max, run*100)
 					if stats != nil {
 						h1, m1 := stats.FeatureCacheStats()
 						b.ReportMetric(float64(h1-h0)/float64(max64(h1-h0+m1-m0, 1)), q.name+"-cache-hits")

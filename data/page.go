@@ -36,60 +36,43 @@ func (w *FeatureWriter) write(dst, feature []byte) ([]byte, error) {
 // from one read transaction that fills it, and each is copied once into
 // dst. Otherwise it is Query.
 func (s *Store) AppendQuery(dst []byte, f Filter, w FeatureWriter) ([]byte, Result, error) {
-	n := 0
-	add := func(feature []byte) error {
-		if n > 0 {
-			dst = append(dst, w.Sep...)
-		}
-		n++
-		var err error
-		dst, err = w.write(dst, feature)
-		return err
-	}
 	if newFeatureFilter(&f) != nil || f.Match != nil || s.index.gridCost == noGrid || f.Limit <= 0 || f.Limit > maxAppendPage {
-		res, err := s.Query(f, add)
-		return dst, res, err
+		return s.appendByQuery(dst, f, w)
 	}
+	// Nothing of the page below is kept past the call: the closures are
+	// called directly (no func variable), so that the matcher, the page's
+	// writer and them stay on the stack.
+	out := pageOut{dst: dst, w: w}
 	m := compile(&f)
 	st := s.index.state()
-	page := st.page
-	if f.Since != 0 {
-		page = st.pageSince
-	}
 	sc := pageScratches.Get().(*pageScratch)
 	defer func() { sc.reset(0); pageScratches.Put(sc) }()
 	sc.reset(0)
-	matched, returned, err := page(&m, f.Offset, f.Limit, func(key string) error {
+	collect := func(key string) error {
 		sc.keys = append(sc.keys, key)
 		return nil
-	})
+	}
+	var matched, returned int
+	var err error
+	if f.Since != 0 {
+		matched, returned, err = st.pageSince(&m, f.Offset, f.Limit, collect)
+	} else {
+		matched, returned, err = st.page(&m, f.Offset, f.Limit, collect)
+	}
 	res := Result{Matched: matched, Returned: returned}
 	keys := sc.keys
 	if err != nil || len(keys) == 0 {
-		return dst, res, err
+		return out.dst, res, err
 	}
 	sc.size(len(keys))
 	gen, missing := s.features.lookup(w.Kind, keys, sc.found, sc.admit)
-	// appendKept appends the i-th Feature as kept: written already for a
-	// kind.
-	appendKept := func(b []byte) error {
-		if w.Kind == 0 {
-			return add(b)
-		}
-		if n > 0 {
-			dst = append(dst, w.Sep...)
-		}
-		n++
-		dst = append(dst, b...)
-		return nil
-	}
 	if missing == 0 {
 		for _, b := range sc.found {
-			if err := appendKept(b); err != nil {
-				return dst, res, err
+			if err := out.appendKept(b); err != nil {
+				return out.dst, res, err
 			}
 		}
-		return dst, res, nil
+		return out.dst, res, nil
 	}
 	// Read what the cache does not hold in one transaction, and build the
 	// page there: the Features admitted to the cache (missed before)
@@ -140,9 +123,9 @@ func (s *Store) AppendQuery(dst []byte, f Filter, w FeatureWriter) ([]byte, Resu
 			var err error
 			switch {
 			case b != nil:
-				err = appendKept(b)
+				err = out.appendKept(b)
 			case sc.vals[at] != nil:
-				err = add(sc.vals[at])
+				err = out.add(sc.vals[at])
 			default:
 				continue // deleted since the index was read
 			}
@@ -156,7 +139,48 @@ func (s *Store) AppendQuery(dst []byte, f Filter, w FeatureWriter) ([]byte, Resu
 	if err == nil && kept {
 		s.features.keep(w.Kind, gen, keys, sc.found, sc.fresh)
 	}
-	return dst, res, err
+	return out.dst, res, err
+}
+
+// appendByQuery is AppendQuery through Query: for what the grid does not
+// count, and pages larger than maxAppendPage.
+func (s *Store) appendByQuery(dst []byte, f Filter, w FeatureWriter) ([]byte, Result, error) {
+	out := &pageOut{dst: dst, w: w}
+	res, err := s.Query(f, out.add)
+	return out.dst, res, err
+}
+
+// pageOut is the answer AppendQuery appends to: dst, how many Features
+// it holds, and the writer.
+type pageOut struct {
+	dst []byte
+	n   int
+	w   FeatureWriter
+}
+
+// add appends a Feature as stored, written by the writer.
+func (o *pageOut) add(feature []byte) error {
+	if o.n > 0 {
+		o.dst = append(o.dst, o.w.Sep...)
+	}
+	o.n++
+	var err error
+	o.dst, err = o.w.write(o.dst, feature)
+	return err
+}
+
+// appendKept appends a Feature as the cache keeps it: written already
+// for a kind, or as stored for none.
+func (o *pageOut) appendKept(b []byte) error {
+	if o.w.Kind == 0 {
+		return o.add(b)
+	}
+	if o.n > 0 {
+		o.dst = append(o.dst, o.w.Sep...)
+	}
+	o.n++
+	o.dst = append(o.dst, b...)
+	return nil
 }
 
 // pageScratch is AppendQuery's per-call memory, pooled: the key of each

@@ -1,10 +1,12 @@
 package server
 
 import (
+	"bytes"
 	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -112,4 +114,85 @@ func BenchmarkLoadQueryVsMemory(b *testing.B) {
 		b.ReportMetric(uncached/memory2, "uncached-ratio")
 	}
 	b.ReportMetric(float64(len(body)), "bytes/answer")
+}
+
+// BenchmarkRouteJitteredBBox measures, in process and without sockets
+// (a fasthttp.RequestCtx through the app's handler), what the query routes
+// cost per request beyond the store: for each URL kind of
+// BenchmarkLoadJitteredBBox on 100,000 incidents (1,024 URLs of it from a
+// seeded rand, the answer cache off), every iteration answers one URL
+// through the app, runs the store's part of another (AppendQuery with the
+// filter the route reads and the route's feature writer) and answers
+// /bench/memory, a handler of the same app sending the bytes of one such
+// answer from memory. route-ns/op is the app's time less the store's and
+// the memory handler's: what the route adds over the framework's limit.
+func BenchmarkRouteJitteredBBox(b *testing.B) {
+	mdl := loadMDL(b)
+	store, err := data.Open(datatest.SyntheticDB(b, 100000), mdl, data.Options{Timeout: time.Minute, ReadOnly: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { store.Close() })
+	s := New(store, mdl, nil, Config{})
+	s.answers.off = true
+	var body []byte
+	s.App().Get("/bench/memory", func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderContentType, data.ContentTypeGeoJSON)
+		return c.Send(body)
+	})
+	h := s.App().Handler()
+	var ctx fasthttp.RequestCtx
+	ctx.Init(&fasthttp.Request{}, &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 1}, nil)
+	serve := func(target string) {
+		ctx.Request.Reset()
+		ctx.Request.Header.SetMethod(fiber.MethodGet)
+		ctx.Request.Header.SetHost("127.0.0.1")
+		ctx.Request.Header.Set(fiber.HeaderAcceptEncoding, "")
+		ctx.Request.SetRequestURI(target)
+		ctx.Response.Reset()
+		h(&ctx)
+		if ctx.Response.StatusCode() != 200 {
+			b.Fatalf("GET %s: %d %s", target, ctx.Response.StatusCode(), ctx.Response.Body())
+		}
+	}
+	serve("/api/incidents?bbox=126.5,37.7,127.5,38.4&limit=100")
+	body = bytes.Clone(ctx.Response.Body())
+	for _, q := range jitteredQueries {
+		b.Run(q.name, func(b *testing.B) {
+			r := rand.New(rand.NewPCG(datatest.Seed, 1))
+			urls := make([]string, 1024)
+			filters := make([]data.Filter, len(urls))
+			for i := range urls {
+				urls[i] = q.url(r)
+				filters[i] = parsedFilter(b, urls[i])
+				filters[i].Limit = 100
+			}
+			w := data.FeatureWriter{Sep: comma, Kind: kindStored}
+			if strings.HasPrefix(urls[0], "/ogc/") {
+				w = data.FeatureWriter{Sep: comma, Kind: kindGIS, Write: data.WithGISFields}
+			}
+			var dst []byte
+			var app, st, mem time.Duration
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				t0 := time.Now()
+				serve(urls[i%len(urls)])
+				t1 := time.Now()
+				if dst, _, err = store.AppendQuery(dst[:0], filters[(i+len(urls)/2)%len(urls)], w); err != nil {
+					b.Fatal(err)
+				}
+				t2 := time.Now()
+				serve("/bench/memory")
+				t3 := time.Now()
+				app, st, mem = app+t1.Sub(t0), st+t2.Sub(t1), mem+t3.Sub(t2)
+				i++
+			}
+			per := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / float64(i) }
+			b.ReportMetric(per(app), "app-ns/op")
+			b.ReportMetric(per(st), "store-ns/op")
+			b.ReportMetric(per(mem), "memory-ns/op")
+			b.ReportMetric(per(app-st-mem), "route-ns/op")
+		})
+	}
 }

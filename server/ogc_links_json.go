@@ -1,0 +1,245 @@
+package server
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/dmzmap/dmzmap/data"
+	"github.com/gofiber/fiber/v2"
+)
+
+// The links of an items page in JSON, appended to one buffer: the bytes
+// json.Marshal writes of itemsLinks, without building the links, their
+// URLs and the parts of the query one by one.
+
+// appendItemsLinks appends ,"links":[…] of an items page in JSON to dst:
+// the links itemsLinks returns, as json.Marshal writes them. scratch is
+// where each URL is put together; it returns both, for the next use.
+func appendItemsLinks(dst, scratch []byte, c *fiber.Ctx, path string, f data.Filter, res data.Result) ([]byte, []byte) {
+	base, ok := c.Locals(publicURLKey).(string)
+	if !ok {
+		base = c.BaseURL()
+	}
+	qs := c.Request().URI().QueryString()
+	url := func(path, drop, add string, offset int) []byte {
+		scratch = append(append(scratch[:0], base...), path...)
+		return appendQueryWith(scratch, qs, drop, add, offset)
+	}
+	link := func(first bool, href []byte, rel, typ, title string) {
+		if !first {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, `{"href":`...)
+		dst = appendJSONString(dst, href)
+		dst = append(dst, `,"rel":"`...)
+		dst = append(dst, rel...)
+		dst = append(dst, `","type":"`...)
+		dst = append(dst, typ...)
+		dst = append(dst, `","title":"`...)
+		dst = append(dst, title...)
+		dst = append(dst, `"}`...)
+	}
+	dst = append(dst, `,"links":[`...)
+	link(true, url(path, "", "", -1), "self", data.ContentTypeGeoJSON, "this document")
+	link(false, url(path, "f", "f=html", -1), "alternate", mediaHTML, "this document as HTML")
+	link(false, url(strings.TrimSuffix(path, "/items"), "-", "", -1), "collection", contentTypeJSON, "the collection")
+	if f.Limit > 0 && f.Offset+f.Limit < res.Matched {
+		link(false, url(path, "offset", "offset=", f.Offset+f.Limit), "next", data.ContentTypeGeoJSON, "the next page")
+	}
+	if f.Offset > 0 {
+		link(false, url(path, "offset", "offset=", max(0, f.Offset-f.Limit)), "prev", data.ContentTypeGeoJSON, "the previous page")
+	}
+	return append(dst, ']'), scratch
+}
+
+// appendQueryWith appends queryWith(c, []string{drop}, add) of the query
+// string qs to dst ("" drops nothing, "-" writes no query at all), with the
+// number offset after add when it is not negative.
+func appendQueryWith(dst, qs []byte, drop, add string, offset int) []byte {
+	if drop == "-" {
+		return dst
+	}
+	start := len(dst)
+	sep := func() {
+		if len(dst) == start {
+			dst = append(dst, '?')
+		} else {
+			dst = append(dst, '&')
+		}
+	}
+	for rest := qs; len(rest) > 0; {
+		p := rest
+		if i := indexByte(rest, '&'); i >= 0 {
+			p, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = nil
+		}
+		if len(p) == 0 {
+			continue
+		}
+		k, v, hasValue := p, []byte(nil), false
+		if i := indexByte(p, '='); i >= 0 {
+			k, v, hasValue = p[:i], p[i+1:], true
+		}
+		okK, okV := validEscapes(k), validEscapes(v)
+		if drop != "" && okK && unescapedIs(k, drop) {
+			continue
+		}
+		sep()
+		if okK && okV && hasValue {
+			dst = appendQueryEscape(dst, k)
+			dst = append(dst, '=')
+			dst = appendQueryEscape(dst, v)
+		} else {
+			dst = append(dst, p...)
+		}
+	}
+	if add != "" {
+		sep()
+		dst = append(dst, add...)
+		if offset >= 0 {
+			dst = strconv.AppendInt(dst, int64(offset), 10)
+		}
+	}
+	return dst
+}
+
+func indexByte(b []byte, c byte) int {
+	for i, x := range b {
+		if x == c {
+			return i
+		}
+	}
+	return -1
+}
+
+// validEscapes reports whether url.QueryUnescape accepts s: every % is
+// followed by two hexadecimal digits.
+func validEscapes(s []byte) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' {
+			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+				return false
+			}
+			i += 2
+		}
+	}
+	return true
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c >= 'a':
+		return c - 'a' + 10
+	case c >= 'A':
+		return c - 'A' + 10
+	}
+	return c - '0'
+}
+
+// unescapeQuery calls fn with each byte of s as url.QueryUnescape reads
+// it, for an s with validEscapes.
+func unescapeQuery(s []byte, fn func(byte)) {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '%':
+			fn(unhex(s[i+1])<<4 | unhex(s[i+2]))
+			i += 2
+		case '+':
+			fn(' ')
+		default:
+			fn(c)
+		}
+	}
+}
+
+// unescapedIs reports whether s, unescaped, is name.
+func unescapedIs(s []byte, name string) bool {
+	i, same := 0, true
+	unescapeQuery(s, func(b byte) {
+		if i >= len(name) || name[i] != b {
+			same = false
+		}
+		i++
+	})
+	return same && i == len(name)
+}
+
+// appendQueryEscape appends s unescaped and then escaped again as
+// queryEscape does: url.QueryEscape, with commas, colons and slashes
+// plain.
+func appendQueryEscape(dst, s []byte) []byte {
+	const hex = "0123456789ABCDEF"
+	unescapeQuery(s, func(c byte) {
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9',
+			c == '-', c == '_', c == '.', c == '~', c == ',', c == ':', c == '/':
+			dst = append(dst, c)
+		case c == ' ':
+			dst = append(dst, '+')
+		default:
+			dst = append(dst, '%', hex[c>>4], hex[c&15])
+		}
+	})
+	return dst
+}
+
+// appendJSONString appends s as a JSON string the way encoding/json writes
+// one: <, > and & escaped for HTML, invalid UTF-8 as U+FFFD, and U+2028
+// and U+2029 escaped.
+func appendJSONString(dst, s []byte) []byte {
+	const hex = "0123456789abcdef"
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if b := s[i]; b < utf8.RuneSelf {
+			if b >= ' ' && b != '"' && b != '\\' && b != '<' && b != '>' && b != '&' {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch b {
+			case '\\', '"':
+				dst = append(dst, '\\', b)
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hex[b>>4], hex[b&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRune(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hex[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}

@@ -93,8 +93,22 @@ func (o *ogcService) spec(route string) data.FilterSpec {
 	return data.FilterSpec{
 		Route: route, OGC: true, Paging: true,
 		MaxLimit: o.cfg.MaxLimit, DefLimit: min(ogcDefaultLimit, o.cfg.MaxLimit),
-		Format: "f", Formats: []string{"json", "html"},
+		Format: "f", Formats: ogcFormats,
 	}
+}
+
+// ogcFormats are the values of f on the /ogc routes; json is the default.
+var ogcFormats = []string{"json", "html"}
+
+// itemsPath is the path of a collection's items.
+func itemsPath(id string) string {
+	switch id {
+	case "incidents":
+		return "/ogc/collections/incidents/items"
+	case "crossings":
+		return "/ogc/collections/crossings/items"
+	}
+	return "/ogc/collections/" + id + "/items"
 }
 
 func (o *ogcService) parse(c *fiber.Ctx, route string) (query, error) {
@@ -195,7 +209,7 @@ func (o *ogcService) handleItems(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	path := "/ogc/collections/" + ci.id + "/items"
+	path := itemsPath(ci.id)
 	q, err := o.parse(c, path)
 	if err != nil {
 		return err

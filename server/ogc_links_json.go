@@ -142,32 +142,39 @@ func unhex(c byte) byte {
 	return c - '0'
 }
 
-// unescapeQuery calls fn with each byte of s as url.QueryUnescape reads
-// it, for an s with validEscapes.
-func unescapeQuery(s []byte, fn func(byte)) {
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '%':
-			fn(unhex(s[i+1])<<4 | unhex(s[i+2]))
-			i += 2
-		case '+':
-			fn(' ')
-		default:
-			fn(c)
-		}
+// plainInQueryByte marks the bytes queryEscape leaves as they are.
+var plainInQueryByte = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+			c == '-' || c == '_' || c == '.' || c == '~' || c == ',' || c == ':' || c == '/'
+	}
+	return t
+}()
+
+// unescapedAt returns the byte of s at i as url.QueryUnescape reads it,
+// for an s with validEscapes, and the index of the next.
+func unescapedAt(s []byte, i int) (byte, int) {
+	switch c := s[i]; c {
+	case '%':
+		return unhex(s[i+1])<<4 | unhex(s[i+2]), i + 3
+	case '+':
+		return ' ', i + 1
+	default:
+		return c, i + 1
 	}
 }
 
 // unescapedIs reports whether s, unescaped, is name.
 func unescapedIs(s []byte, name string) bool {
-	i, same := 0, true
-	unescapeQuery(s, func(b byte) {
-		if i >= len(name) || name[i] != b {
-			same = false
+	n := 0
+	for i := 0; i < len(s); n++ {
+		var c byte
+		c, i = unescapedAt(s, i)
+		if n >= len(name) || name[n] != c {
+			return false
 		}
-		i++
-	})
-	return same && i == len(name)
+	}
+	return n == len(name)
 }
 
 // appendQueryEscape appends s unescaped and then escaped again as
@@ -175,17 +182,23 @@ func unescapedIs(s []byte, name string) bool {
 // plain.
 func appendQueryEscape(dst, s []byte) []byte {
 	const hex = "0123456789ABCDEF"
-	unescapeQuery(s, func(c byte) {
+	for i := 0; i < len(s); {
+		if plainInQueryByte[s[i]] {
+			i++
+			dst = append(dst, s[i-1])
+			continue
+		}
+		var c byte
+		c, i = unescapedAt(s, i)
 		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9',
-			c == '-', c == '_', c == '.', c == '~', c == ',', c == ':', c == '/':
+		case plainInQueryByte[c]:
 			dst = append(dst, c)
 		case c == ' ':
 			dst = append(dst, '+')
 		default:
 			dst = append(dst, '%', hex[c>>4], hex[c&15])
 		}
-	})
+	}
 	return dst
 }
 

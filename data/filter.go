@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/dmzmap/dmzmap/geo"
@@ -189,6 +190,66 @@ func (sp *FilterSpec) param(name []byte) int {
 	return p
 }
 
+// filterParse is what ParseFilter keeps while it reads the parameters: a
+// value kept from one request to the next, so that reading them allocates
+// nothing.
+type filterParse struct {
+	sp       FilterSpec
+	errs     []FieldError
+	unknown  int
+	bboxCRS  int
+	given    [nParams]uint8
+	raw      [nParams][]byte
+	unknowns map[string]bool // made at the first unknown parameter
+	visit    func(k, v []byte)
+}
+
+var filterParses = sync.Pool{New: func() any {
+	fp := new(filterParse)
+	fp.visit = fp.add
+	return fp
+}}
+
+// release forgets the request and puts fp back for the next.
+func (fp *filterParse) release() {
+	visit := fp.visit
+	*fp = filterParse{visit: visit}
+	filterParses.Put(fp)
+}
+
+// add takes in one parameter.
+func (fp *filterParse) add(k, v []byte) {
+	sp := &fp.sp
+	i := sp.param(k)
+	switch {
+	case i < 0 && sp.OGC && string(k) == "bbox-crs":
+		if fp.bboxCRS++; fp.bboxCRS == 1 {
+			fp.errs = append(fp.errs, ParamError("bbox-crs", "is not implemented: bbox is always in CRS84 (longitude, latitude in degrees, WGS 84); leave bbox-crs out"))
+		}
+	case i < 0:
+		if fp.unknowns == nil {
+			fp.unknowns = map[string]bool{}
+		}
+		if name := string(k); !fp.unknowns[name] {
+			fp.unknowns[name] = true
+			if fp.unknown++; fp.unknown <= MaxUnknown {
+				fp.errs = append(fp.errs, ParamError(DisplayName(name),
+					fmt.Sprintf("is not a parameter of %s; its parameters are %s", sp.Route, strings.Join(sp.Names(), ", "))))
+			}
+		}
+	default:
+		if fp.given[i] < 3 {
+			fp.given[i]++
+		}
+		switch fp.given[i] {
+		case 1:
+			fp.raw[i] = v
+		case 2:
+			fp.errs = append(fp.errs, ParamError(string(k), "is given more than once; give it once (a list is comma-separated, e.g. type=crossing,shooting)"))
+		}
+	}
+}
+
 // ParseFilter reads the filter of every incident route from p: year=YYYY,
 // from=YYYY and to=YYYY (inclusive, from FirstYear to thisYear), type=,
 // direction= and sector= (comma-separated lists), km=FROM,TO (see
@@ -202,47 +263,14 @@ func (sp *FilterSpec) param(name []byte) int {
 // stay as they are until ParseFilter returns (those of a *fasthttp.Args
 // do).
 func ParseFilter(p Params, sp FilterSpec, thisYear int) (FilterQuery, error) {
-	var (
-		q        FilterQuery
-		errs     []FieldError
-		unknown  int
-		bboxCRS  int
-		given    [nParams]uint8
-		raw      [nParams][]byte
-		unknowns map[string]bool // made at the first unknown parameter
-	)
-	p.VisitAll(func(k, v []byte) {
-		i := sp.param(k)
-		switch {
-		case i < 0 && sp.OGC && string(k) == "bbox-crs":
-			if bboxCRS++; bboxCRS == 1 {
-				errs = append(errs, ParamError("bbox-crs", "is not implemented: bbox is always in CRS84 (longitude, latitude in degrees, WGS 84); leave bbox-crs out"))
-			}
-		case i < 0:
-			if unknowns == nil {
-				unknowns = map[string]bool{}
-			}
-			if name := string(k); !unknowns[name] {
-				unknowns[name] = true
-				if unknown++; unknown <= MaxUnknown {
-					errs = append(errs, ParamError(DisplayName(name),
-						fmt.Sprintf("is not a parameter of %s; its parameters are %s", sp.Route, strings.Join(sp.Names(), ", "))))
-				}
-			}
-		default:
-			if given[i] < 3 {
-				given[i]++
-			}
-			switch given[i] {
-			case 1:
-				raw[i] = v
-			case 2:
-				errs = append(errs, ParamError(string(k), "is given more than once; give it once (a list is comma-separated, e.g. type=crossing,shooting)"))
-			}
-		}
-	})
+	fp := filterParses.Get().(*filterParse)
+	defer fp.release()
+	fp.sp = sp
+	p.VisitAll(fp.visit)
+	var q FilterQuery
+	raw, unknown := &fp.raw, fp.unknown
 	bad := func(name, format string, a ...any) {
-		errs = append(errs, ParamError(name, fmt.Sprintf(format, a...)))
+		fp.errs = append(fp.errs, ParamError(name, fmt.Sprintf(format, a...)))
 	}
 	year := func(i int, name string) int {
 		v := raw[i]
@@ -276,22 +304,22 @@ func ParseFilter(p Params, sp FilterSpec, thisYear int) (FilterQuery, error) {
 	if v := raw[pDatetime]; len(v) > 0 {
 		var e *FieldError
 		if q.Filter.From, q.Filter.To, q.Filter.Since, e = parseDatetime(string(v)); e != nil {
-			errs = append(errs, *e)
+			fp.errs = append(fp.errs, *e)
 		}
 	}
 
 	var e *FieldError
 	if q.Filter.Types, e = parseList("type", raw[pType], Types); e != nil {
-		errs = append(errs, *e)
+		fp.errs = append(fp.errs, *e)
 	}
 	if q.Filter.Directions, e = parseList("direction", raw[pDirection], Directions); e != nil {
-		errs = append(errs, *e)
+		fp.errs = append(fp.errs, *e)
 	}
 	if q.Filter.Sectors, e = parseList("sector", raw[pSector], geo.Sectors); e != nil {
-		errs = append(errs, *e)
+		fp.errs = append(fp.errs, *e)
 	}
 	if q.Boxes, e = parseBBox(raw[pBBox], sp.OGC); e != nil {
-		errs = append(errs, *e)
+		fp.errs = append(fp.errs, *e)
 	}
 	switch len(q.Boxes) {
 	case 1:
@@ -308,7 +336,7 @@ func ParseFilter(p Params, sp FilterSpec, thisYear int) (FilterQuery, error) {
 
 	if v := raw[pKm]; len(v) > 0 {
 		if q.Filter.Km, e = parseKm(string(v)); e != nil {
-			errs = append(errs, *e)
+			fp.errs = append(fp.errs, *e)
 		}
 	}
 
@@ -360,11 +388,11 @@ func ParseFilter(p Params, sp FilterSpec, thisYear int) (FilterQuery, error) {
 		}
 	}
 
-	if len(errs) > 0 {
+	if len(fp.errs) > 0 {
 		if unknown > MaxUnknown {
 			bad("…", "and %d more unknown parameters", unknown-MaxUnknown)
 		}
-		return FilterQuery{}, InvalidParams(errs...)
+		return FilterQuery{}, InvalidParams(fp.errs...)
 	}
 	return q, nil
 }

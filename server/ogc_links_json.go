@@ -23,8 +23,8 @@ func appendItemsLinks(dst, scratch []byte, c *fiber.Ctx, path string, f data.Fil
 	}
 	qs := c.Request().URI().QueryString()
 	url := func(path, drop, add string, offset int) []byte {
-		scratch = append(append(scratch[:0], base...), path...)
-		return appendQueryWith(scratch, qs, drop, add, offset)
+		scratch = appendQueryWith(append(append(scratch[:0], base...), path...), qs, drop, add, offset)
+		return scratch
 	}
 	link := func(first bool, href []byte, rel, typ, title string) {
 		if !first {
@@ -60,14 +60,7 @@ func appendQueryWith(dst, qs []byte, drop, add string, offset int) []byte {
 	if drop == "-" {
 		return dst
 	}
-	start := len(dst)
-	sep := func() {
-		if len(dst) == start {
-			dst = append(dst, '?')
-		} else {
-			dst = append(dst, '&')
-		}
-	}
+	sep := byte('?')
 	for rest := qs; len(rest) > 0; {
 		p := rest
 		if i := indexByte(rest, '&'); i >= 0 {
@@ -86,7 +79,7 @@ func appendQueryWith(dst, qs []byte, drop, add string, offset int) []byte {
 		if drop != "" && okK && unescapedIs(k, drop) {
 			continue
 		}
-		sep()
+		dst, sep = append(dst, sep), '&'
 		if okK && okV && hasValue {
 			dst = appendQueryEscape(dst, k)
 			dst = append(dst, '=')
@@ -96,7 +89,7 @@ func appendQueryWith(dst, qs []byte, drop, add string, offset int) []byte {
 		}
 	}
 	if add != "" {
-		sep()
+		dst = append(dst, sep)
 		dst = append(dst, add...)
 		if offset >= 0 {
 			dst = strconv.AppendInt(dst, int64(offset), 10)

@@ -29,6 +29,9 @@ func parseDatetime(v string) (from, to, since uint32, e *FieldError) {
 		return 0, 0, 0, &fe
 	}
 	date := func(s string) (time.Time, bool) {
+		if t, ok := plainDate(s); ok {
+			return t, true
+		}
 		s = strings.ToUpper(s) // RFC 3339 allows t and z
 		for _, layout := range []string{time.DateOnly, "2006-01-02T", time.RFC3339Nano, "2006-01-02T15:04:05.999999999"} {
 			if t, err := time.Parse(layout, s); err == nil {
@@ -95,6 +98,34 @@ func parseDatetime(v string) (from, to, since uint32, e *FieldError) {
 		return bad("the start %s is after the end %s: expected start <= end", Quote(start), Quote(end))
 	}
 	return from, to, since, nil
+}
+
+// plainDate reads a valid YYYY-MM-DD as time.Parse(time.DateOnly, s)
+// does, without its general parser; false for anything else.
+func plainDate(s string) (time.Time, bool) {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return time.Time{}, false
+	}
+	y, okY := parseDigits(s[:4])
+	m, okM := parseDigits(s[5:7])
+	d, okD := parseDigits(s[8:])
+	if !okY || !okM || !okD || m < 1 || m > 12 || d < 1 {
+		return time.Time{}, false
+	}
+	days := 31
+	switch m {
+	case 4, 6, 9, 11:
+		days = 30
+	case 2:
+		days = 28
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			days = 29
+		}
+	}
+	if d > days {
+		return time.Time{}, false
+	}
+	return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC), true
 }
 
 func pick(a, b string, first bool) string {

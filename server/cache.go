@@ -91,10 +91,11 @@ func (s *Server) handleCache(c *fiber.Ctx) error {
 	if !v.Dataset.IsZero() {
 		c.Set(HeaderDatasetVersion, v.Dataset.Version)
 	}
-	c.Set(fiber.HeaderCacheControl, cacheRevalidate)
-	c.Set(fiber.HeaderVary, "Accept, Accept-Encoding")
+	h := &c.Response().Header
+	h.SetCanonical(headerCacheControl, cacheRevalidateBytes)
+	h.SetCanonical(headerVary, varyData)
 	if vh.lastModified != "" {
-		c.Set(fiber.HeaderLastModified, vh.lastModified)
+		h.SetCanonical(headerLastModified, vh.lastModifiedBytes)
 	}
 	inm := c.Get(fiber.HeaderIfNoneMatch)
 	if etagMatch(inm, etag) || (inm == "" && notModifiedSince(c.Get(fiber.HeaderIfModifiedSince), v.Modified)) {
@@ -139,7 +140,19 @@ type versionHeaders struct {
 	modified     time.Time
 	etag         string
 	lastModified string // "" when the time of the last change is unknown
+
+	lastModifiedBytes []byte
 }
+
+// The headers handleCache sets on every data answer, as the bytes
+// fasthttp's SetCanonical takes (keys in their canonical form).
+var (
+	headerCacheControl   = []byte(fiber.HeaderCacheControl)
+	headerVary           = []byte(fiber.HeaderVary)
+	headerLastModified   = []byte(fiber.HeaderLastModified)
+	cacheRevalidateBytes = []byte(cacheRevalidate)
+	varyData             = []byte("Accept, Accept-Encoding")
+)
 
 // versionHeaders returns the headers of v, kept from the last request
 // while they are v's.
@@ -150,6 +163,7 @@ func (s *Server) versionHeaders(v data.Version) *versionHeaders {
 	vh := &versionHeaders{changes: v.Changes, modified: v.Modified, etag: dataETag(v.Changes)}
 	if !v.Modified.IsZero() {
 		vh.lastModified = v.Modified.UTC().Format(http.TimeFormat)
+		vh.lastModifiedBytes = []byte(vh.lastModified)
 	}
 	s.lastVersion.Store(vh)
 	return vh

@@ -10,58 +10,32 @@ import (
 )
 
 // The links of an items page in JSON, appended to one buffer: the bytes
-// json.Marshal writes of itemsLinks, without building the links, their
-// URLs and the parts of the query one by one.
+// json.Marshal writes of itemsLinks, without building the links and their
+// URLs, and with the query's parameters escaped once for all the links.
 
 // appendItemsLinks appends ,"links":[…] of an items page in JSON to dst:
-// the links itemsLinks returns, as json.Marshal writes them. scratch is
-// where each URL is put together; it returns both, for the next use.
+// the links itemsLinks returns, as json.Marshal writes them. The query's
+// parameters are each escaped once, into scratch, and each link takes the
+// ones it keeps from there; it returns dst and scratch, for the next use.
+//
+// A link's URL is written in JSON piece by piece (the base, the path, each
+// parameter, the separators): the same as the whole URL escaped at once,
+// since each piece after the first starts with an ASCII byte, which ends
+// any UTF-8 sequence before it either way.
 func appendItemsLinks(dst, scratch []byte, c *fiber.Ctx, path string, f data.Filter, res data.Result) ([]byte, []byte) {
 	base, ok := c.Locals(publicURLKey).(string)
-	if !ok {
-		base = c.BaseURL()
+	scratch = scratch[:0]
+	if ok {
+		scratch = appendJSONChars(scratch, []byte(base))
+	} else {
+		scratch = appendJSONChars(scratch, []byte(c.Protocol()))
+		scratch = append(scratch, "://"...)
+		scratch = appendJSONChars(scratch, []byte(c.Hostname()))
 	}
-	qs := c.Request().URI().QueryString()
-	url := func(path, drop, add string, offset int) []byte {
-		scratch = appendQueryWith(append(append(scratch[:0], base...), path...), qs, drop, add, offset)
-		return scratch
-	}
-	link := func(first bool, href []byte, rel, typ, title string) {
-		if !first {
-			dst = append(dst, ',')
-		}
-		dst = append(dst, `{"href":`...)
-		dst = appendJSONString(dst, href)
-		dst = append(dst, `,"rel":"`...)
-		dst = append(dst, rel...)
-		dst = append(dst, `","type":"`...)
-		dst = append(dst, typ...)
-		dst = append(dst, `","title":"`...)
-		dst = append(dst, title...)
-		dst = append(dst, `"}`...)
-	}
-	dst = append(dst, `,"links":[`...)
-	link(true, url(path, "", "", -1), "self", data.ContentTypeGeoJSON, "this document")
-	link(false, url(path, "f", "f=html", -1), "alternate", mediaHTML, "this document as HTML")
-	link(false, url(strings.TrimSuffix(path, "/items"), "-", "", -1), "collection", contentTypeJSON, "the collection")
-	if f.Limit > 0 && f.Offset+f.Limit < res.Matched {
-		link(false, url(path, "offset", "offset=", f.Offset+f.Limit), "next", data.ContentTypeGeoJSON, "the next page")
-	}
-	if f.Offset > 0 {
-		link(false, url(path, "offset", "offset=", max(0, f.Offset-f.Limit)), "prev", data.ContentTypeGeoJSON, "the previous page")
-	}
-	return append(dst, ']'), scratch
-}
-
-// appendQueryWith appends queryWith(c, []string{drop}, add) of the query
-// string qs to dst ("" drops nothing, "-" writes no query at all), with the
-// number offset after add when it is not negative.
-func appendQueryWith(dst, qs []byte, drop, add string, offset int) []byte {
-	if drop == "-" {
-		return dst
-	}
-	sep := byte('?')
-	for rest := qs; len(rest) > 0; {
+	baseEnd := len(scratch)
+	var partsArray [16]queryPart
+	parts := partsArray[:0]
+	for rest := c.Request().URI().QueryString(); len(rest) > 0; {
 		p := rest
 		if i := indexByte(rest, '&'); i >= 0 {
 			p, rest = rest[:i], rest[i+1:]
@@ -76,27 +50,82 @@ func appendQueryWith(dst, qs []byte, drop, add string, offset int) []byte {
 			k, v, hasValue = p[:i], p[i+1:], true
 		}
 		okK, okV := validEscapes(k), validEscapes(v)
-		if drop != "" && okK && unescapedIs(k, drop) {
-			continue
+		part := queryPart{start: len(scratch)}
+		switch {
+		case okK && unescapedIs(k, "f"):
+			part.name = partF
+		case okK && unescapedIs(k, "offset"):
+			part.name = partOffset
 		}
-		dst, sep = append(dst, sep), '&'
 		if okK && okV && hasValue {
-			dst = appendQueryEscape(dst, k)
-			dst = append(dst, '=')
-			dst = appendQueryEscape(dst, v)
+			scratch = appendQueryEscape(scratch, k) // only bytes JSON writes as they are
+			scratch = append(scratch, '=')
+			scratch = appendQueryEscape(scratch, v)
 		} else {
-			dst = append(dst, p...)
+			scratch = appendJSONChars(scratch, p)
 		}
+		part.end = len(scratch)
+		parts = append(parts, part)
 	}
-	if add != "" {
-		dst = append(dst, sep)
-		dst = append(dst, add...)
-		if offset >= 0 {
-			dst = strconv.AppendInt(dst, int64(offset), 10)
+	link := func(path string, query bool, drop uint8, add string, offset int, rel, typ, title string) {
+		dst = append(dst, `{"href":"`...)
+		dst = append(dst, scratch[:baseEnd]...)
+		dst = appendJSONChars(dst, []byte(path))
+		if query {
+			sep := "?"
+			for _, p := range parts {
+				if drop != 0 && p.name == drop {
+					continue
+				}
+				dst = append(dst, sep...)
+				dst = append(dst, scratch[p.start:p.end]...)
+				sep = `\u0026`
+			}
+			if add != "" {
+				dst = append(dst, sep...)
+				dst = append(dst, add...)
+				if offset >= 0 {
+					dst = strconv.AppendInt(dst, int64(offset), 10)
+				}
+			}
 		}
+		dst = append(dst, `","rel":"`...)
+		dst = append(dst, rel...)
+		dst = append(dst, `","type":"`...)
+		dst = append(dst, typ...)
+		dst = append(dst, `","title":"`...)
+		dst = append(dst, title...)
+		dst = append(dst, `"}`...)
 	}
-	return dst
+	dst = append(dst, `,"links":[`...)
+	link(path, true, 0, "", -1, "self", data.ContentTypeGeoJSON, "this document")
+	dst = append(dst, ',')
+	link(path, true, partF, "f=html", -1, "alternate", mediaHTML, "this document as HTML")
+	dst = append(dst, ',')
+	link(strings.TrimSuffix(path, "/items"), false, 0, "", -1, "collection", contentTypeJSON, "the collection")
+	if f.Limit > 0 && f.Offset+f.Limit < res.Matched {
+		dst = append(dst, ',')
+		link(path, true, partOffset, "offset=", f.Offset+f.Limit, "next", data.ContentTypeGeoJSON, "the next page")
+	}
+	if f.Offset > 0 {
+		dst = append(dst, ',')
+		link(path, true, partOffset, "offset=", max(0, f.Offset-f.Limit), "prev", data.ContentTypeGeoJSON, "the previous page")
+	}
+	return append(dst, ']'), scratch
 }
+
+// queryPart is one parameter of a request's query, as appendItemsLinks
+// writes it in a link: scratch[start:end].
+type queryPart struct {
+	start, end int
+	name       uint8 // partF, partOffset, or 0 for any other
+}
+
+// The parameters a link of an items page may drop.
+const (
+	partF uint8 = 1 + iota
+	partOffset
+)
 
 func indexByte(b []byte, c byte) int {
 	for i, x := range b {
@@ -199,15 +228,29 @@ func appendQueryEscape(dst, s []byte) []byte {
 // one: <, > and & escaped for HTML, invalid UTF-8 as U+FFFD, and U+2028
 // and U+2029 escaped.
 func appendJSONString(dst, s []byte) []byte {
+	return append(appendJSONChars(append(dst, '"'), s), '"')
+}
+
+// jsonPlain marks the bytes encoding/json writes in a string as they are
+// (ASCII only: the rest are looked at as UTF-8).
+var jsonPlain = func() (t [256]bool) {
+	for c := ' '; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
+
+// appendJSONChars is appendJSONString without the quotes.
+func appendJSONChars(dst, s []byte) []byte {
 	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
-		if b := s[i]; b < utf8.RuneSelf {
-			if b >= ' ' && b != '"' && b != '\\' && b != '<' && b != '>' && b != '&' {
-				i++
-				continue
-			}
+		b := s[i]
+		if jsonPlain[b] {
+			i++
+			continue
+		}
+		if b < utf8.RuneSelf {
 			dst = append(dst, s[start:i]...)
 			switch b {
 			case '\\', '"':
@@ -246,6 +289,5 @@ func appendJSONString(dst, s []byte) []byte {
 		}
 		i += size
 	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
+	return append(dst, s[start:]...)
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/dmzmap/dmzmap/data"
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 )
 
 // Cache-Control values by kind of route.
@@ -127,7 +128,7 @@ func (s *Server) handleCache(c *fiber.Ctx) error {
 		})
 	}
 	if own == "" {
-		c.Set(fiber.HeaderETag, etag)
+		c.Response().Header.SetCanonical(headerETag, vh.etagBytes)
 		return nil
 	}
 	return s.checkOwnETag(c)
@@ -141,15 +142,16 @@ type versionHeaders struct {
 	etag         string
 	lastModified string // "" when the time of the last change is unknown
 
-	lastModifiedBytes []byte
+	etagBytes, lastModifiedBytes []byte
 }
 
 // The headers handleCache sets on every data answer, as the bytes
-// fasthttp's SetCanonical takes (keys in their canonical form).
+// fasthttp's SetCanonical takes: keys normalised as Set would.
 var (
-	headerCacheControl   = []byte(fiber.HeaderCacheControl)
-	headerVary           = []byte(fiber.HeaderVary)
-	headerLastModified   = []byte(fiber.HeaderLastModified)
+	headerCacheControl   = fasthttp.AppendNormalizedHeaderKey(nil, fiber.HeaderCacheControl)
+	headerVary           = fasthttp.AppendNormalizedHeaderKey(nil, fiber.HeaderVary)
+	headerLastModified   = fasthttp.AppendNormalizedHeaderKey(nil, fiber.HeaderLastModified)
+	headerETag           = fasthttp.AppendNormalizedHeaderKey(nil, fiber.HeaderETag)
 	cacheRevalidateBytes = []byte(cacheRevalidate)
 	varyData             = []byte("Accept, Accept-Encoding")
 )
@@ -161,6 +163,7 @@ func (s *Server) versionHeaders(v data.Version) *versionHeaders {
 		return vh
 	}
 	vh := &versionHeaders{changes: v.Changes, modified: v.Modified, etag: dataETag(v.Changes)}
+	vh.etagBytes = []byte(vh.etag)
 	if !v.Modified.IsZero() {
 		vh.lastModified = v.Modified.UTC().Format(http.TimeFormat)
 		vh.lastModifiedBytes = []byte(vh.lastModified)

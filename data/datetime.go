@@ -23,12 +23,58 @@ import (
 // 1965-06-01/1965-12-31 and the instant 1965-06-15 hold an incident dated
 // only 1965, ../1964-12-31 and 1966-01-01/.. do not.
 func parseDatetime(v string) (from, to, since uint32, e *FieldError) {
+	if from, to, since, ok := plainDatetime(v); ok {
+		return from, to, since, nil
+	}
+	return parseAnyDatetime(strings.Clone(v)) // v itself stays where it is: a caller's stack
+}
+
+// plainDatetime is parseDatetime of what holds only plain dates
+// (YYYY-MM-DD, see plainDate) and open ends; false for anything else, and
+// for a range whose start is after its end.
+func plainDatetime(v string) (from, to, since uint32, ok bool) {
+	start, end, interval := strings.Cut(v, "/")
+	if !interval {
+		t, ok := plainDate(v)
+		if !ok {
+			return 0, 0, 0, false
+		}
+		return YearKey(t.Year()), DayKey(t), DayKey(t), true
+	}
+	var a, b time.Time
+	if start != "" && start != ".." {
+		if a, ok = plainDate(start); !ok {
+			return 0, 0, 0, false
+		}
+	}
+	if end != "" && end != ".." {
+		if b, ok = plainDate(end); !ok {
+			return 0, 0, 0, false
+		}
+	}
+	if !a.IsZero() {
+		from, since = YearKey(a.Year()), DayKey(a)
+	}
+	if !b.IsZero() {
+		to = DayKey(b)
+	}
+	if !a.IsZero() && !b.IsZero() && since > to {
+		return 0, 0, 0, false
+	}
+	return from, to, since, true
+}
+
+// parseAnyDatetime is parseDatetime by the general rules.
+func parseAnyDatetime(v string) (from, to, since uint32, e *FieldError) {
 	const want = "expected an instant like 2017-11-13 or 2017-11-13T10:00:00Z, or an interval like 1960-01-01/1969-12-31, 2017-01-01/.. or ../1970-12-31"
 	bad := func(format string, a ...any) (uint32, uint32, uint32, *FieldError) {
 		fe := ParamError("datetime", fmt.Sprintf(format, a...))
 		return 0, 0, 0, &fe
 	}
 	date := func(s string) (time.Time, bool) {
+		if t, ok := plainDate(s); ok {
+			return t, true
+		}
 		s = strings.ToUpper(s) // RFC 3339 allows t and z
 		for _, layout := range []string{time.DateOnly, "2006-01-02T", time.RFC3339Nano, "2006-01-02T15:04:05.999999999"} {
 			if t, err := time.Parse(layout, s); err == nil {
@@ -95,6 +141,34 @@ func parseDatetime(v string) (from, to, since uint32, e *FieldError) {
 		return bad("the start %s is after the end %s: expected start <= end", Quote(start), Quote(end))
 	}
 	return from, to, since, nil
+}
+
+// plainDate reads a valid YYYY-MM-DD as time.Parse(time.DateOnly, s)
+// does, without its general parser; false for anything else.
+func plainDate(s string) (time.Time, bool) {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return time.Time{}, false
+	}
+	y, okY := parseDigits(s[:4])
+	m, okM := parseDigits(s[5:7])
+	d, okD := parseDigits(s[8:])
+	if !okY || !okM || !okD || m < 1 || m > 12 || d < 1 {
+		return time.Time{}, false
+	}
+	days := 31
+	switch m {
+	case 4, 6, 9, 11:
+		days = 30
+	case 2:
+		days = 28
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			days = 29
+		}
+	}
+	if d > days {
+		return time.Time{}, false
+	}
+	return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC), true
 }
 
 func pick(a, b string, first bool) string {

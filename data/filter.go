@@ -1,11 +1,13 @@
 package data
 
 import (
+	"bytes"
 	"fmt"
 	"net/url"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/dmzmap/dmzmap/geo"
@@ -105,6 +107,149 @@ type FilterQuery struct {
 	SortBy, Properties                string
 }
 
+// The parameters ParseFilter reads, by their place in its table of values.
+const (
+	pYear = iota
+	pFrom
+	pTo
+	pType
+	pDirection
+	pSector
+	pBBox
+	pQ
+	pDatetime
+	pFilter
+	pFilterLang
+	pFilterCRS
+	pSortBy
+	pProperties
+	pLimit
+	pOffset
+	pKm
+	pFormat
+	nParams
+)
+
+// param returns the place of the parameter name among those sp accepts,
+// or -1 when sp does not accept it.
+func (sp *FilterSpec) param(name []byte) int {
+	if sp.Format != "" && string(name) == sp.Format {
+		return pFormat
+	}
+	p := -1
+	switch string(name) {
+	case "year":
+		p = pYear
+	case "from":
+		p = pFrom
+	case "to":
+		p = pTo
+	case "q":
+		p = pQ
+	case "km":
+		p = pKm
+	case "type":
+		return pType
+	case "direction":
+		return pDirection
+	case "sector":
+		return pSector
+	case "bbox":
+		return pBBox
+	case "datetime":
+		p = pDatetime
+	case "filter":
+		p = pFilter
+	case "filter-lang":
+		p = pFilterLang
+	case "filter-crs":
+		p = pFilterCRS
+	case "sortby":
+		p = pSortBy
+	case "properties":
+		p = pProperties
+	case "limit":
+		p = pLimit
+	case "offset":
+		p = pOffset
+	}
+	switch p {
+	case pYear, pFrom, pTo, pQ, pKm:
+		if sp.OGC {
+			return -1
+		}
+	case pDatetime, pFilter, pFilterLang, pFilterCRS, pSortBy, pProperties:
+		if !sp.OGC {
+			return -1
+		}
+	case pLimit, pOffset:
+		if !sp.Paging {
+			return -1
+		}
+	}
+	return p
+}
+
+// filterParse is what ParseFilter keeps while it reads the parameters: a
+// value kept from one request to the next, so that reading them allocates
+// nothing.
+type filterParse struct {
+	sp       FilterSpec
+	errs     []FieldError
+	unknown  int
+	bboxCRS  int
+	given    [nParams]uint8
+	raw      [nParams][]byte
+	unknowns map[string]bool // made at the first unknown parameter
+	visit    func(k, v []byte)
+}
+
+var filterParses = sync.Pool{New: func() any {
+	fp := new(filterParse)
+	fp.visit = fp.add
+	return fp
+}}
+
+// release forgets the request and puts fp back for the next.
+func (fp *filterParse) release() {
+	visit := fp.visit
+	*fp = filterParse{visit: visit}
+	filterParses.Put(fp)
+}
+
+// add takes in one parameter.
+func (fp *filterParse) add(k, v []byte) {
+	sp := &fp.sp
+	i := sp.param(k)
+	switch {
+	case i < 0 && sp.OGC && string(k) == "bbox-crs":
+		if fp.bboxCRS++; fp.bboxCRS == 1 {
+			fp.errs = append(fp.errs, ParamError("bbox-crs", "is not implemented: bbox is always in CRS84 (longitude, latitude in degrees, WGS 84); leave bbox-crs out"))
+		}
+	case i < 0:
+		if fp.unknowns == nil {
+			fp.unknowns = map[string]bool{}
+		}
+		if name := string(k); !fp.unknowns[name] {
+			fp.unknowns[name] = true
+			if fp.unknown++; fp.unknown <= MaxUnknown {
+				fp.errs = append(fp.errs, ParamError(DisplayName(name),
+					fmt.Sprintf("is not a parameter of %s; its parameters are %s", sp.Route, strings.Join(sp.Names(), ", "))))
+			}
+		}
+	default:
+		if fp.given[i] < 3 {
+			fp.given[i]++
+		}
+		switch fp.given[i] {
+		case 1:
+			fp.raw[i] = v
+		case 2:
+			fp.errs = append(fp.errs, ParamError(string(k), "is given more than once; give it once (a list is comma-separated, e.g. type=crossing,shooting)"))
+		}
+	}
+}
+
 // ParseFilter reads the filter of every incident route from p: year=YYYY,
 // from=YYYY and to=YYYY (inclusive, from FirstYear to thisYear), type=,
 // direction= and sector= (comma-separated lists), km=FROM,TO (see
@@ -114,48 +259,27 @@ type FilterQuery struct {
 // is refused as not implemented. An empty value is the same as no value.
 // Unknown and repeated parameters are refused. The error, an *Error of
 // KindInvalid, lists every parameter that is wrong (see InvalidParams).
-// Every string in the result is a copy.
+// Every string in the result is a copy. The keys and values p visits must
+// stay as they are until ParseFilter returns (those of a *fasthttp.Args
+// do).
 func ParseFilter(p Params, sp FilterSpec, thisYear int) (FilterQuery, error) {
-	known := sp.Names()
-	var (
-		q       FilterQuery
-		errs    []FieldError
-		unknown int
-	)
-	vals := make(map[string]string, 16)
-	seen := make(map[string]int, 16)
-	p.VisitAll(func(k, v []byte) {
-		name := string(k)
-		seen[name]++
-		switch {
-		case sp.OGC && name == "bbox-crs":
-			if seen[name] == 1 {
-				errs = append(errs, ParamError(name, "is not implemented: bbox is always in CRS84 (longitude, latitude in degrees, WGS 84); leave bbox-crs out"))
-			}
-		case !slices.Contains(known, name):
-			if seen[name] == 1 {
-				if unknown++; unknown <= MaxUnknown {
-					errs = append(errs, ParamError(DisplayName(name),
-						fmt.Sprintf("is not a parameter of %s; its parameters are %s", sp.Route, strings.Join(known, ", "))))
-				}
-			}
-		case seen[name] == 2:
-			errs = append(errs, ParamError(name, "is given more than once; give it once (a list is comma-separated, e.g. type=crossing,shooting)"))
-		case seen[name] == 1:
-			vals[name] = string(v)
-		}
-	})
+	fp := filterParses.Get().(*filterParse)
+	defer fp.release()
+	fp.sp = sp
+	p.VisitAll(fp.visit)
+	var q FilterQuery
+	raw, unknown := &fp.raw, fp.unknown
 	bad := func(name, format string, a ...any) {
-		errs = append(errs, ParamError(name, fmt.Sprintf(format, a...)))
+		fp.errs = append(fp.errs, ParamError(name, fmt.Sprintf(format, a...)))
 	}
-	year := func(name string) int {
-		v := vals[name]
-		if v == "" {
+	year := func(i int, name string) int {
+		v := raw[i]
+		if len(v) == 0 {
 			return 0
 		}
 		n, ok := parseDigits(v)
 		if !ok || len(v) != 4 {
-			bad(name, "%s is not a year: expected a year like 2017", Quote(v))
+			bad(name, "%s is not a year: expected a year like 2017", Quote(string(v)))
 			return 0
 		}
 		if n < FirstYear || n > thisYear {
@@ -165,9 +289,9 @@ func ParseFilter(p Params, sp FilterSpec, thisYear int) (FilterQuery, error) {
 		return n
 	}
 
-	y, from, to := year("year"), year("from"), year("to")
+	y, from, to := year(pYear, "year"), year(pFrom, "from"), year(pTo, "to")
 	switch {
-	case vals["year"] != "" && (vals["from"] != "" || vals["to"] != ""):
+	case len(raw[pYear]) > 0 && (len(raw[pFrom]) > 0 || len(raw[pTo]) > 0):
 		bad("year", "cannot be combined with from or to: give year=2017, or a range from=2010&to=2017")
 	case y != 0:
 		q.FromYear, q.ToYear = y, y
@@ -177,25 +301,25 @@ func ParseFilter(p Params, sp FilterSpec, thisYear int) (FilterQuery, error) {
 		q.FromYear, q.ToYear = from, to
 	}
 	q.Filter.From, q.Filter.To = YearRange(q.FromYear, q.ToYear)
-	if v := vals["datetime"]; v != "" {
+	if v := raw[pDatetime]; len(v) > 0 {
 		var e *FieldError
-		if q.Filter.From, q.Filter.To, q.Filter.Since, e = parseDatetime(v); e != nil {
-			errs = append(errs, *e)
+		if q.Filter.From, q.Filter.To, q.Filter.Since, e = parseDatetime(string(v)); e != nil {
+			fp.errs = append(fp.errs, *e)
 		}
 	}
 
 	var e *FieldError
-	if q.Filter.Types, e = parseList("type", vals["type"], Types); e != nil {
-		errs = append(errs, *e)
+	if q.Filter.Types, e = parseList("type", raw[pType], Types); e != nil {
+		fp.errs = append(fp.errs, *e)
 	}
-	if q.Filter.Directions, e = parseList("direction", vals["direction"], Directions); e != nil {
-		errs = append(errs, *e)
+	if q.Filter.Directions, e = parseList("direction", raw[pDirection], Directions); e != nil {
+		fp.errs = append(fp.errs, *e)
 	}
-	if q.Filter.Sectors, e = parseList("sector", vals["sector"], geo.Sectors); e != nil {
-		errs = append(errs, *e)
+	if q.Filter.Sectors, e = parseList("sector", raw[pSector], geo.Sectors); e != nil {
+		fp.errs = append(fp.errs, *e)
 	}
-	if q.Boxes, e = parseBBox(vals["bbox"], sp.OGC); e != nil {
-		errs = append(errs, *e)
+	if q.Boxes, e = parseBBox(raw[pBBox], sp.OGC); e != nil {
+		fp.errs = append(fp.errs, *e)
 	}
 	switch len(q.Boxes) {
 	case 1:
@@ -207,21 +331,23 @@ func ParseFilter(p Params, sp FilterSpec, thisYear int) (FilterQuery, error) {
 		q.Filter.Match = inBoxes(q.Boxes)
 	}
 
-	q.FilterText, q.FilterLang, q.FilterCRS = vals["filter"], vals["filter-lang"], vals["filter-crs"]
-	q.SortBy, q.Properties = vals["sortby"], vals["properties"]
+	q.FilterText, q.FilterLang, q.FilterCRS = copyParam(raw[pFilter]), copyParam(raw[pFilterLang]), copyParam(raw[pFilterCRS])
+	q.SortBy, q.Properties = copyParam(raw[pSortBy]), copyParam(raw[pProperties])
 
-	if q.Filter.Km, e = parseKm(vals["km"]); e != nil {
-		errs = append(errs, *e)
+	if v := raw[pKm]; len(v) > 0 {
+		if q.Filter.Km, e = parseKm(string(v)); e != nil {
+			fp.errs = append(fp.errs, *e)
+		}
 	}
 
-	if v := vals["q"]; v != "" {
-		switch n := utf8.RuneCountInString(v); {
-		case !utf8.ValidString(v):
+	if v := raw[pQ]; len(v) > 0 {
+		switch n := utf8.RuneCount(v); {
+		case !utf8.Valid(v):
 			bad("q", "is not valid UTF-8")
 		case n > MaxText:
 			bad("q", "is %d characters long; the limit is %d", n, MaxText)
 		default:
-			q.Filter.Text = strings.TrimSpace(v)
+			q.Filter.Text = string(bytes.TrimSpace(v))
 		}
 	}
 
@@ -229,7 +355,7 @@ func ParseFilter(p Params, sp FilterSpec, thisYear int) (FilterQuery, error) {
 	if sp.DefLimit > 0 {
 		q.Filter.Limit = sp.DefLimit
 	}
-	if v := vals["limit"]; v != "" {
+	if v := raw[pLimit]; len(v) > 0 {
 		q.Paged = true
 		n, ok := parseDigits(v)
 		switch {
@@ -238,37 +364,43 @@ func ParseFilter(p Params, sp FilterSpec, thisYear int) (FilterQuery, error) {
 			if sp.MaxLimit > 0 {
 				max = fmt.Sprintf(" (at most %d)", sp.MaxLimit)
 			}
-			bad("limit", "%s is not a whole number above 0: expected a page size like 100%s", Quote(v), max)
+			bad("limit", "%s is not a whole number above 0: expected a page size like 100%s", Quote(string(v)), max)
 		case sp.MaxLimit > 0 && n > sp.MaxLimit:
 			q.Filter.Limit = sp.MaxLimit
 		default:
 			q.Filter.Limit = n
 		}
 	}
-	if v := vals["offset"]; v != "" {
+	if v := raw[pOffset]; len(v) > 0 {
 		q.Paged = true
 		n, ok := parseDigits(v)
 		if !ok {
-			bad("offset", "%s is not a whole number: expected a count of matches to skip, like 100", Quote(v))
+			bad("offset", "%s is not a whole number: expected a count of matches to skip, like 100", Quote(string(v)))
 		}
 		q.Filter.Offset = n
 	}
 
-	if sp.Format != "" {
-		switch v := vals[sp.Format]; {
-		case v == "":
-		case slices.Contains(sp.Formats, v):
-			q.Format = v
-		default:
-			bad(sp.Format, "%s is not a format of %s: expected one of %s", Quote(v), sp.Route, strings.Join(sp.Formats, ", "))
+	if v := raw[pFormat]; sp.Format != "" && len(v) > 0 {
+		if i := slices.IndexFunc(sp.Formats, func(f string) bool { return f == string(v) }); i >= 0 {
+			q.Format = sp.Formats[i]
+		} else {
+			bad(sp.Format, "%s is not a format of %s: expected one of %s", Quote(string(v)), sp.Route, strings.Join(sp.Formats, ", "))
 		}
 	}
 
-	if len(errs) > 0 {
+	if len(fp.errs) > 0 {
 		if unknown > MaxUnknown {
 			bad("…", "and %d more unknown parameters", unknown-MaxUnknown)
 		}
-		return FilterQuery{}, InvalidParams(errs...)
+		return FilterQuery{}, InvalidParams(fp.errs...)
 	}
 	return q, nil
+}
+
+// copyParam returns a copy of a parameter's value; "" for none.
+func copyParam(v []byte) string {
+	if len(v) == 0 {
+		return ""
+	}
+	return string(v)
 }

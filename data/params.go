@@ -4,6 +4,7 @@ package data
 // message shows a value or a name from a request.
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -18,8 +19,8 @@ import (
 
 // parseDigits reads a whole number written with the digits 0-9 only;
 // one too large for an int becomes math.MaxInt.
-func parseDigits(s string) (int, bool) {
-	if s == "" {
+func parseDigits[S string | []byte](s S) (int, bool) {
+	if len(s) == 0 {
 		return 0, false
 	}
 	n := 0
@@ -39,23 +40,28 @@ func parseDigits(s string) (int, bool) {
 
 // parseList reads a comma-separated list of values from valid; empty items
 // are skipped and repeated ones kept once.
-func parseList[T ~string](name, v string, valid []T) ([]T, *FieldError) {
-	if v == "" {
+func parseList[T ~string](name string, v []byte, valid []T) ([]T, *FieldError) {
+	if len(v) == 0 {
 		return nil, nil
 	}
 	var out []T
 	var wrong []string
-	for _, item := range strings.Split(v, ",") {
-		item = strings.TrimSpace(item)
-		if item == "" {
+	for rest := v; rest != nil; {
+		var item []byte
+		item, rest = cutComma(rest)
+		item = bytes.TrimSpace(item)
+		if len(item) == 0 {
 			continue
 		}
-		t := T(item)
+		i := slices.IndexFunc(valid, func(t T) bool { return string(t) == string(item) })
 		switch {
-		case !slices.Contains(valid, t):
-			wrong = append(wrong, Quote(item))
-		case !slices.Contains(out, t):
-			out = append(out, t)
+		case i < 0:
+			wrong = append(wrong, Quote(string(item)))
+		case !slices.Contains(out, valid[i]):
+			if out == nil {
+				out = make([]T, 0, 2)
+			}
+			out = append(out, valid[i])
 		}
 	}
 	if len(wrong) > 0 {
@@ -76,65 +82,79 @@ func parseList[T ~string](name, v string, valid []T) ([]T, *FieldError) {
 	return out, nil
 }
 
+// cutComma returns v up to its first comma, and what follows the comma:
+// nil when v has none (strings.Split's parts, one at a time).
+func cutComma(v []byte) (item, rest []byte) {
+	if i := bytes.IndexByte(v, ','); i >= 0 {
+		return v[:i], v[i+1:]
+	}
+	return v, nil
+}
+
 // parseBBox reads minLon,minLat,maxLon,maxLat in degrees. With ogc (OGC API
 // – Features), it also takes 6 numbers minLon,minLat,minHeight,maxLon,
 // maxLat,maxHeight (the heights are ignored: incidents have none), and a
 // box whose west edge is east of its east edge, which crosses the
 // antimeridian: it returns that one as two boxes, west and east of it.
-func parseBBox(v string, ogc bool) ([]orb.Bound, *FieldError) {
-	if v == "" {
+func parseBBox(v []byte, ogc bool) ([]orb.Bound, *FieldError) {
+	if len(v) == 0 {
 		return nil, nil
 	}
-	want := "expected 4 comma-separated numbers minLon,minLat,maxLon,maxLat, e.g. bbox=126.5,37.7,127.5,38.4"
-	if ogc {
-		want = "expected 4 comma-separated numbers minLon,minLat,maxLon,maxLat (e.g. bbox=126.5,37.7,127.5,38.4) " +
-			"or 6 with heights minLon,minLat,minHeight,maxLon,maxLat,maxHeight"
-	}
 	bad := func(format string, a ...any) ([]orb.Bound, *FieldError) {
-		fe := ParamError("bbox", fmt.Sprintf(format, a...))
+		want := "expected 4 comma-separated numbers minLon,minLat,maxLon,maxLat, e.g. bbox=126.5,37.7,127.5,38.4"
+		if ogc {
+			want = "expected 4 comma-separated numbers minLon,minLat,maxLon,maxLat (e.g. bbox=126.5,37.7,127.5,38.4) " +
+				"or 6 with heights minLon,minLat,minHeight,maxLon,maxLat,maxHeight"
+		}
+		fe := ParamError("bbox", fmt.Sprintf(format, append(a, want)...))
 		return nil, &fe
 	}
-	parts := strings.Split(v, ",")
-	if len(parts) != 4 && !(ogc && len(parts) == 6) {
-		return bad("has %d numbers: %s", len(parts), want)
+	n := bytes.Count(v, []byte{','}) + 1
+	if n != 4 && !(ogc && n == 6) {
+		return bad("has %d numbers: %s", n)
 	}
-	c := make([]float64, len(parts))
-	for i, p := range parts {
-		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+	var c [6]float64
+	for i, rest := 0, v; rest != nil; i++ {
+		var p []byte
+		p, rest = cutComma(rest)
+		f, err := strconv.ParseFloat(string(bytes.TrimSpace(p)), 64)
 		if err != nil {
-			return bad("%s is not a number: %s", Quote(p), want)
+			return bad("%s is not a number: %s", Quote(string(p)))
 		}
 		if math.IsNaN(f) || math.IsInf(f, 0) {
-			return bad("%s is not a finite number: %s", Quote(p), want)
+			return bad("%s is not a finite number: %s", Quote(string(p)))
 		}
 		c[i] = f
 	}
-	if len(c) == 6 {
+	if n == 6 {
 		if c[2] > c[5] {
-			return bad("minHeight %g is above maxHeight %g: %s", c[2], c[5], want)
+			return bad("minHeight %g is above maxHeight %g: %s", c[2], c[5])
 		}
-		c = []float64{c[0], c[1], c[3], c[4]}
+		c[2], c[3] = c[3], c[4]
 	}
 	minLon, minLat, maxLon, maxLat := c[0], c[1], c[2], c[3]
-	for _, lon := range []float64{minLon, maxLon} {
+	for _, lon := range [2]float64{minLon, maxLon} {
 		if lon < -180 || lon > 180 {
-			return bad("longitude %g is out of range: expected -180 to 180 (the order is minLon,minLat,maxLon,maxLat)", lon)
+			fe := ParamError("bbox", fmt.Sprintf("longitude %g is out of range: expected -180 to 180 (the order is minLon,minLat,maxLon,maxLat)", lon))
+			return nil, &fe
 		}
 	}
-	for _, lat := range []float64{minLat, maxLat} {
+	for _, lat := range [2]float64{minLat, maxLat} {
 		if lat < -90 || lat > 90 {
-			return bad("latitude %g is out of range: expected -90 to 90 (the order is minLon,minLat,maxLon,maxLat)", lat)
+			fe := ParamError("bbox", fmt.Sprintf("latitude %g is out of range: expected -90 to 90 (the order is minLon,minLat,maxLon,maxLat)", lat))
+			return nil, &fe
 		}
 	}
 	if minLat > maxLat {
-		return bad("minLat %g is above maxLat %g: %s", minLat, maxLat, want)
+		return bad("minLat %g is above maxLat %g: %s", minLat, maxLat)
 	}
 	box := func(w, e float64) orb.Bound {
 		return orb.Bound{Min: orb.Point{w, minLat}, Max: orb.Point{e, maxLat}}
 	}
 	if minLon > maxLon {
 		if !ogc {
-			return bad("minLon %g is east of maxLon %g: antimeridian-crossing boxes are not supported; give the west edge first", minLon, maxLon)
+			fe := ParamError("bbox", fmt.Sprintf("minLon %g is east of maxLon %g: antimeridian-crossing boxes are not supported; give the west edge first", minLon, maxLon))
+			return nil, &fe
 		}
 		return []orb.Bound{box(minLon, 180), box(-180, maxLon)}, nil
 	}

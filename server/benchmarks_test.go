@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"io"
 	"math/rand/v2"
 	"net"
@@ -112,4 +113,118 @@ func BenchmarkLoadQueryVsMemory(b *testing.B) {
 		b.ReportMetric(uncached/memory2, "uncached-ratio")
 	}
 	b.ReportMetric(float64(len(body)), "bytes/answer")
+}
+
+// cannedPages is the store of BenchmarkRouteJitteredBBox's route figures:
+// AppendQuery appends one page kept in memory for each kind of feature
+// writer, so that what is timed is the route and not the store.
+type cannedPages struct {
+	*data.Store
+	pages [2][]byte // by kind
+	res   data.Result
+}
+
+func (cp *cannedPages) AppendQuery(dst []byte, f data.Filter, w data.FeatureWriter) ([]byte, data.Result, error) {
+	return append(dst, cp.pages[w.Kind]...), cp.res, nil
+}
+
+// BenchmarkRouteJitteredBBox measures, in process and without sockets
+// (a fasthttp.RequestCtx through the app's handler), what the query routes
+// cost per request beyond the store: for each URL kind of
+// BenchmarkLoadJitteredBBox on 100,000 incidents (1,024 URLs of it from a
+// seeded rand, the answer cache off), every iteration answers one URL
+// through the app (app-ns/op), runs the store's part of it alone
+// (store-ns/op: AppendQuery with the filter the route reads and the
+// route's feature writer), answers it again from an app whose store
+// appends a page kept in memory (canned-ns/op), and answers /bench/memory
+// there, a handler sending the bytes of one such answer from memory
+// (memory-ns/op), and copies the page (copy-ns/op: the store's copy into
+// the body). route-ns/op, canned less memory and copy, is what the route
+// adds over the framework's limit.
+func BenchmarkRouteJitteredBBox(b *testing.B) {
+	mdl := loadMDL(b)
+	store, err := data.Open(datatest.SyntheticDB(b, 100000), mdl, data.Options{Timeout: time.Minute, ReadOnly: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { store.Close() })
+	const plain = "/api/incidents?bbox=126.5,37.7,127.5,38.4&limit=100"
+	writers := map[string]data.FeatureWriter{
+		"/api/": {Sep: comma, Kind: kindStored},
+		"/ogc/": {Sep: comma, Kind: kindGIS, Write: data.WithGISFields},
+	}
+	canned := &cannedPages{Store: store}
+	for _, w := range writers {
+		if canned.pages[w.Kind], canned.res, err = store.AppendQuery(nil, parsedFilter(b, plain), w); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var body []byte
+	handler := func(st Store) fasthttp.RequestHandler {
+		s := New(st, mdl, nil, Config{})
+		s.answers.off = true
+		s.App().Get("/bench/memory", func(c *fiber.Ctx) error {
+			c.Set(fiber.HeaderContentType, data.ContentTypeGeoJSON)
+			return c.Send(body)
+		})
+		return s.App().Handler()
+	}
+	live, fake := handler(store), handler(canned)
+	var ctx fasthttp.RequestCtx
+	ctx.Init(&fasthttp.Request{}, &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 1}, nil)
+	serve := func(h fasthttp.RequestHandler, target string) time.Duration {
+		t := time.Now()
+		ctx.Request.Reset()
+		ctx.Request.Header.SetMethod(fiber.MethodGet)
+		ctx.Request.Header.SetHost("127.0.0.1")
+		ctx.Request.SetRequestURI(target)
+		ctx.Response.Reset()
+		h(&ctx)
+		d := time.Since(t)
+		if ctx.Response.StatusCode() != 200 {
+			b.Fatalf("GET %s: %d %s", target, ctx.Response.StatusCode(), ctx.Response.Body())
+		}
+		return d
+	}
+	serve(live, plain)
+	body = bytes.Clone(ctx.Response.Body())
+	for _, q := range jitteredQueries {
+		b.Run(q.name, func(b *testing.B) {
+			r := rand.New(rand.NewPCG(datatest.Seed, 1))
+			urls := make([]string, 1024)
+			filters := make([]data.Filter, len(urls))
+			for i := range urls {
+				urls[i] = q.url(r)
+				filters[i] = parsedFilter(b, urls[i])
+				filters[i].Limit = 100
+			}
+			w := writers[urls[0][:5]]
+			var dst, copied []byte
+			var app, st, cnd, mem, cp time.Duration
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				u := urls[i%len(urls)]
+				app += serve(live, u)
+				t := time.Now()
+				if dst, _, err = store.AppendQuery(dst[:0], filters[i%len(urls)], w); err != nil {
+					b.Fatal(err)
+				}
+				st += time.Since(t)
+				cnd += serve(fake, u)
+				mem += serve(fake, "/bench/memory")
+				t = time.Now()
+				copied = append(copied[:0], canned.pages[w.Kind]...)
+				cp += time.Since(t)
+				i++
+			}
+			per := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / float64(i) }
+			b.ReportMetric(per(app), "app-ns/op")
+			b.ReportMetric(per(st), "store-ns/op")
+			b.ReportMetric(per(cnd), "canned-ns/op")
+			b.ReportMetric(per(mem), "memory-ns/op")
+			b.ReportMetric(per(cp), "copy-ns/op")
+			b.ReportMetric(per(cnd-mem-cp), "route-ns/op")
+		})
+	}
 }

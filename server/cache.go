@@ -12,7 +12,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dmzmap/dmzmap/data"
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 )
 
 // Cache-Control values by kind of route.
@@ -85,14 +87,16 @@ func (s *Server) handleCache(c *fiber.Ctx) error {
 	if err != nil {
 		return c.Next()
 	}
-	etag := dataETag(v.Changes)
+	vh := s.versionHeaders(v)
+	etag := vh.etag
 	if !v.Dataset.IsZero() {
 		c.Set(HeaderDatasetVersion, v.Dataset.Version)
 	}
-	c.Set(fiber.HeaderCacheControl, cacheRevalidate)
-	c.Set(fiber.HeaderVary, "Accept, Accept-Encoding")
-	if !v.Modified.IsZero() {
-		c.Set(fiber.HeaderLastModified, v.Modified.UTC().Format(http.TimeFormat))
+	h := &c.Response().Header
+	h.SetCanonical(headerCacheControl, cacheRevalidateBytes)
+	h.SetCanonical(headerVary, varyData)
+	if vh.lastModified != "" {
+		h.SetCanonical(headerLastModified, vh.lastModifiedBytes)
 	}
 	inm := c.Get(fiber.HeaderIfNoneMatch)
 	if etagMatch(inm, etag) || (inm == "" && notModifiedSince(c.Get(fiber.HeaderIfModifiedSince), v.Modified)) {
@@ -101,7 +105,10 @@ func (s *Server) handleCache(c *fiber.Ctx) error {
 	}
 	// The OGC routes answer HTML or JSON by the Accept header, with
 	// absolute links to the host the client asked.
-	key := c.BaseURL() + c.OriginalURL() + "\x00" + c.Get(fiber.HeaderAccept)
+	var key string
+	if !s.answers.off {
+		key = c.BaseURL() + c.OriginalURL() + "\x00" + c.Get(fiber.HeaderAccept)
+	}
 	if a, ok := s.answers.get(v.Changes, key); ok {
 		c.Set(fiber.HeaderContentType, a.contentType)
 		c.Set(fiber.HeaderETag, cmp.Or(a.etag, etag))
@@ -121,10 +128,48 @@ func (s *Server) handleCache(c *fiber.Ctx) error {
 		})
 	}
 	if own == "" {
-		c.Set(fiber.HeaderETag, etag)
+		c.Response().Header.SetCanonical(headerETag, vh.etagBytes)
 		return nil
 	}
 	return s.checkOwnETag(c)
+}
+
+// versionHeaders are the ETag and Last-Modified of the data answers at
+// one Version, written once for all its requests.
+type versionHeaders struct {
+	changes      uint64
+	modified     time.Time
+	etag         string
+	lastModified string // "" when the time of the last change is unknown
+
+	etagBytes, lastModifiedBytes []byte
+}
+
+// The headers handleCache sets on every data answer, as the bytes
+// fasthttp's SetCanonical takes: keys normalised as Set would.
+var (
+	headerCacheControl   = fasthttp.AppendNormalizedHeaderKey(nil, fiber.HeaderCacheControl)
+	headerVary           = fasthttp.AppendNormalizedHeaderKey(nil, fiber.HeaderVary)
+	headerLastModified   = fasthttp.AppendNormalizedHeaderKey(nil, fiber.HeaderLastModified)
+	headerETag           = fasthttp.AppendNormalizedHeaderKey(nil, fiber.HeaderETag)
+	cacheRevalidateBytes = []byte(cacheRevalidate)
+	varyData             = []byte("Accept, Accept-Encoding")
+)
+
+// versionHeaders returns the headers of v, kept from the last request
+// while they are v's.
+func (s *Server) versionHeaders(v data.Version) *versionHeaders {
+	if vh := s.lastVersion.Load(); vh != nil && vh.changes == v.Changes && vh.modified.Equal(v.Modified) {
+		return vh
+	}
+	vh := &versionHeaders{changes: v.Changes, modified: v.Modified, etag: dataETag(v.Changes)}
+	vh.etagBytes = []byte(vh.etag)
+	if !v.Modified.IsZero() {
+		vh.lastModified = v.Modified.UTC().Format(http.TimeFormat)
+		vh.lastModifiedBytes = []byte(vh.lastModified)
+	}
+	s.lastVersion.Store(vh)
+	return vh
 }
 
 // answer is a data answer kept in memory for the next request of the same

@@ -93,8 +93,22 @@ func (o *ogcService) spec(route string) data.FilterSpec {
 	return data.FilterSpec{
 		Route: route, OGC: true, Paging: true,
 		MaxLimit: o.cfg.MaxLimit, DefLimit: min(ogcDefaultLimit, o.cfg.MaxLimit),
-		Format: "f", Formats: []string{"json", "html"},
+		Format: "f", Formats: ogcFormats,
 	}
+}
+
+// ogcFormats are the values of f on the /ogc routes; json is the default.
+var ogcFormats = []string{"json", "html"}
+
+// itemsPath is the path of a collection's items.
+func itemsPath(id string) string {
+	switch id {
+	case "incidents":
+		return "/ogc/collections/incidents/items"
+	case "crossings":
+		return "/ogc/collections/crossings/items"
+	}
+	return "/ogc/collections/" + id + "/items"
 }
 
 func (o *ogcService) parse(c *fiber.Ctx, route string) (query, error) {
@@ -170,20 +184,24 @@ func (o *ogcService) handleConformance(c *fiber.Ctx) error {
 	}{conformanceClasses, links})
 }
 
-// endItems ends an items FeatureCollection with the counts, the time stamp,
-// the links and the attribution.
-func endItems(fc *data.CollectionWriter, res data.Result, stamp time.Time, links []link) error {
-	lj, err := json.Marshal(links)
-	if err != nil {
-		return err
-	}
-	b := make([]byte, 0, 48+len(lj))
-	b = append(b, `,"timeStamp":"`...)
+// endItemsJSON ends an items FeatureCollection with the counts, the time
+// stamp, the links of the page at path (itemsLinks, appended as JSON in one
+// buffer) and the attribution.
+func endItemsJSON(fc *data.CollectionWriter, res data.Result, stamp time.Time, c *fiber.Ctx, path string, f data.Filter) error {
+	lb := linkBuffers.Get().(*linkBuffer)
+	defer linkBuffers.Put(lb)
+	b := append(lb.b[:0], `,"timeStamp":"`...)
 	b = stamp.UTC().AppendFormat(b, time.RFC3339)
-	b = append(b, `","links":`...)
-	b = append(b, lj...)
+	b = append(b, '"')
+	b, lb.scratch = appendItemsLinks(b, lb.scratch, c, path, f, res)
+	lb.b = b
 	return fc.EndWith(res, b)
 }
+
+// linkBuffer is what endItemsJSON writes in, kept for the next request.
+type linkBuffer struct{ b, scratch []byte }
+
+var linkBuffers = sync.Pool{New: func() any { return new(linkBuffer) }}
 
 // GET /ogc/collections/{collectionId}/items
 func (o *ogcService) handleItems(c *fiber.Ctx) error {
@@ -191,7 +209,7 @@ func (o *ogcService) handleItems(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	path := "/ogc/collections/" + ci.id + "/items"
+	path := itemsPath(ci.id)
 	q, err := o.parse(c, path)
 	if err != nil {
 		return err
@@ -231,7 +249,7 @@ func (o *ogcService) handleItems(c *fiber.Ctx) error {
 		res, err = o.items(ci.id, q, fc.Add)
 	}
 	if err == nil {
-		err = endItems(fc, res, stamp, itemsLinks(c, path, false, q.filter, res))
+		err = endItemsJSON(fc, res, stamp, c, path, q.filter)
 	}
 	return body.finishGeoJSON(c, err)
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"sync/atomic"
 	"time"
 
 	"github.com/dmzmap/dmzmap/data"
@@ -112,10 +113,13 @@ type Server struct {
 	dmz        func() ([]byte, error)
 	webPage    webPage
 	answers    answerCache
-	metrics    *metrics
-	events     *eventHub // nil when the store keeps no change log
-	land       land      // the basemap's land, for map images
-	embedCSP   string    // the Content-Security-Policy of /embed
+	// lastVersion holds the ETag and Last-Modified of the last Version a
+	// data answer had (handleCache).
+	lastVersion atomic.Pointer[versionHeaders]
+	metrics     *metrics
+	events      *eventHub // nil when the store keeps no change log
+	land        land      // the basemap's land, for map images
+	embedCSP    string    // the Content-Security-Policy of /embed
 }
 
 // New returns a Server answering from store and mdl and logging to logger

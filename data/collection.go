@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"strconv"
+	"sync/atomic"
 )
 
 var (
@@ -20,7 +21,8 @@ type CollectionWriter struct {
 	w       io.Writer
 	n       int
 	err     error
-	dataset []byte // the member ,"dataset":{…}, or nothing
+	dataset []byte   // the member ,"dataset":{…}, or nothing
+	counts  [80]byte // EndWith's numbers, written here
 }
 
 // NewCollectionWriter starts a FeatureCollection on w.
@@ -34,10 +36,30 @@ func NewCollectionWriter(w io.Writer) *CollectionWriter {
 // version of the dataset it holds (nothing for the zero Dataset).
 func (c *CollectionWriter) WithDataset(d Dataset) *CollectionWriter {
 	if !d.IsZero() {
-		b, _ := json.Marshal(d)
-		c.dataset = append([]byte(`,"dataset":`), b...)
+		c.dataset = datasetMember(d)
 	}
 	return c
+}
+
+// lastDataset is the member of the last Dataset datasetMember wrote: the
+// same for every answer until the dataset changes.
+var lastDataset atomic.Pointer[struct {
+	d      Dataset
+	member []byte
+}]
+
+// datasetMember returns ,"dataset":{…} for d; the caller must not change it.
+func datasetMember(d Dataset) []byte {
+	if last := lastDataset.Load(); last != nil && last.d == d {
+		return last.member
+	}
+	b, _ := json.Marshal(d)
+	member := append([]byte(`,"dataset":`), b...)
+	lastDataset.Store(&struct {
+		d      Dataset
+		member []byte
+	}{d, member})
+	return member
 }
 
 // Add writes one feature; its error stops a store scan.
@@ -75,14 +97,14 @@ func (c *CollectionWriter) EndWith(res Result, members []byte) error {
 	if c.err != nil {
 		return c.err
 	}
-	b := make([]byte, 0, 80+len(members)+len(c.dataset)+len(attributionKey))
-	b = append(b, `],"numberMatched":`...)
+	b := append(c.counts[:0], `],"numberMatched":`...)
 	b = strconv.AppendInt(b, int64(res.Matched), 10)
 	b = append(b, `,"numberReturned":`...)
 	b = strconv.AppendInt(b, int64(res.Returned), 10)
-	b = append(b, members...)
-	b = append(b, c.dataset...)
-	b = append(b, attributionKey...)
-	_, c.err = c.w.Write(b)
+	for _, part := range [...][]byte{b, members, c.dataset, attributionKey} {
+		if c.err == nil && len(part) > 0 {
+			_, c.err = c.w.Write(part)
+		}
+	}
 	return c.err
 }

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"bytes"
 	"testing"
 )
 
@@ -52,5 +53,21 @@ func TestSeedEmbeddedRecordsTheDataset(t *testing.T) {
 	}
 	if seeded, err := SeedEmbedded(s); seeded || err != nil {
 		t.Errorf("a second SeedEmbedded: %v, %v; want false, nil", seeded, err)
+	}
+}
+
+// TestCollectionDatasetMember checks that a collection names the dataset
+// it is given, when the dataset changes between collections and back.
+func TestCollectionDatasetMember(t *testing.T) {
+	for _, d := range []Dataset{{"2026.12.1", "2026-12-01"}, {"2026.12.2", "2026-12-02"}, {"2026.12.1", "2026-12-01"}, {}} {
+		var b bytes.Buffer
+		cw := NewCollectionWriter(&b).WithDataset(d)
+		if err := cw.End(Result{}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := DecodeDataset(b.Bytes())
+		if err != nil || got != d {
+			t.Errorf("a collection of %+v names %+v (%v): %s", d, got, err, b.Bytes())
+		}
 	}
 }

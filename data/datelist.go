@@ -27,8 +27,7 @@ const chunkSize = 512
 // list that shares every chunk they do not change.
 type entryList struct {
 	chunks [][]entry
-	starts []int    // starts[i] is the position of chunks[i][0] in the list
-	lasts  []uint32 // lasts[i] is the date of the last entry of chunks[i]
+	starts []int // starts[i] is the position of chunks[i][0] in the list
 	n      int
 }
 
@@ -44,10 +43,9 @@ func chunked(sorted []entry) entryList {
 }
 
 func newEntryList(chunks [][]entry) entryList {
-	l := entryList{chunks: chunks, starts: make([]int, len(chunks)), lasts: make([]uint32, len(chunks))}
+	l := entryList{chunks: chunks, starts: make([]int, len(chunks))}
 	for i, c := range chunks {
 		l.starts[i] = l.n
-		l.lasts[i] = c[len(c)-1].date
 		l.n += len(c)
 	}
 	return l
@@ -66,21 +64,12 @@ func (l entryList) rank(ci, i int) int {
 // seekDate returns where the first entry dated from or later is: its chunk
 // and its index there, or len(l.chunks), 0 when there is none.
 func (l entryList) seekDate(from uint32) (ci, i int) {
-	ci = lowerBound(l.lasts, from)
+	ci = sort.Search(len(l.chunks), func(c int) bool { return l.chunks[c][len(l.chunks[c])-1].date >= from })
 	if ci == len(l.chunks) {
 		return ci, 0
 	}
 	c := l.chunks[ci]
-	lo, hi := 0, len(c)
-	for lo < hi {
-		h := int(uint(lo+hi) >> 1)
-		if c[h].date < from {
-			lo = h + 1
-		} else {
-			hi = h
-		}
-	}
-	return ci, lo
+	return ci, sort.Search(len(c), func(i int) bool { return c[i].date >= from })
 }
 
 // seekKey returns where key is, or would be inserted: its chunk, or the

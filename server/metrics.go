@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"runtime"
+	rtmetrics "runtime/metrics"
 	"slices"
 	"strconv"
 	"strings"
@@ -143,6 +144,12 @@ func (s *Server) handleMetrics(c *fiber.Ctx) error {
 	fmt.Fprintf(&b, "go_memstats_sys_bytes %d\n", ms.Sys)
 	b.WriteString("# HELP go_memstats_heap_inuse_bytes Bytes in in-use heap spans.\n# TYPE go_memstats_heap_inuse_bytes gauge\n")
 	fmt.Fprintf(&b, "go_memstats_heap_inuse_bytes %d\n", ms.HeapInuse)
+	live := []rtmetrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	rtmetrics.Read(live)
+	if live[0].Value.Kind() == rtmetrics.KindUint64 {
+		b.WriteString("# HELP go_gc_heap_live_bytes Bytes of heap objects the last garbage collection found live: what the index, the caches and requests hold.\n# TYPE go_gc_heap_live_bytes gauge\n")
+		fmt.Fprintf(&b, "go_gc_heap_live_bytes %d\n", live[0].Value.Uint64())
+	}
 	c.Set(fiber.HeaderContentType, ContentTypeMetrics)
 	return c.Send(b.Bytes())
 }

@@ -352,6 +352,9 @@ func TestMetrics(t *testing.T) {
 	if sys, heap := m["go_memstats_sys_bytes"], m["go_memstats_heap_inuse_bytes"]; heap <= 0 || sys < heap {
 		t.Errorf("go_memstats_sys_bytes = %v, go_memstats_heap_inuse_bytes = %v", sys, heap)
 	}
+	if live, ok := m["go_gc_heap_live_bytes"]; !ok || live < 0 || live > m["go_memstats_sys_bytes"] { // 0 before the first collection
+		t.Errorf("go_gc_heap_live_bytes = %v (present %v), go_memstats_sys_bytes = %v", live, ok, m["go_memstats_sys_bytes"])
+	}
 	for k := range m {
 		if strings.Contains(k, "2017-11-13-jsa") || strings.Contains(k, "nothing-here") {
 			t.Errorf("a raw path is a label: %s", k)

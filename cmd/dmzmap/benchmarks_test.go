@@ -81,6 +81,12 @@ func export(b *testing.B, client *http.Client, base, encoding string) (int64, ti
 // goSys returns go_memstats_sys_bytes from base's /metrics, in MB.
 func goSys(b *testing.B, client *http.Client, base string) float64 {
 	b.Helper()
+	return goMetric(b, client, base, "go_memstats_sys_bytes")
+}
+
+// goMetric returns the metric name of base's /metrics, in MB.
+func goMetric(b *testing.B, client *http.Client, base, name string) float64 {
+	b.Helper()
 	res, err := client.Get(base + "/metrics")
 	if err != nil {
 		b.Fatal(err)
@@ -88,7 +94,7 @@ func goSys(b *testing.B, client *http.Client, base string) float64 {
 	defer res.Body.Close()
 	sc := bufio.NewScanner(res.Body)
 	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "go_memstats_sys_bytes "); ok {
+		if v, ok := strings.CutPrefix(sc.Text(), name+" "); ok {
 			n, err := strconv.ParseFloat(v, 64)
 			if err != nil {
 				b.Fatal(err)
@@ -96,7 +102,7 @@ func goSys(b *testing.B, client *http.Client, base string) float64 {
 			return n / 1e6
 		}
 	}
-	b.Fatal("/metrics has no go_memstats_sys_bytes")
+	b.Fatalf("/metrics has no %s", name)
 	return 0
 }
 
@@ -118,7 +124,10 @@ func goSys(b *testing.B, client *http.Client, base string) float64 {
 //     (RssAnon, sampled every 5 ms) during the export, above what it was;
 //   - queried-anon-rss-MB: RssAnon after the exports and then 4,000
 //     pages of jittered boxes (queryJittered): the index with the sums
-//     made as queries need them, and the cache of Features filled;
+//     made as queries need them, and the cache of Features filled; and
+//     queried-heap-live-MB, what of the heap the last collection then
+//     found live (the rest of the heap is garbage the next one frees:
+//     GOGC lets it grow to twice the live heap, GOMEMLIMIT bounds it);
 //   - export-peak-rss-growth-MB: how far the export raised the process's
 //     peak resident memory (VmHWM, reset just before the export through
 //     /proc/PID/clear_refs) above rss-MB. This counts the pages of the
@@ -188,6 +197,7 @@ func BenchmarkServe(b *testing.B) {
 
 				queried := queryJittered(b, client, base, 4000)
 				queriedAnon := procStatus(b, pid, "RssAnon")
+				queriedLive := goMetric(b, client, base, "go_gc_heap_live_bytes")
 
 				c.cmd.Process.Signal(syscall.SIGTERM)
 				if st := c.wait(b, time.Minute); !st.Success() {
@@ -195,6 +205,7 @@ func BenchmarkServe(b *testing.B) {
 				}
 				b.ReportMetric(float64(queried), "queries")
 				b.ReportMetric(queriedAnon, "queried-anon-rss-MB")
+				b.ReportMetric(queriedLive, "queried-heap-live-MB")
 				b.ReportMetric(float64(firstAnswer.Milliseconds()), "first-answer-ms")
 				b.ReportMetric(float64(size)/1e6/elapsed.Seconds(), "export-MB/s")
 				b.ReportMetric(float64(size)/1e6/gzElapsed.Seconds(), "gzip-export-MB/s")

@@ -4,6 +4,7 @@ package data
 // from, their binary searches and their copies on write.
 
 import (
+	"cmp"
 	"slices"
 )
 
@@ -89,8 +90,8 @@ func (m *matcher) spanAll(c *counts) (int, int) {
 	return lo, max(lo, hi)
 }
 
-// lowerBound returns the index of the first date >= x.
-func lowerBound(d []uint32, x uint32) int {
+// lowerBound returns the index of the first value >= x (d sorted).
+func lowerBound[T cmp.Ordered](d []T, x T) int {
 	lo, hi := 0, len(d)
 	for lo < hi {
 		h := int(uint(lo+hi) >> 1)
@@ -103,8 +104,8 @@ func lowerBound(d []uint32, x uint32) int {
 	return lo
 }
 
-// upperBound returns the index of the first date > x.
-func upperBound(d []uint32, x uint32) int {
+// upperBound returns the index of the first value > x (d sorted).
+func upperBound[T cmp.Ordered](d []T, x T) int {
 	lo, hi := 0, len(d)
 	for lo < hi {
 		h := int(uint(lo+hi) >> 1)

@@ -176,25 +176,8 @@ func (c *cell) countAll(b *orb.Bound) int {
 // within returns how many of the sorted values are from lo to hi.
 // (No point is NaN: a coordinate is validated, and JSON has no NaN.)
 func within(sorted []float64, lo, hi float64) int {
-	a, n := 0, len(sorted) // a: the first >= lo
-	for a < n {
-		h := int(uint(a+n) >> 1)
-		if sorted[h] < lo {
-			a = h + 1
-		} else {
-			n = h
-		}
-	}
-	z, n := a, len(sorted) // z: the first > hi
-	for z < n {
-		h := int(uint(z+n) >> 1)
-		if sorted[h] <= hi {
-			z = h + 1
-		} else {
-			n = h
-		}
-	}
-	return z - a
+	a := lowerBound(sorted, lo)
+	return upperBound(sorted[a:], hi)
 }
 
 func b2i(b bool) int {

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"sync"
@@ -133,7 +134,7 @@ func sortBy(ps []stripPoint, val func(*stripPoint) float64) {
 	}
 	if lo > hi || hi-lo >= 1<<48 || len(ps) > math.MaxUint16 {
 		if len(ps) > 0 {
-			slices.SortStableFunc(ps, func(a, b stripPoint) int { return cmpFloat(val(&a), val(&b)) })
+			slices.SortStableFunc(ps, func(a, b stripPoint) int { return cmp.Compare(val(&a), val(&b)) })
 		}
 		return
 	}
@@ -147,16 +148,6 @@ func sortBy(ps []stripPoint, val func(*stripPoint) float64) {
 		sorted[j] = ps[k&0xffff]
 	}
 	copy(ps, sorted)
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // newStrip returns the strip of ps, sorted by val, of a block of nyears.
@@ -265,39 +256,11 @@ func (s *strip) span(lo, hi float64) (int, int) {
 	step := func(q int) (int, int) { // vals after keys[q-1], up to keys[q]
 		return max(q-1, 0)*stripStep + b2i(q > 0), min(q*stripStep, n)
 	}
-	i, j := step(lowerBoundF(s.keys, lo))
-	a := i + lowerBoundF(s.vals[i:j], lo)
-	i, j = step(upperBoundF(s.keys, hi))
-	z := i + upperBoundF(s.vals[i:j], hi)
+	i, j := step(lowerBound(s.keys, lo))
+	a := i + lowerBound(s.vals[i:j], lo)
+	i, j = step(upperBound(s.keys, hi))
+	z := i + upperBound(s.vals[i:j], hi)
 	return a, max(a, z)
-}
-
-// lowerBoundF returns the index of the first value >= x.
-func lowerBoundF(d []float64, x float64) int {
-	lo, hi := 0, len(d)
-	for lo < hi {
-		h := int(uint(lo+hi) >> 1)
-		if d[h] < x {
-			lo = h + 1
-		} else {
-			hi = h
-		}
-	}
-	return lo
-}
-
-// upperBoundF returns the index of the first value > x.
-func upperBoundF(d []float64, x float64) int {
-	lo, hi := 0, len(d)
-	for lo < hi {
-		h := int(uint(lo+hi) >> 1)
-		if d[h] <= x {
-			lo = h + 1
-		} else {
-			hi = h
-		}
-	}
-	return lo
 }
 
 // stripCount counts, from its strips, the entries m selects of block blk

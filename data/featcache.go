@@ -19,16 +19,16 @@ const cacheKinds = 2
 // by_date key: a map panned a little asks again for most of the Features
 // of its last page, and a Feature from memory is a look-up in a table
 // rather than a cursor's seek through bbolt's pages. The table is open
-// addressing over atomic pointers, so a look-up takes no lock: keep and
-// sweep, under mu, are the only writers, and a table that fills is
-// replaced by a larger one.
+// addressing over atomic pointers, so a look-up takes no lock: keep,
+// first and remake, under mu, are the only writers, and a table that fills
+// is replaced by a larger one.
 //
 // Features are kept in epochs: a kept Feature of this epoch or the one
 // before is a hit (and one of the epoch before is moved to this one); when
 // this epoch has kept half of the limit, a new one begins and the table is
 // made again of what is newer (a cheap approximation of least recently
-// used). A Feature is kept only on its second miss since the last sweep
-// (door, one bit per hash: a collision admits a Feature early, it never
+// used). A Feature is kept only on its second miss in this epoch (door,
+// one bit per hash: a collision admits a Feature early, it never
 // keeps one out): a page of ten years asked for once would push out those
 // asked for again and again.
 //
@@ -39,12 +39,12 @@ const cacheKinds = 2
 // a write commits, as the index's entries are until the write's change is
 // applied.
 type featureCache struct {
-	mu    sync.Mutex // serializes keep and sweep
+	mu    sync.Mutex // serializes keep, first and remake
 	table atomic.Pointer[cacheTable]
 	gen   atomic.Uint64
 	epoch atomic.Uint32
 	// held is the bytes of the Features in the table, stale ones too
-	// until a sweep drops them; fresh those kept or moved in this epoch.
+	// until a remake drops them; fresh those kept or moved in this epoch.
 	held, fresh  atomic.Int64
 	hits, misses atomic.Int64
 	// limit is featureCacheBytes but in tests.
@@ -100,7 +100,7 @@ func (t *cacheTable) find(h uint64, kind uint8, key string) (*atomic.Pointer[kep
 
 // lookup sets found[i] to the kept Feature of keys[i] as written by kind,
 // or nil, and admit[i] for one it does not hold whether it missed it
-// since the last sweep too, and returns the generation to pass to keep.
+// in this epoch too, and returns the generation to pass to keep.
 func (fc *featureCache) lookup(kind uint8, keys []string, found [][]byte, admit []bool) (gen uint64, missing int) {
 	gen, epoch := fc.gen.Load(), fc.epoch.Load()
 	t := fc.table.Load()
@@ -227,7 +227,7 @@ func (fc *featureCache) remake(t *cacheTable, epoch uint32, size int, door bool)
 }
 
 // changed makes every kept Feature stale: after every write transaction.
-// The next sweep frees their memory.
+// The next remake frees their memory.
 func (fc *featureCache) changed() {
 	fc.gen.Add(1)
 }

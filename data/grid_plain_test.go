@@ -21,16 +21,7 @@ func TestCountPlainAsAScan(t *testing.T) {
 	}
 	r := rand.New(rand.NewPCG(11, 12))
 	edge := func(lo float64, n int) float64 {
-		v := lo + float64(r.IntN(n))*fineDeg
-		switch r.IntN(4) {
-		case 0:
-			return v
-		case 1:
-			return math.Nextafter(v, math.Inf(1))
-		case 2:
-			return math.Nextafter(v, math.Inf(-1))
-		}
-		return v + (r.Float64()-0.5)*fineDeg
+		return nearLine(r, lo+float64(r.IntN(n))*fineDeg, fineDeg)
 	}
 	check := func(round int) {
 		l := s.index.snapshot()
@@ -100,4 +91,19 @@ func TestCountPlainAsAScan(t *testing.T) {
 		s.Update(in, "*", "moved") // one that does not validate stays
 	}
 	check(2)
+}
+
+// nearLine returns, at random, the line v itself, the float just above or
+// just below it, or a point within width/2 of it: the edges of a box where
+// the grid's rounding would show.
+func nearLine(r *rand.Rand, v, width float64) float64 {
+	switch r.IntN(4) {
+	case 0:
+		return v
+	case 1:
+		return math.Nextafter(v, math.Inf(1))
+	case 2:
+		return math.Nextafter(v, math.Inf(-1))
+	}
+	return v + (r.Float64()-0.5)*width
 }

@@ -60,15 +60,7 @@ func TestCountRingAsAScan(t *testing.T) {
 	}
 	edge := func(lo float64, n int, cells int) float64 {
 		v := float64(int(math.Floor(lo/fineDeg))+r.IntN(n)*cells) * fineDeg
-		switch r.IntN(4) {
-		case 0:
-			return v
-		case 1:
-			return math.Nextafter(v, math.Inf(1))
-		case 2:
-			return math.Nextafter(v, math.Inf(-1))
-		}
-		return v + (r.Float64()-0.5)*fineDeg*float64(cells)
+		return nearLine(r, v, fineDeg*float64(cells))
 	}
 	kinds := map[string]int{}
 	check := func(round string) {

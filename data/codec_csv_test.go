@@ -3,6 +3,7 @@ package data
 import (
 	"bytes"
 	"errors"
+	"io"
 	"reflect"
 	"strings"
 	"testing"
@@ -102,6 +103,25 @@ func TestCSVNeutraliseRoundTrip(t *testing.T) {
 		}
 		if got := csvRestore(csvNeutralise(tc.in)); got != tc.in {
 			t.Errorf("csvRestore(csvNeutralise(%q)) = %q", tc.in, got)
+		}
+	}
+}
+
+// TestWriteDamagedFeature checks that a stored Feature that no longer
+// decodes (a byte flipped on disk) is reported as the database's damage,
+// not as invalid input, by the CSV and KML writers both.
+func TestWriteDamagedFeature(t *testing.T) {
+	good, err := EncodeFeature(valid(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range [][]byte{bytes.Replace(good, []byte(`"Feature"`), []byte(`"0eature"`), 1), good[:len(good)/2]} {
+		cw, _ := NewCSVWriter(io.Discard)
+		kw, _ := NewKMLWriter(io.Discard, "dmzmap", "")
+		for name, err := range map[string]error{"CSV": cw.WriteFeature(bad), "KML": kw.WriteFeature(bad)} {
+			if !errors.Is(err, ErrDamaged) || ErrorKind(err) != KindInternal {
+				t.Errorf("%s of %.40s…: %v (kind %v), want the database's damage", name, bad, err, ErrorKind(err))
+			}
 		}
 	}
 }

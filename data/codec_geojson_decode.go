@@ -185,12 +185,16 @@ func fromFeature(f *featureJSON) (*Incident, error) {
 // computed properties, and as its incident.
 func decodeStored(feature []byte) (*featureJSON, *Incident, error) {
 	var f featureJSON
-	if err := json.Unmarshal(feature, &f); err != nil {
-		return nil, nil, err
+	err := json.Unmarshal(feature, &f)
+	var in *Incident
+	if err == nil {
+		in, err = fromFeature(&f)
 	}
-	in, err := fromFeature(&f)
 	if err != nil {
-		return nil, nil, err
+		// Stored bytes that do not decode are the database's damage, not
+		// the caller's invalid input.
+		return nil, nil, &Error{Kind: KindInternal, Err: fmt.Errorf("%w: %v", ErrDamaged, err),
+			Message: fmt.Sprintf("a stored incident is damaged: %v; run dmzmap check, or restore a backup (dmzmap restore)", err)}
 	}
 	return &f, in, nil
 }

@@ -480,10 +480,8 @@ func BenchmarkIndexStrips(b *testing.B) {
 		b.Run(fmt.Sprintf("n=%d/block", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				for i := range blockSide {
-					makeStrip(big, false, i)
-					makeStrip(big, true, i)
-				}
+				makeStrip(big, false)
+				makeStrip(big, true)
 			}
 			b.ReportMetric(float64(big.n), "entries")
 		})
@@ -527,9 +525,9 @@ func BenchmarkIndexStrips(b *testing.B) {
 							continue
 						}
 						entries += blk.n
-						for i := range 2 * blockSide {
-							if sp := makeStrip(blk, i >= blockSide, i%blockSide); sp != nil {
-								bytes += len(sp.vals)*8 + len(sp.keys)*8 + len(sp.typ) + len(sp.yr) + len(sp.byType)*2 + len(sp.byYear)*2
+						for _, lat := range []bool{false, true} {
+							if sp := makeStrip(blk, lat); sp != nil {
+								bytes += stripBytes(sp)
 							}
 						}
 					}
@@ -554,10 +552,15 @@ func ringBytes(g *grid) int {
 			}
 			for _, sp := range blk.years.strips.strips {
 				if sp != nil {
-					bytes += len(sp.vals)*8 + len(sp.keys)*8 + len(sp.typ) + len(sp.yr) + len(sp.byType)*2 + len(sp.byYear)*2
+					bytes += stripBytes(sp)
 				}
 			}
 		}
 	}
 	return bytes
+}
+
+// stripBytes returns the memory of s's arrays.
+func stripBytes(s *strip) int {
+	return len(s.vals)*8 + len(s.keys)*8 + len(s.typ) + len(s.yr) + len(s.byType)*4 + len(s.byYear)*4
 }

@@ -154,7 +154,6 @@ func (m *matcher) countBlock(blk *block, x, y int) int {
 	if inside(blk.bound, b) {
 		return blk.count(m)
 	}
-	n := 0
 	years := !m.plain()
 	var k0, k1 int
 	if years {
@@ -162,6 +161,11 @@ func (m *matcher) countBlock(blk *block, x, y int) int {
 	}
 	ax, zx := insideCells(x*blockSide, b.Min[0], b.Max[0])
 	ay, zy := insideCells(y*blockSide, b.Min[1], b.Max[1])
+	// Cut on one side only: from its strip (grid_ring.go).
+	if c, ok := m.stripCount(blk, years, k0, k1, ax, zx, ay, zy); ok {
+		return c
+	}
+	n := 0
 	if ax <= zx && ay <= zy {
 		var c int
 		var ok bool
@@ -176,13 +180,9 @@ func (m *matcher) countBlock(blk *block, x, y int) int {
 		n += c
 	}
 	// The ring: the cells whose squares (widened) meet the bbox, but for
-	// those in the sums; the others are not looked at. Cut on one side
-	// only, by strips of cells (grid_ring.go); else cell by cell.
+	// those in the sums; the others are not looked at.
 	tx0, tx1 := touchCells(x*blockSide, b.Min[0], b.Max[0])
 	ty0, ty1 := touchCells(y*blockSide, b.Min[1], b.Max[1])
-	if c, ok := m.stripCount(blk, years, k0, k1, ax, zx, ay, zy, tx0, tx1, ty0, ty1); ok {
-		return n + c
-	}
 	for sy := ty0; sy <= ty1; sy++ {
 		for sx := tx0; sx <= tx1; sx++ {
 			if sx >= ax && sx <= zx && sy >= ay && sy <= zy {

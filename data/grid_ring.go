@@ -8,60 +8,65 @@ import (
 )
 
 // The ring of a plain or whole-years count (grid_plain.go) in bigger
-// units than cells. A block cut by one edge of the bbox only (its cells'
-// rows, or columns, all inside it) is counted from its sums over
-// rectangles of cells and, for each column (row) of cells the edge cuts,
-// from a strip: the entries of that column of the block sorted by
-// longitude (the row's by latitude), so that the part of it inside the
-// bbox is two binary searches, whatever the number of its cells, with
-// sampled counts by type and by year to count a type or a range of years
-// in that part. Only a block cut by two edges (a corner) is counted cell
-// by cell. The blocks of a row of blocks wholly inside the bbox are
+// units than cells. A block cut by the bbox's left or right edge only
+// (the rows of its cells all inside the bbox) is counted from its strip by
+// longitude: all its entries sorted by longitude, so that the part of it
+// inside the bbox is two binary searches (one, when the other edge is
+// past the block), whatever the number of its cells, with sampled counts
+// by type and by year to count a type or a range of years in that part.
+// A block cut by the top or bottom edge only is counted from its strip by
+// latitude. Only a block cut by two edges (a corner) is counted from its
+// sums over rectangles of cells and, cell by cell, from the cells the
+// edges cut. The blocks of a row of blocks wholly inside the bbox are
 // counted from the row's prefix sums over its blocks (rowAgg), all, by
 // type and by year, one subtraction for the row. Strips and row sums are
 // made when a query first needs them: a write's copy of a block, or of a
 // row, starts without them, so that a write costs about what it did (the
 // list of rows' sums is copied with the list of rows). A block whose
-// strip cannot be made (more than 65,535 entries in it, or more than 255
-// years) is counted cell by cell, as a corner is.
+// strip cannot be made (more than 255 years) is counted as a corner is.
+//
+// A block's two strips, rather than one for each column and row of its
+// cells, are what a count reads least of: one strip a block, no sums,
+// and under load every line read is a miss.
 
 // stripStep is how many entries of a strip its sampled counts step over.
-const stripStep = 32
+const stripStep = 64
 
-// strip is the entries of one column (or row) of cells of a block, sorted
-// by longitude (latitude).
+// strip is the entries of a block sorted by longitude (latitude).
 type strip struct {
-	vals []float64 // the longitudes (latitudes), sorted
-	keys []float64 // vals[q*stripStep] for each q: searched first
-	typ  []uint8   // type code in the same order, 8 for badAttr
-	yr   []uint8   // year less the block's firstYear
-	w    int       // the block's nyears+1
+	vals        []float64 // the longitudes (latitudes), sorted
+	keys        []float64 // vals[q*stripStep] for each q: searched first
+	typ         []uint8   // type code in the same order, 8 for badAttr
+	yr          []uint8   // year less the block's firstYear
+	first, last float64   // vals[0] and vals[len(vals)-1]
+	ns          int       // the samples: len(vals)/stripStep+1
 	// byType[s*9+t] is how many of the first s*stripStep entries are of
-	// type class t; byYear[s*w+k] how many of them are dated before the
-	// year firstYear+k of the block.
-	byType []uint16
-	byYear []uint16
+	// type class t; byYear[k*ns+s] how many of them are dated before the
+	// year firstYear+k of the block (a year's samples side by side: the
+	// counts of one range of years read two rows of them).
+	byType []uint32
+	byYear []uint32
 }
 
 // blockStrips is a block's strips, each made when a query first needs
-// it: [sx] the cells of column sx, [blockSide+sy] those of row sy; a nil
-// strip once made is one the block cannot have.
+// it: [0] by longitude, [1] by latitude; a nil strip once made is one the
+// block cannot have.
 type blockStrips struct {
-	once   [2 * blockSide]sync.Once
-	strips [2 * blockSide]*strip
+	once   [2]sync.Once
+	strips [2]*strip
 }
 
-// strip returns b's strip of column i (of row i, when row), made at the
-// first call; nil when b has none to make (a block made before it had
-// blockYears, or a strip too long, or of too many years, for the strips'
-// counts): its cells count it then.
-func (b *block) strip(row bool, i int) *strip {
+// strip returns b's strip by longitude (by latitude, when lat), made at
+// the first call; nil when b has none to make (a block made before it had
+// blockYears, or of too many years for the strips' counts): its cells
+// count it then.
+func (b *block) strip(lat bool) *strip {
 	if b.years == nil {
 		return nil
 	}
-	k := i + blockSide*b2i(row)
+	k := b2i(lat)
 	st := &b.years.strips
-	st.once[k].Do(func() { st.strips[k] = makeStrip(b, row, i) })
+	st.once[k].Do(func() { st.strips[k] = makeStrip(b, lat) })
 	return st.strips[k]
 }
 
@@ -70,31 +75,17 @@ type stripPoint struct {
 	typ, yr  uint8
 }
 
-// makeStrip returns the strip of column i of b's cells (of row i, when
-// row), nil when it cannot have one.
-func makeStrip(b *block, row bool, i int) *strip {
+// makeStrip returns b's strip by longitude (by latitude, when lat), nil
+// when it cannot have one.
+func makeStrip(b *block, lat bool) *strip {
 	if b.nyears > 255 {
 		return nil
 	}
-	var cells []*cell
-	for s := range blockSide {
-		sub := s*blockSide + i // column i
-		if row {
-			sub = i*blockSide + s
+	ps := make([]stripPoint, 0, b.n)
+	for _, c := range b.cells {
+		if c == nil {
+			continue
 		}
-		if c := b.cells[sub]; c != nil {
-			cells = append(cells, c)
-		}
-	}
-	n := 0
-	for _, c := range cells {
-		n += c.len()
-	}
-	if n > math.MaxUint16 {
-		return nil // more than the samples' counts hold
-	}
-	ps := make([]stripPoint, 0, n)
-	for _, c := range cells {
 		for _, g := range c.groups {
 			t := uint8(8)
 			if g.attr != badAttr {
@@ -110,7 +101,7 @@ func makeStrip(b *block, row bool, i int) *strip {
 		}
 	}
 	val := func(p *stripPoint) float64 { return p.lon }
-	if row {
+	if lat {
 		val = func(p *stripPoint) float64 { return p.lat }
 	}
 	sortBy(ps, val)
@@ -118,10 +109,11 @@ func makeStrip(b *block, row bool, i int) *strip {
 	return &s
 }
 
-// sortBy sorts ps (at most 65,535 of them) by val: as numbers of their
-// positive values' bits less the least, each with its index in the low 16
-// bits, which sort as the values do and faster than a comparison; by
-// comparison when a value is not positive or they span too many bits.
+// sortBy sorts ps by val: as numbers of their positive values' bits less
+// the least, each with its index in the low 16 bits, which sort as the
+// values do and faster than a comparison; when a value is not positive,
+// they span too many bits, or there are more than 65,535 of them, by
+// comparing the values beside their indexes.
 func sortBy(ps []stripPoint, val func(*stripPoint) float64) {
 	lo, hi := uint64(math.MaxUint64), uint64(0)
 	for i := range ps {
@@ -132,10 +124,21 @@ func sortBy(ps []stripPoint, val func(*stripPoint) float64) {
 		}
 		lo, hi = min(lo, math.Float64bits(v)), max(hi, math.Float64bits(v))
 	}
+	sorted := make([]stripPoint, len(ps))
 	if lo > hi || hi-lo >= 1<<48 || len(ps) > math.MaxUint16 {
-		if len(ps) > 0 {
-			slices.SortStableFunc(ps, func(a, b stripPoint) int { return cmp.Compare(val(&a), val(&b)) })
+		type valued struct {
+			v float64
+			i int
 		}
+		vs := make([]valued, len(ps))
+		for i := range ps {
+			vs[i] = valued{val(&ps[i]), i}
+		}
+		slices.SortFunc(vs, func(a, b valued) int { return cmp.Or(cmp.Compare(a.v, b.v), cmp.Compare(a.i, b.i)) })
+		for j, v := range vs {
+			sorted[j] = ps[v.i]
+		}
+		copy(ps, sorted)
 		return
 	}
 	keys := make([]uint64, len(ps))
@@ -143,7 +146,6 @@ func sortBy(ps []stripPoint, val func(*stripPoint) float64) {
 		keys[i] = (math.Float64bits(val(&ps[i]))-lo)<<16 | uint64(i)
 	}
 	slices.Sort(keys)
-	sorted := make([]stripPoint, len(ps))
 	for j, k := range keys {
 		sorted[j] = ps[k&0xffff]
 	}
@@ -157,18 +159,18 @@ func newStrip(ps []stripPoint, nyears int, val func(*stripPoint) float64) strip 
 	}
 	w := nyears + 1
 	ns := len(ps)/stripStep + 1
-	s := strip{vals: make([]float64, len(ps)), keys: make([]float64, 0, (len(ps)+stripStep-1)/stripStep), typ: make([]uint8, len(ps)), yr: make([]uint8, len(ps)), w: w,
-		byType: make([]uint16, ns*9), byYear: make([]uint16, ns*w)}
-	var byType [9]uint16
-	byYear := make([]uint16, nyears)
+	s := strip{vals: make([]float64, len(ps)), keys: make([]float64, 0, (len(ps)+stripStep-1)/stripStep), typ: make([]uint8, len(ps)), yr: make([]uint8, len(ps)), ns: ns,
+		byType: make([]uint32, ns*9), byYear: make([]uint32, ns*w), first: val(&ps[0]), last: val(&ps[len(ps)-1])}
+	var byType [9]uint32
+	byYear := make([]uint32, nyears)
 	for i := 0; ; i++ {
 		if i%stripStep == 0 {
 			q := i / stripStep
 			copy(s.byType[q*9:], byType[:])
-			var before uint16
+			var before uint32
 			for k, n := range byYear {
 				before += n
-				s.byYear[q*w+k+1] = before
+				s.byYear[(k+1)*ns+q] = before
 			}
 		}
 		if i == len(ps) {
@@ -204,8 +206,11 @@ func (s *strip) count(m *matcher, years bool, k0, k1 int, lo, hi float64) int {
 // rankYears returns how many of the first pos entries are of the years k0
 // to k1-1: from the sample nearer pos, and the entries between.
 func (s *strip) rankYears(pos, k0, k1 int) int {
+	if pos == 0 {
+		return 0
+	}
 	q, up := s.nearer(pos)
-	n := int(s.byYear[q*s.w+k1]) - int(s.byYear[q*s.w+k0])
+	n := int(s.byYear[k1*s.ns+q]) - int(s.byYear[k0*s.ns+q])
 	lo, span := uint8(k0), uint8(k1-k0) // k1 <= 256: a year below k0 wraps past span
 	if up {
 		for _, y := range s.yr[pos : q*stripStep] {
@@ -221,6 +226,9 @@ func (s *strip) rankYears(pos, k0, k1 int) int {
 
 // rankTypes returns how many of the first pos entries are of m's types.
 func (s *strip) rankTypes(pos int, m *matcher) int {
+	if pos == 0 {
+		return 0
+	}
 	q, up := s.nearer(pos)
 	n := 0
 	for t, ok := range m.typOK[:8] {
@@ -250,51 +258,40 @@ func (s *strip) nearer(pos int) (int, bool) {
 }
 
 // span returns the part of s.vals from lo to hi: the samples' keys
-// searched first, then the step of vals between two of them.
+// searched first, then the step of vals between two of them; no search
+// for an end past the strip's.
 func (s *strip) span(lo, hi float64) (int, int) {
 	n := len(s.vals)
 	step := func(q int) (int, int) { // vals after keys[q-1], up to keys[q]
 		return max(q-1, 0)*stripStep + b2i(q > 0), min(q*stripStep, n)
 	}
-	i, j := step(lowerBound(s.keys, lo))
-	a := i + lowerBound(s.vals[i:j], lo)
-	i, j = step(upperBound(s.keys, hi))
-	z := i + upperBound(s.vals[i:j], hi)
+	a, z := 0, n
+	if lo > s.first {
+		i, j := step(lowerBound(s.keys, lo))
+		a = i + lowerBound(s.vals[i:j], lo)
+	}
+	if hi < s.last {
+		i, j := step(upperBound(s.keys, hi))
+		z = i + upperBound(s.vals[i:j], hi)
+	}
 	return a, max(a, z)
 }
 
-// stripCount counts, from its strips, the entries m selects of block blk
-// that lie outside the rectangle of
-// its cells ax–zx, ay–zy when that rectangle holds all its cells' rows or
-// all their columns: the cells of the other columns (rows) touching the
-// bbox, tx0–tx1 (ty0–ty1). False when it cannot.
-func (m *matcher) stripCount(blk *block, years bool, k0, k1, ax, zx, ay, zy, tx0, tx1, ty0, ty1 int) (int, bool) {
+// stripCount counts, from its strip, the entries m selects of block blk
+// when the bbox holds all its cells' rows (ay–zy, the rows wholly inside
+// it), or all their columns (ax–zx). False when it cannot.
+func (m *matcher) stripCount(blk *block, years bool, k0, k1, ax, zx, ay, zy int) (int, bool) {
 	b := &m.box
-	cols, rows := ay == 0 && zy == blockSide-1, ax == 0 && zx == blockSide-1
-	if !cols && !rows {
+	var st *strip
+	var lo, hi float64
+	switch {
+	case ay == 0 && zy == blockSide-1: // cut by the left or right edge
+		st, lo, hi = blk.strip(false), b.Min[0], b.Max[0]
+	case ax == 0 && zx == blockSide-1: // by the top or bottom
+		st, lo, hi = blk.strip(true), b.Min[1], b.Max[1]
+	}
+	if st == nil {
 		return 0, false
 	}
-	n := 0
-	if cols {
-		for sx := tx0; sx <= tx1; sx++ {
-			if sx < ax || sx > zx {
-				st := blk.strip(false, sx)
-				if st == nil {
-					return 0, false
-				}
-				n += st.count(m, years, k0, k1, b.Min[0], b.Max[0])
-			}
-		}
-		return n, true
-	}
-	for sy := ty0; sy <= ty1; sy++ {
-		if sy < ay || sy > zy {
-			st := blk.strip(true, sy)
-			if st == nil {
-				return 0, false
-			}
-			n += st.count(m, years, k0, k1, b.Min[1], b.Max[1])
-		}
-	}
-	return n, true
+	return st.count(m, years, k0, k1, lo, hi), true
 }

@@ -229,3 +229,37 @@ func TestCountRingAsAScan(t *testing.T) {
 		}
 	}
 }
+
+// TestSortBy checks both ways sortBy sorts a strip's points: by the bits
+// of positive values (few points, a narrow span), and by comparison (more
+// than 65,535 points, values not positive, a wide span). Each must give
+// the points in order of val, ties in their first order, every point once.
+func TestSortBy(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, tc := range []struct {
+		name string
+		n    int
+		val  func() float64
+	}{
+		{"bits", 5000, func() float64 { return 126 + float64(r.IntN(2000))*fineDeg/7 }},
+		{"many", 70000, func() float64 { return 126 + float64(r.IntN(20000))*fineDeg/7 }},
+		{"not positive", 3000, func() float64 { return float64(r.IntN(200)) - 100 }},
+		{"wide", 3000, func() float64 { return math.Ldexp(1, r.IntN(40)-20) }},
+	} {
+		ps := make([]stripPoint, tc.n)
+		for i := range ps {
+			ps[i] = stripPoint{lon: tc.val(), lat: float64(i)} // lat: the first order
+		}
+		sortBy(ps, func(p *stripPoint) float64 { return p.lon })
+		seen := make([]bool, tc.n)
+		for i, p := range ps {
+			if seen[int(p.lat)] {
+				t.Fatalf("%s: point %v twice", tc.name, p)
+			}
+			seen[int(p.lat)] = true
+			if i > 0 && (ps[i-1].lon > p.lon || ps[i-1].lon == p.lon && ps[i-1].lat > p.lat) {
+				t.Fatalf("%s: %v before %v", tc.name, ps[i-1], p)
+			}
+		}
+	}
+}

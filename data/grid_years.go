@@ -11,10 +11,12 @@ import "sync"
 // them) rather than at every write.
 
 // blockYears is a block's sums over rectangles of cells by year, made
-// once: sums[((sy+1)*(blockSide+1)+sx+1)*(nyears+1)+k] counts the entries
-// of the cells of rows 0 to sy and columns 0 to sx dated before the year
-// firstYear+k of the block's table, k from 0 to nyears (a corner's years
-// side by side: a range of years is one or two cache lines a corner).
+// once: sums[k*(blockSide+1)*(blockSide+1)+(sy+1)*(blockSide+1)+sx+1]
+// counts the entries of the cells of rows 0 to sy and columns 0 to sx
+// dated before the year firstYear+k of the block's table, k from 0 to
+// nyears. A year's corners are side by side (a layer of 324 bytes), so
+// that the queries of one range of years, whatever their bbox, read two
+// layers of a block rather than lines all over its 25 KB.
 type blockYears struct {
 	once sync.Once
 	sums []int32
@@ -33,8 +35,9 @@ func (b *block) yearSums() []int32 {
 	}
 	b.years.once.Do(func() {
 		const w = blockSide + 1
+		const ww = w * w
 		layers := b.nyears + 1
-		s := make([]int32, w*w*layers)
+		s := make([]int32, ww*layers)
 		for sub, c := range b.cells {
 			if c == nil {
 				continue
@@ -45,20 +48,20 @@ func (b *block) yearSums() []int32 {
 				if k < 1 || k >= int64(layers) {
 					continue // not in the table's years: cannot be (table covers every date)
 				}
-				s[((sy+1)*w+sx+1)*layers+int(k)]++
+				s[int(k)*ww+(sy+1)*w+sx+1]++
 			}
 		}
-		for i := range w * w { // before the year: the years before added
-			l := s[i*layers : (i+1)*layers]
-			for k := 1; k < layers; k++ {
-				l[k] += l[k-1]
+		for k := 1; k < layers; k++ { // before the year: the years before added
+			l, before := s[k*ww:(k+1)*ww], s[(k-1)*ww:k*ww]
+			for i := range l {
+				l[i] += before[i]
 			}
 		}
-		for y := 1; y < w; y++ { // over rectangles of cells
-			for x := 1; x < w; x++ {
-				l, up, left, diag := s[(y*w+x)*layers:], s[((y-1)*w+x)*layers:], s[(y*w+x-1)*layers:], s[((y-1)*w+x-1)*layers:]
-				for k := range layers {
-					l[k] += up[k] + left[k] - diag[k]
+		for k := range layers { // over rectangles of cells
+			l := s[k*ww : (k+1)*ww]
+			for y := 1; y < w; y++ {
+				for x := 1; x < w; x++ {
+					l[y*w+x] += l[(y-1)*w+x] + l[y*w+x-1] - l[(y-1)*w+x-1]
 				}
 			}
 		}
@@ -76,12 +79,11 @@ func (b *block) yearRect(k0, k1, x0, x1, y0, y1 int) (int, bool) {
 		return 0, false
 	}
 	const w = blockSide + 1
-	layers := b.nyears + 1
-	at := func(y, x int) int32 {
-		l := s[(y*w+x)*layers:]
-		return l[k1] - l[k0]
+	const ww = w * w
+	rect := func(l []int32) int32 {
+		return l[(y1+1)*w+x1+1] - l[y0*w+x1+1] - l[(y1+1)*w+x0] + l[y0*w+x0]
 	}
-	return int(at(y1+1, x1+1) - at(y0, x1+1) - at(y1+1, x0) + at(y0, x0)), true
+	return int(rect(s[k1*ww:(k1+1)*ww]) - rect(s[k0*ww:(k0+1)*ww])), true
 }
 
 // wholeYearsOnly reports whether m selects by its bbox and a range of

@@ -3,6 +3,7 @@ package data
 import (
 	"slices"
 	"sort"
+	"sync"
 )
 
 // The index's date list: every entry in key (date) order, in chunks that a
@@ -29,6 +30,7 @@ type entryList struct {
 	chunks [][]entry
 	starts []int // starts[i] is the position of chunks[i][0] in the list
 	n      int
+	years  *yearStarts
 }
 
 // chunked returns sorted as an entryList; it keeps sorted's memory.
@@ -43,7 +45,7 @@ func chunked(sorted []entry) entryList {
 }
 
 func newEntryList(chunks [][]entry) entryList {
-	l := entryList{chunks: chunks, starts: make([]int, len(chunks))}
+	l := entryList{chunks: chunks, starts: make([]int, len(chunks)), years: new(yearStarts)}
 	for i, c := range chunks {
 		l.starts[i] = l.n
 		l.n += len(c)
@@ -62,14 +64,70 @@ func (l entryList) rank(ci, i int) int {
 }
 
 // seekDate returns where the first entry dated from or later is: its chunk
-// and its index there, or len(l.chunks), 0 when there is none.
+// and its index there, or len(l.chunks), 0 when there is none. The start
+// of a year (a from of years, or a to's key past one's last day) is where
+// the list's yearStarts say; another date is searched for.
 func (l entryList) seekDate(from uint32) (ci, i int) {
+	if md := from % 10000; l.years != nil && (md == 0 || md == yearPast) {
+		return l.years.seek(l, from)
+	}
+	return l.searchDate(from)
+}
+
+// yearPast is the month and day of the key just past a year's last
+// (yearEndKey), where a to of years ends.
+const yearPast = 1300
+
+// searchDate is seekDate by binary searches, over the chunks and in one.
+func (l entryList) searchDate(from uint32) (ci, i int) {
 	ci = sort.Search(len(l.chunks), func(c int) bool { return l.chunks[c][len(l.chunks[c])-1].date >= from })
 	if ci == len(l.chunks) {
 		return ci, 0
 	}
 	c := l.chunks[ci]
 	return ci, sort.Search(len(c), func(i int) bool { return c[i].date >= from })
+}
+
+// yearStarts is where each year's entries begin in an entryList, and
+// where those past its yearEndKey begin, made at its first seekDate of
+// either: a count or page of whole years (the page's years, a datetime of
+// years) finds its dates with one read, rather than the two binary
+// searches whose every step, under load, is a miss.
+type yearStarts struct {
+	once  sync.Once
+	first uint32     // the year of at[0]
+	at    [][4]int32 // at[y]: where year first+y begins, and where its end is past (chunk, index each)
+}
+
+// seek returns where the first entry dated from or later is in l, whose
+// yearStarts ys are, for a from of month and day 0000 or yearPast.
+func (ys *yearStarts) seek(l entryList, from uint32) (ci, i int) {
+	ys.once.Do(func() {
+		if l.n == 0 {
+			return
+		}
+		ys.first = keyYear(l.chunks[0][0].date)
+		last := keyYear(l.chunks[len(l.chunks)-1][len(l.chunks[len(l.chunks)-1])-1].date)
+		ys.at = make([][4]int32, last-ys.first+1)
+		for k := range ys.at {
+			y := yearStartOf(ys.first + uint32(k))
+			ci, i := l.searchDate(y)
+			cj, j := l.searchDate(y + yearPast)
+			ys.at[k] = [4]int32{int32(ci), int32(i), int32(cj), int32(j)}
+		}
+	})
+	y := keyYear(from)
+	switch {
+	case len(ys.at) == 0 || y < ys.first:
+		return 0, 0
+	case y-ys.first >= uint32(len(ys.at)):
+		return len(l.chunks), 0
+	}
+	at := ys.at[y-ys.first]
+	if from%10000 == yearPast {
+		return int(at[2]), int(at[3])
+	}
+	return int(at[0]), int(at[1])
 }
 
 // seekKey returns where key is, or would be inserted: its chunk, or the

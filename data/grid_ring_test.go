@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -259,6 +260,49 @@ func TestSortBy(t *testing.T) {
 			seen[int(p.lat)] = true
 			if i > 0 && (ps[i-1].lon > p.lon || ps[i-1].lon == p.lon && ps[i-1].lat > p.lat) {
 				t.Fatalf("%s: %v before %v", tc.name, ps[i-1], p)
+			}
+		}
+	}
+}
+
+// TestStripSpan checks a strip's span against a count of its values:
+// crowded and spread values, many equal ones, and bounds on values, on
+// its samples, a hair off both, and past either end.
+func TestStripSpan(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for _, n := range []int{1, 2, 15, 16, 17, 300, 5000} {
+		ps := make([]stripPoint, n)
+		for i := range ps {
+			v := 127 + r.Float64()*cellDeg
+			switch r.IntN(4) {
+			case 0:
+				v = 127.01 + r.Float64()*1e-6 // crowded
+			case 1:
+				v = 127 + float64(r.IntN(8))*fineDeg // on lines: equal ones
+			}
+			ps[i] = stripPoint{lon: v}
+		}
+		sortBy(ps, func(p *stripPoint) float64 { return p.lon })
+		s := newStrip(ps, 1, func(p *stripPoint) float64 { return p.lon })
+		var probes []float64
+		for range 200 {
+			probes = append(probes, ps[r.IntN(n)].lon, s.vals[r.IntN(n)/stripStep*stripStep])
+		}
+		for _, v := range slices.Clone(probes) {
+			probes = append(probes, math.Nextafter(v, 0), math.Nextafter(v, 200), v-1, v+1)
+		}
+		for i := range 400 {
+			lo, hi := probes[r.IntN(len(probes))], probes[r.IntN(len(probes))]
+			if i%2 == 0 {
+				lo, hi = min(lo, hi), max(lo, hi)
+			}
+			want := 0
+			for _, p := range ps {
+				want += b2i(p.lon >= lo && p.lon <= hi)
+			}
+			a, z := s.span(lo, hi)
+			if z-a != want {
+				t.Fatalf("%d values, %v to %v: span %d–%d, a count %d", n, lo, hi, a, z, want)
 			}
 		}
 	}

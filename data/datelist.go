@@ -64,19 +64,32 @@ func (l entryList) rank(ci, i int) int {
 }
 
 // seekDate returns where the first entry dated from or later is: its chunk
-// and its index there, or len(l.chunks), 0 when there is none. The start
-// of a year (a from of years, or a to's key past one's last day) is where
-// the list's yearStarts say; another date is searched for.
+// and its index there, or len(l.chunks), 0 when there is none. A date of
+// yearMarks in its year is where the list's yearStarts say; another is
+// searched for.
 func (l entryList) seekDate(from uint32) (ci, i int) {
-	if md := from % 10000; l.years != nil && (md == 0 || md == yearPast) {
-		return l.years.seek(l, from)
+	if mark := yearMark(from % 10000); l.years != nil && mark >= 0 {
+		return l.years.seek(l, from, mark)
 	}
 	return l.searchDate(from)
 }
 
-// yearPast is the month and day of the key just past a year's last
-// (yearEndKey), where a to of years ends.
-const yearPast = 1300
+// yearMarks are the months and days, in a year, of the dates a count or a
+// page of whole years seeks: the year's start (a from of years), the day
+// after (where a datetime's range after a year's own key begins), the key
+// after 31 December (where the end of a datetime of whole years is past),
+// and the key after yearEndKey (where a to of years is past).
+var yearMarks = [...]uint32{0, 1, 1232, 1300}
+
+// yearMark returns the index in yearMarks of md, or -1.
+func yearMark(md uint32) int {
+	for i, m := range yearMarks {
+		if m == md {
+			return i
+		}
+	}
+	return -1
+}
 
 // searchDate is seekDate by binary searches, over the chunks and in one.
 func (l entryList) searchDate(from uint32) (ci, i int) {
@@ -88,32 +101,32 @@ func (l entryList) searchDate(from uint32) (ci, i int) {
 	return ci, sort.Search(len(c), func(i int) bool { return c[i].date >= from })
 }
 
-// yearStarts is where each year's entries begin in an entryList, and
-// where those past its yearEndKey begin, made at its first seekDate of
-// either: a count or page of whole years (the page's years, a datetime of
-// years) finds its dates with one read, rather than the two binary
-// searches whose every step, under load, is a miss.
+// yearStarts is where the first entry of each of yearMarks of each year,
+// or later, is in an entryList, made at its first seekDate of one: a
+// count or page of whole years (the page's years, a datetime of years)
+// finds its dates with one read, rather than the two binary searches whose
+// every step, under load, is a miss.
 type yearStarts struct {
 	once  sync.Once
-	first uint32     // the year of at[0]
-	at    [][4]int32 // at[y]: where year first+y begins, and where its end is past (chunk, index each)
+	first uint32                     // the year of at[0]
+	at    [][len(yearMarks)][2]int32 // at[y][mark]: chunk and index
 }
 
 // seek returns where the first entry dated from or later is in l, whose
-// yearStarts ys are, for a from of month and day 0000 or yearPast.
-func (ys *yearStarts) seek(l entryList, from uint32) (ci, i int) {
+// yearStarts ys are, for a from of yearMarks[mark] in its year.
+func (ys *yearStarts) seek(l entryList, from uint32, mark int) (ci, i int) {
 	ys.once.Do(func() {
 		if l.n == 0 {
 			return
 		}
 		ys.first = keyYear(l.chunks[0][0].date)
 		last := keyYear(l.chunks[len(l.chunks)-1][len(l.chunks[len(l.chunks)-1])-1].date)
-		ys.at = make([][4]int32, last-ys.first+1)
+		ys.at = make([][len(yearMarks)][2]int32, last-ys.first+1)
 		for k := range ys.at {
-			y := yearStartOf(ys.first + uint32(k))
-			ci, i := l.searchDate(y)
-			cj, j := l.searchDate(y + yearPast)
-			ys.at[k] = [4]int32{int32(ci), int32(i), int32(cj), int32(j)}
+			for j, md := range yearMarks {
+				ci, i := l.searchDate(yearStartOf(ys.first+uint32(k)) + md)
+				ys.at[k][j] = [2]int32{int32(ci), int32(i)}
+			}
 		}
 	})
 	y := keyYear(from)
@@ -123,10 +136,7 @@ func (ys *yearStarts) seek(l entryList, from uint32) (ci, i int) {
 	case y-ys.first >= uint32(len(ys.at)):
 		return len(l.chunks), 0
 	}
-	at := ys.at[y-ys.first]
-	if from%10000 == yearPast {
-		return int(at[2]), int(at[3])
-	}
+	at := ys.at[y-ys.first][mark]
 	return int(at[0]), int(at[1])
 }
 

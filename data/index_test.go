@@ -71,7 +71,7 @@ func TestEntryListFollowsChanges(t *testing.T) {
 		for q := range 40 {
 			date := uint32(19530101 + r.IntN(730000))
 			if q%2 == 1 { // a year's start, or past its end (yearStarts)
-				date = yearStartOf(uint32(1950+r.IntN(80))) + uint32(r.IntN(2))*yearPast
+				date = yearStartOf(uint32(1950+r.IntN(80))) + yearMarks[r.IntN(len(yearMarks))]
 			}
 			wantRank, _ := slices.BinarySearchFunc(keys, date, func(k string, d uint32) int {
 				kd := uint32(k[0])<<24 | uint32(k[1])<<16 | uint32(k[2])<<8 | uint32(k[3])

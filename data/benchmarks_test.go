@@ -269,7 +269,7 @@ func BenchmarkIndexCount(b *testing.B) {
 				st := s.index.state()
 				i, cpu := 0, cpuTime(b)
 				for b.Loop() {
-					st.page(&ms[i%len(ms)], 0, 100, func(string) error { return nil })
+					st.page(&ms[i%len(ms)], 0, 100, func(string, listPlace) error { return nil })
 					i++
 				}
 				reportCPU(b, cpu)

@@ -17,7 +17,7 @@ const gatherCost = 24
 // walking them, and how many it passed to add. It finds the page by
 // walking the date range until its last match, or, when the matches are
 // few among the dates, by gathering them from the grid's cells.
-func (st indexState) page(m *matcher, offset, limit int, add func(key string) error) (matched, returned int, err error) {
+func (st indexState) page(m *matcher, offset, limit int, add func(key string, at listPlace) error) (matched, returned int, err error) {
 	matched = st.grid.count(m)
 	want := matched - offset
 	if limit > 0 {
@@ -38,15 +38,19 @@ func (st indexState) page(m *matcher, offset, limit int, add func(key string) er
 	return matched, want, st.grid.gather(m, offset, need, add)
 }
 
+// listPlace is where an entry is in the date list: its chunk and its index
+// there; ci -1 where that is not known (an entry gathered from the grid).
+type listPlace struct{ ci, i int32 }
+
 // gather calls add with the keys of the matches of m in key order, from
 // the skip-th, until the need-th: it gathers every match from the grid's
 // cells and sorts them.
-func (g *grid) gather(m *matcher, skip, need int, add func(key string) error) error {
+func (g *grid) gather(m *matcher, skip, need int, add func(key string, at listPlace) error) error {
 	var found []entry
 	g.each(m, func(e entry) bool { found = append(found, e); return true })
 	slices.SortFunc(found, func(a, b entry) int { return strings.Compare(a.key, b.key) })
 	for _, e := range found[min(skip, len(found)):min(need, len(found))] {
-		if err := add(e.key); err != nil {
+		if err := add(e.key, listPlace{-1, -1}); err != nil {
 			return err
 		}
 	}
@@ -56,7 +60,7 @@ func (g *grid) gather(m *matcher, skip, need int, add func(key string) error) er
 // walk calls add with the keys of the matches of m in key order, from the
 // skip-th, until the need-th: one loop over the chunks, with the type,
 // direction and sector looked up in m's tables.
-func (l entryList) walk(m *matcher, skip, need int, add func(key string) error) error {
+func (l entryList) walk(m *matcher, skip, need int, add func(key string, at listPlace) error) error {
 	n := 0
 	b := &m.box
 	ci, i := l.seekDate(m.from)
@@ -72,7 +76,7 @@ func (l entryList) walk(m *matcher, skip, need int, add func(key string) error) 
 				continue
 			}
 			if n++; n > skip {
-				if err := add(e.key); err != nil {
+				if err := add(e.key, listPlace{int32(ci), int32(i)}); err != nil {
 					return err
 				}
 				if n == need {

@@ -49,6 +49,9 @@ type featureCache struct {
 	hits, misses atomic.Int64
 	// limit is featureCacheBytes but in tests.
 	limit int64
+	// front is, for each kind, the Features the table gave by their place
+	// in the date list (featfront.go).
+	front [cacheKinds]atomic.Pointer[frontTable]
 }
 
 // cacheTable is the kept Features in slots by their hash, probed
@@ -100,18 +103,30 @@ func (t *cacheTable) find(h uint64, kind uint8, key string) (*atomic.Pointer[kep
 
 // lookup sets found[i] to the kept Feature of keys[i] as written by kind,
 // or nil, and admit[i] for one it does not hold whether it missed it
-// in this epoch too, and returns the generation to pass to keep.
-func (fc *featureCache) lookup(kind uint8, keys []string, found [][]byte, admit []bool) (gen uint64, missing int) {
+// in this epoch too, and returns the generation to pass to keep. at[i] is
+// where keys[i] is in l, the date list they come from: the front is
+// looked in first, the table then.
+func (fc *featureCache) lookup(kind uint8, l entryList, keys []string, at []listPlace, found [][]byte, admit []bool) (gen uint64, missing int) {
 	gen, epoch := fc.gen.Load(), fc.epoch.Load()
 	t := fc.table.Load()
 	if t == nil {
 		t = fc.first()
+	}
+	var ft *frontTable
+	if kind < cacheKinds {
+		ft = fc.frontFor(l, kind, gen, epoch)
 	}
 	for i, key := range keys {
 		found[i], admit[i] = nil, false
 		if kind >= cacheKinds {
 			missing++
 			continue
+		}
+		if ft != nil {
+			if k := ft.get(at[i]); k != nil && k.gen == gen && k.key == key {
+				found[i] = k.b
+				continue
+			}
 		}
 		h := cacheHash(kind, key)
 		if _, k := t.find(h, kind, key); k != nil && k.gen == gen {
@@ -120,6 +135,9 @@ func (fc *featureCache) lookup(kind uint8, keys []string, found [][]byte, admit 
 					fc.fresh.Add(int64(len(k.b)))
 				}
 				found[i] = k.b
+				if ft != nil {
+					ft.put(l, at[i], k)
+				}
 				continue
 			}
 		}

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"bytes"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -88,4 +89,93 @@ func TestFeatureCacheBound(t *testing.T) {
 	if held != s.features.held.Load() || held > limit+100*1000 {
 		t.Errorf("the table holds %d bytes, the cache counts %d", held, s.features.held.Load())
 	}
+}
+
+// TestFeatureCacheFront checks the front of the cache (featfront.go): a
+// page asked for again takes its Features from it (with the table emptied
+// by hand, all but the few the table had not kept), and after writes that
+// move the entries in the date list (one created before them all, one
+// deleted) or change one, every page is still Query's, while another
+// reader asks too.
+func TestFeatureCacheFront(t *testing.T) {
+	s, _ := openStore(t)
+	ins := Generate(3000, 23, mdl(t))
+	if err := s.Put(ins...); err != nil {
+		t.Fatal(err)
+	}
+	var fs []Filter
+	for y := FirstYear; y <= 2025; y += 3 {
+		from, to := YearRange(y, y+9)
+		fs = append(fs, Filter{From: from, To: to, Offset: y % 7, Limit: 100, BBox: &orb.Bound{Min: orb.Point{124, 37}, Max: orb.Point{130, 39}}})
+	}
+	check := func(when string) {
+		t.Helper()
+		for _, f := range fs {
+			var want []byte
+			wres, err := s.Query(f, func(b []byte) error {
+				if len(want) > 0 {
+					want = append(want, ',')
+				}
+				want = append(want, b...)
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for range 3 {
+				got, res, err := s.AppendQuery(nil, f, FeatureWriter{Sep: []byte(",")})
+				if err != nil || res != wres || !bytes.Equal(got, want) {
+					t.Fatalf("%s, %+v: %+v, %v, %d bytes; Query %+v, %d bytes", when, f, res, err, len(got), wres, len(want))
+				}
+			}
+		}
+	}
+	stop, done := make(chan struct{}), make(chan struct{})
+	t.Cleanup(func() { close(stop); <-done }) // before the store closes
+	// Another reader, filling the same front.
+	go func() {
+		defer close(done)
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+				if _, _, err := s.AppendQuery(nil, fs[i%len(fs)], FeatureWriter{Sep: []byte(",")}); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}
+	}()
+	check("at first")
+
+	// The front serves the pages: with the table emptied, a page comes
+	// wholly from it.
+	s.features.mu.Lock()
+	tbl := s.features.table.Load()
+	for i := range tbl.slots {
+		tbl.slots[i].Store(nil)
+	}
+	s.features.mu.Unlock()
+	h0, m0 := s.FeatureCacheStats()
+	check("from the front")
+	if h1, m1 := s.FeatureCacheStats(); h1 == h0 || m1 != m0 && (h1-h0)/(m1-m0) < 20 {
+		t.Fatalf("with the table empty: %d hits, %d misses", h1-h0, m1-m0)
+	}
+
+	first := *ins[0]
+	first.ID, first.Date = "front-first", Date{Year: FirstYear}
+	if _, err := s.Create(&first, "first"); err != nil {
+		t.Fatal(err)
+	}
+	check("after a create before every other")
+	if err := s.Delete(ins[len(ins)/2].ID, "*", "gone"); err != nil {
+		t.Fatal(err)
+	}
+	check("after a delete")
+	ins[1].Title = "Renamed"
+	if _, err := s.Update(ins[1], "*", "renamed"); err != nil {
+		t.Fatal(err)
+	}
+	check("after an update")
 }

@@ -124,7 +124,7 @@ func TestCountRingAsAScan(t *testing.T) {
 			if kind == "since" {
 				kinds[kind]++
 				want := len(naiveMatches(s, &f))
-				got, _, err := s.index.state().pageSince(&m, 0, 1, func(string) error { return nil })
+				got, _, err := s.index.state().pageSince(&m, 0, 1, func(string, listPlace) error { return nil })
 				if err != nil || got != want {
 					t.Fatalf("%s, since, %+v: counted %d (%v), a scan %d", round, f, got, err, want)
 				}

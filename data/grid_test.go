@@ -100,14 +100,17 @@ func checkAggregates(t *testing.T, s *Store, r *rand.Rand, queries int) {
 		}
 		for _, way := range []struct {
 			name string
-			page func(add func(string) error) error
+			page func(add func(string, listPlace) error) error
 		}{
-			{"walk", func(add func(string) error) error { return st.entries.walk(&m, offset, offset+limit, add) }},
-			{"gather", func(add func(string) error) error { return st.grid.gather(&m, offset, offset+limit, add) }},
-			{"page", func(add func(string) error) error { _, _, err := st.page(&m, offset, limit, add); return err }},
+			{"walk", func(add func(string, listPlace) error) error { return st.entries.walk(&m, offset, offset+limit, add) }},
+			{"gather", func(add func(string, listPlace) error) error { return st.grid.gather(&m, offset, offset+limit, add) }},
+			{"page", func(add func(string, listPlace) error) error {
+				_, _, err := st.page(&m, offset, limit, add)
+				return err
+			}},
 		} {
 			var got []string
-			if err := way.page(func(k string) error { got = append(got, k); return nil }); err != nil {
+			if err := way.page(func(k string, _ listPlace) error { got = append(got, k); return nil }); err != nil {
 				t.Fatal(err)
 			}
 			if !slices.Equal(got, wantKeys) {

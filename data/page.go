@@ -48,8 +48,8 @@ func (s *Store) AppendQuery(dst []byte, f Filter, w FeatureWriter) ([]byte, Resu
 	sc := pageScratches.Get().(*pageScratch)
 	defer func() { sc.reset(0); pageScratches.Put(sc) }()
 	sc.reset(0)
-	collect := func(key string) error {
-		sc.keys = append(sc.keys, key)
+	collect := func(key string, at listPlace) error {
+		sc.keys, sc.at = append(sc.keys, key), append(sc.at, at)
 		return nil
 	}
 	var matched, returned int
@@ -65,7 +65,7 @@ func (s *Store) AppendQuery(dst []byte, f Filter, w FeatureWriter) ([]byte, Resu
 		return out.dst, res, err
 	}
 	sc.size(len(keys))
-	gen, missing := s.features.lookup(w.Kind, keys, sc.found, sc.admit)
+	gen, missing := s.features.lookup(w.Kind, st.entries, keys, sc.at, sc.found, sc.admit)
 	if missing == 0 {
 		for _, b := range sc.found {
 			if err := out.appendKept(b); err != nil {
@@ -184,11 +184,12 @@ func (o *pageOut) appendKept(b []byte) error {
 }
 
 // pageScratch is AppendQuery's per-call memory, pooled: the key of each
-// entry of the page, and by its index its Feature from the cache
+// entry of the page and its place in the date list, and by its index its Feature from the cache
 // or a slab, whether it is new there, whether the cache admits it, and its
 // bytes in the database (valid only in the transaction).
 type pageScratch struct {
 	keys     []string
+	at       []listPlace
 	found    [][]byte
 	fresh    []bool
 	admit    []bool
@@ -200,7 +201,7 @@ type pageScratch struct {
 // reset empties sc for a page, dropping what it points to.
 func (sc *pageScratch) reset(n int) {
 	clear(sc.keys)
-	sc.keys = sc.keys[:0]
+	sc.keys, sc.at = sc.keys[:0], sc.at[:0]
 	sc.size(n)
 }
 

@@ -98,7 +98,7 @@ func (s *Store) Query(f Filter, visit func(feature []byte) error) (Result, error
 		if f.Since != 0 {
 			page = st.pageSince // Since as up to three date ranges (since.go)
 		}
-		matched, returned, err := page(&m, f.Offset, f.Limit, fe.add)
+		matched, returned, err := page(&m, f.Offset, f.Limit, func(key string, _ listPlace) error { return fe.add(key) })
 		if err == nil {
 			err = fe.flush()
 		}

@@ -56,7 +56,7 @@ func (l entryList) sinceRanges(from, to, since uint32) []dateRange {
 
 // pageSince is page for a matcher with since: the page of each of its
 // date ranges in turn, their counts summed.
-func (st indexState) pageSince(m *matcher, offset, limit int, add func(key string) error) (matched, returned int, err error) {
+func (st indexState) pageSince(m *matcher, offset, limit int, add func(key string, at listPlace) error) (matched, returned int, err error) {
 	for _, r := range st.entries.sinceRanges(m.from, m.to, m.since) {
 		sub := *m
 		sub.from, sub.to, sub.since, sub.hi = r.from, r.to, 0, r.to

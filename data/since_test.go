@@ -106,7 +106,7 @@ func TestQuerySinceFromTheGrid(t *testing.T) {
 		}
 		var got []string
 		m := compile(&f)
-		matched, returned, err := s.index.state().pageSince(&m, offset, limit, func(k string) error { got = append(got, k); return nil })
+		matched, returned, err := s.index.state().pageSince(&m, offset, limit, func(k string, _ listPlace) error { got = append(got, k); return nil })
 		if err != nil || matched != len(want) || returned != len(wantKeys) || !slices.Equal(got, wantKeys) {
 			t.Fatalf("query %d %+v, offset %d, limit %d: %d matched, %d returned (%d keys), want %d and %d", q, f, offset, limit, matched, returned, len(got), len(want), len(wantKeys))
 		}

@@ -1,0 +1,77 @@
+package data
+
+import "sync/atomic"
+
+// The cache of Features (featcache.go) finds a Feature by its key's hash:
+// the key's bytes, a slot and the kept Feature, three reads from memory
+// for each Feature of a page, none of them near the others. A page's
+// entries come from a walk of the date list, which knows where each is
+// (its chunk and index): the front keeps, for one list, one gen and one
+// epoch, each Feature the table gave, by that place. A page's places are
+// near one another, so that its look-ups read a few lines of the front
+// and then the kept Features themselves.
+//
+// The front holds only Features the table holds: what a look-up found
+// there, in this epoch. The table lets Features go only when an epoch
+// ends (a remake keeps the newer ones) or a write makes them stale (a new
+// gen, and a new list): either way the next look-up makes a new front,
+// empty, so that the front keeps what the table let go only until then,
+// and the memory bound is the table's. Every Feature the front gives is
+// checked as the table's are: its key, and its gen.
+
+// frontTable is the front of one entry list (its list of chunks, by its
+// first element), for one gen and epoch: by chunk, made when first
+// needed, the kept Feature of each index.
+type frontTable struct {
+	list   *[]entry
+	gen    uint64
+	epoch  uint32
+	chunks []atomic.Pointer[[]atomic.Pointer[keptFeature]]
+}
+
+// frontFor returns the front of l for kind, gen and epoch, made anew if
+// the one kept is another's; nil for a list of no chunk.
+func (fc *featureCache) frontFor(l entryList, kind uint8, gen uint64, epoch uint32) *frontTable {
+	if len(l.chunks) == 0 {
+		return nil
+	}
+	ft := fc.front[kind].Load()
+	if ft != nil && ft.list == &l.chunks[0] && ft.gen == gen && ft.epoch == epoch {
+		return ft
+	}
+	nt := &frontTable{list: &l.chunks[0], gen: gen, epoch: epoch, chunks: make([]atomic.Pointer[[]atomic.Pointer[keptFeature]], len(l.chunks))}
+	if fc.front[kind].CompareAndSwap(ft, nt) {
+		return nt
+	}
+	return nt // another look-up made one at once: this call uses its own
+}
+
+// get returns the Feature the front keeps at, or nil.
+func (ft *frontTable) get(at listPlace) *keptFeature {
+	if at.ci < 0 || int(at.ci) >= len(ft.chunks) {
+		return nil
+	}
+	c := ft.chunks[at.ci].Load()
+	if c == nil || int(at.i) >= len(*c) {
+		return nil
+	}
+	return (*c)[at.i].Load()
+}
+
+// put keeps k at, in l (the front's list).
+func (ft *frontTable) put(l entryList, at listPlace, k *keptFeature) {
+	if at.ci < 0 || int(at.ci) >= len(ft.chunks) || int(at.ci) >= len(l.chunks) || int(at.i) >= len(l.chunks[at.ci]) {
+		return
+	}
+	slot := &ft.chunks[at.ci]
+	c := slot.Load()
+	if c == nil {
+		nc := make([]atomic.Pointer[keptFeature], len(l.chunks[at.ci]))
+		if !slot.CompareAndSwap(nil, &nc) {
+			c = slot.Load()
+		} else {
+			c = &nc
+		}
+	}
+	(*c)[at.i].Store(k)
+}

@@ -3,6 +3,7 @@ package data
 import (
 	"cmp"
 	"math"
+	"math/bits"
 	"slices"
 	"sync"
 )
@@ -26,8 +27,9 @@ import (
 // strip cannot be made (more than 255 years) is counted as a corner is.
 //
 // A block's two strips, rather than one for each column and row of its
-// cells, are what a count reads least of: one strip a block, no sums,
-// and under load every line read is a miss.
+// cells and its sums, are what a count reads least of: one strip a
+// block, and under load most lines a count reads come from memory rather
+// than the CPU's caches.
 
 // stripStep is how many entries of a strip its sampled counts step over.
 const stripStep = 64
@@ -110,10 +112,10 @@ func makeStrip(b *block, lat bool) *strip {
 }
 
 // sortBy sorts ps by val: as numbers of their positive values' bits less
-// the least, each with its index in the low 16 bits, which sort as the
-// values do and faster than a comparison; when a value is not positive,
-// they span too many bits, or there are more than 65,535 of them, by
-// comparing the values beside their indexes.
+// the least, shifted, with each one's index in the low bits, which sort as
+// the values do and faster than a comparison; when a value is not
+// positive, or they span too many bits for the indexes beside them, by
+// comparing the values, then the indexes.
 func sortBy(ps []stripPoint, val func(*stripPoint) float64) {
 	lo, hi := uint64(math.MaxUint64), uint64(0)
 	for i := range ps {
@@ -125,7 +127,8 @@ func sortBy(ps []stripPoint, val func(*stripPoint) float64) {
 		lo, hi = min(lo, math.Float64bits(v)), max(hi, math.Float64bits(v))
 	}
 	sorted := make([]stripPoint, len(ps))
-	if lo > hi || hi-lo >= 1<<48 || len(ps) > math.MaxUint16 {
+	shift := max(bits.Len(uint(len(ps))), 1)
+	if lo > hi || (hi-lo)>>(64-shift) != 0 {
 		type valued struct {
 			v float64
 			i int
@@ -143,11 +146,12 @@ func sortBy(ps []stripPoint, val func(*stripPoint) float64) {
 	}
 	keys := make([]uint64, len(ps))
 	for i := range ps {
-		keys[i] = (math.Float64bits(val(&ps[i]))-lo)<<16 | uint64(i)
+		keys[i] = (math.Float64bits(val(&ps[i]))-lo)<<shift | uint64(i)
 	}
 	slices.Sort(keys)
+	mask := uint64(1)<<shift - 1
 	for j, k := range keys {
-		sorted[j] = ps[k&0xffff]
+		sorted[j] = ps[k&mask]
 	}
 	copy(ps, sorted)
 }

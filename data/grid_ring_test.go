@@ -232,9 +232,10 @@ func TestCountRingAsAScan(t *testing.T) {
 }
 
 // TestSortBy checks both ways sortBy sorts a strip's points: by the bits
-// of positive values (few points, a narrow span), and by comparison (more
-// than 65,535 points, values not positive, a wide span). Each must give
-// the points in order of val, ties in their first order, every point once.
+// of positive values beside their indexes (a few points, and more than
+// 65,535 of them, in a narrow span, many equal), and by comparison (values
+// not positive, a span too wide). Each must give the points in order of
+// val, ties in their first order, every point once.
 func TestSortBy(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	for _, tc := range []struct {

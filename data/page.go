@@ -184,9 +184,10 @@ func (o *pageOut) appendKept(b []byte) error {
 }
 
 // pageScratch is AppendQuery's per-call memory, pooled: the key of each
-// entry of the page and its place in the date list, and by its index its Feature from the cache
-// or a slab, whether it is new there, whether the cache admits it, and its
-// bytes in the database (valid only in the transaction).
+// entry of the page and its place in the date list, and by its index its
+// Feature from the cache or a slab, whether it is new there, whether the
+// cache admits it, and its bytes in the database (valid only in the
+// transaction).
 type pageScratch struct {
 	keys     []string
 	at       []listPlace

@@ -114,7 +114,7 @@ func (fc *featureCache) lookup(kind uint8, l entryList, keys []string, at []list
 	}
 	var ft *frontTable
 	if kind < cacheKinds {
-		ft = fc.frontFor(l, kind, gen, epoch)
+		ft = fc.frontOf(l, kind, gen, epoch)
 	}
 	for i, key := range keys {
 		found[i], admit[i] = nil, false
@@ -135,6 +135,9 @@ func (fc *featureCache) lookup(kind uint8, l entryList, keys []string, at []list
 					fc.fresh.Add(int64(len(k.b)))
 				}
 				found[i] = k.b
+				if ft == nil && at[i].ci >= 0 {
+					ft = fc.newFront(l, kind, gen, epoch)
+				}
 				if ft != nil {
 					ft.put(l, at[i], k)
 				}

@@ -29,21 +29,27 @@ type frontTable struct {
 	chunks []atomic.Pointer[[]atomic.Pointer[keptFeature]]
 }
 
-// frontFor returns the front of l for kind, gen and epoch, made anew if
-// the one kept is another's; nil for a list of no chunk.
-func (fc *featureCache) frontFor(l entryList, kind uint8, gen uint64, epoch uint32) *frontTable {
+// frontOf returns the front kept for kind if it is l's, gen's and
+// epoch's, else nil.
+func (fc *featureCache) frontOf(l entryList, kind uint8, gen uint64, epoch uint32) *frontTable {
+	ft := fc.front[kind].Load()
+	if ft != nil && len(l.chunks) > 0 && ft.list == &l.chunks[0] && ft.gen == gen && ft.epoch == epoch {
+		return ft
+	}
+	return nil
+}
+
+// newFront makes and keeps an empty front of l for kind, gen and epoch,
+// and returns it: at the first Feature a look-up has to put in a front
+// that is not l's (so that pages that find nothing in the table, after a
+// write, make none). Nil for a list of no chunk.
+func (fc *featureCache) newFront(l entryList, kind uint8, gen uint64, epoch uint32) *frontTable {
 	if len(l.chunks) == 0 {
 		return nil
 	}
-	ft := fc.front[kind].Load()
-	if ft != nil && ft.list == &l.chunks[0] && ft.gen == gen && ft.epoch == epoch {
-		return ft
-	}
 	nt := &frontTable{list: &l.chunks[0], gen: gen, epoch: epoch, chunks: make([]atomic.Pointer[[]atomic.Pointer[keptFeature]], len(l.chunks))}
-	if fc.front[kind].CompareAndSwap(ft, nt) {
-		return nt
-	}
-	return nt // another look-up made one at once: this call uses its own
+	fc.front[kind].Store(nt) // a look-up at once may make its own: the last one stays
+	return nt
 }
 
 // get returns the Feature the front keeps at, or nil.

@@ -36,33 +36,30 @@ type jitteredQuery struct {
 	center string
 }
 
+// sameQuery is the jitteredQuery name of path with a bbox and then rest,
+// the same for every request but for the bbox.
+func sameQuery(name, path, rest string) jitteredQuery {
+	return jitteredQuery{name, func(r *rand.Rand) string { return path + "?bbox=" + jitteredBBox(r) + rest },
+		path + "?bbox=" + centerBBox + rest}
+}
+
+const apiPath, ogcPath = "/api/incidents", "/ogc/collections/incidents/items"
+
 var jitteredQueries = []jitteredQuery{
-	{"incidents", func(r *rand.Rand) string {
-		return "/api/incidents?bbox=" + jitteredBBox(r) + "&limit=100"
-	}, "/api/incidents?bbox=" + centerBBox + "&limit=100"},
-	{"ogc", func(r *rand.Rand) string {
-		return "/ogc/collections/incidents/items?bbox=" + jitteredBBox(r) + "&limit=100"
-	}, "/ogc/collections/incidents/items?bbox=" + centerBBox + "&limit=100"},
+	sameQuery("incidents", apiPath, "&limit=100"),
+	sameQuery("ogc", ogcPath, "&limit=100"),
 	{"incidents-10y", func(r *rand.Rand) string {
 		y := 1953 + r.IntN(63)
-		return fmt.Sprintf("/api/incidents?bbox=%s&from=%d&to=%d&limit=100", jitteredBBox(r), y, y+9)
-	}, "/api/incidents?bbox=" + centerBBox + "&from=1980&to=1989&limit=100"},
+		return fmt.Sprintf("%s?bbox=%s&from=%d&to=%d&limit=100", apiPath, jitteredBBox(r), y, y+9)
+	}, apiPath + "?bbox=" + centerBBox + "&from=1980&to=1989&limit=100"},
 	{"ogc-10y", func(r *rand.Rand) string {
 		y := 1953 + r.IntN(63)
-		return fmt.Sprintf("/ogc/collections/incidents/items?bbox=%s&datetime=%d-01-01/%d-12-31&limit=100", jitteredBBox(r), y, y+9)
-	}, "/ogc/collections/incidents/items?bbox=" + centerBBox + "&datetime=1980-01-01/1989-12-31&limit=100"},
-	{"incidents-1980s", func(r *rand.Rand) string {
-		return "/api/incidents?bbox=" + jitteredBBox(r) + "&from=1980&to=1989&limit=100"
-	}, "/api/incidents?bbox=" + centerBBox + "&from=1980&to=1989&limit=100"},
-	{"ogc-1980s", func(r *rand.Rand) string {
-		return "/ogc/collections/incidents/items?bbox=" + jitteredBBox(r) + "&datetime=1980-01-01/1989-12-31&limit=100"
-	}, "/ogc/collections/incidents/items?bbox=" + centerBBox + "&datetime=1980-01-01/1989-12-31&limit=100"},
-	{"incidents-crossing", func(r *rand.Rand) string {
-		return "/api/incidents?bbox=" + jitteredBBox(r) + "&type=crossing&limit=100"
-	}, "/api/incidents?bbox=" + centerBBox + "&type=crossing&limit=100"},
-	{"ogc-crossing", func(r *rand.Rand) string {
-		return "/ogc/collections/incidents/items?bbox=" + jitteredBBox(r) + "&type=crossing&limit=100"
-	}, "/ogc/collections/incidents/items?bbox=" + centerBBox + "&type=crossing&limit=100"},
+		return fmt.Sprintf("%s?bbox=%s&datetime=%d-01-01/%d-12-31&limit=100", ogcPath, jitteredBBox(r), y, y+9)
+	}, ogcPath + "?bbox=" + centerBBox + "&datetime=1980-01-01/1989-12-31&limit=100"},
+	sameQuery("incidents-1980s", apiPath, "&from=1980&to=1989&limit=100"),
+	sameQuery("ogc-1980s", ogcPath, "&datetime=1980-01-01/1989-12-31&limit=100"),
+	sameQuery("incidents-crossing", apiPath, "&type=crossing&limit=100"),
+	sameQuery("ogc-crossing", ogcPath, "&type=crossing&limit=100"),
 }
 
 // centerBBox is the box the jittered ones move around.

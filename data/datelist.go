@@ -75,10 +75,11 @@ func (l entryList) seekDate(from uint32) (ci, i int) {
 }
 
 // yearMarks are the months and days, in a year, of the dates a count or a
-// page of whole years seeks: the year's start (a from of years), the day
-// after (where a datetime's range after a year's own key begins), the key
-// after 31 December (where the end of a datetime of whole years is past),
-// and the key after yearEndKey (where a to of years is past).
+// page of whole years seeks: the year's start (a from of years), the key
+// after the year's own (where sinceRanges looks for an entry between a
+// datetime's ranges), the key after 31 December (where the end of a
+// datetime of whole years is past), and the key after yearEndKey (where a
+// to of years is past).
 var yearMarks = [...]uint32{0, 1, 1232, 1300}
 
 // yearMark returns the index in yearMarks of md, or -1.

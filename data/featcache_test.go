@@ -2,6 +2,7 @@ package data
 
 import (
 	"bytes"
+	"sync"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -96,7 +97,7 @@ func TestFeatureCacheBound(t *testing.T) {
 // by hand, all but the few the table had not kept), and after writes that
 // move the entries in the date list (one created before them all, one
 // deleted) or change one, every page is still Query's, while another
-// reader asks too.
+// reader asks too; and that the look-up after a write drops the front.
 func TestFeatureCacheFront(t *testing.T) {
 	s, _ := openStore(t)
 	ins := Generate(3000, 23, mdl(t))
@@ -131,7 +132,8 @@ func TestFeatureCacheFront(t *testing.T) {
 		}
 	}
 	stop, done := make(chan struct{}), make(chan struct{})
-	t.Cleanup(func() { close(stop); <-done }) // before the store closes
+	stopReader := sync.OnceFunc(func() { close(stop); <-done })
+	t.Cleanup(stopReader) // before the store closes
 	// Another reader, filling the same front.
 	go func() {
 		defer close(done)
@@ -178,4 +180,18 @@ func TestFeatureCacheFront(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("after an update")
+
+	// A write drops the front at the next look-up, which finds every
+	// Feature stale and keeps none.
+	stopReader()
+	ins[2].Title = "Renamed too"
+	if _, err := s.Update(ins[2], "*", "renamed"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.AppendQuery(nil, fs[0], FeatureWriter{Sep: []byte(",")}); err != nil {
+		t.Fatal(err)
+	}
+	if ft := s.features.front[0].Load(); ft != nil {
+		t.Errorf("after a write and a look-up, a front of gen %d is kept (gen %d)", ft.gen, s.features.gen.Load())
+	}
 }

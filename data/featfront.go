@@ -14,10 +14,10 @@ import "sync/atomic"
 // The front holds only Features the table holds: what a look-up found
 // there, in this epoch. The table lets Features go only when an epoch
 // ends (a remake keeps the newer ones) or a write makes them stale (a new
-// gen, and a new list): either way the next look-up makes a new front,
-// empty, so that the front keeps what the table let go only until then,
-// and the memory bound is the table's. Every Feature the front gives is
-// checked as the table's are: its key, and its gen.
+// gen, and a new list): either way the next look-up drops the front, so
+// that the front keeps what the table let go only until then, and the
+// memory bound is the table's. Every Feature the front gives is checked
+// as the table's are: its key, and its gen.
 
 // frontTable is the front of one entry list (its list of chunks, by its
 // first element), for one gen and epoch: by chunk, made when first
@@ -30,11 +30,17 @@ type frontTable struct {
 }
 
 // frontOf returns the front kept for kind if it is l's, gen's and
-// epoch's, else nil.
+// epoch's, else nil; a front of an older gen or epoch it drops, so that
+// it holds the Features it gave no longer than that.
 func (fc *featureCache) frontOf(l entryList, kind uint8, gen uint64, epoch uint32) *frontTable {
 	ft := fc.front[kind].Load()
-	if ft != nil && len(l.chunks) > 0 && ft.list == &l.chunks[0] && ft.gen == gen && ft.epoch == epoch {
+	switch {
+	case ft == nil:
+		return nil
+	case len(l.chunks) > 0 && ft.list == &l.chunks[0] && ft.gen == gen && ft.epoch == epoch:
 		return ft
+	case ft.gen != gen || ft.epoch != epoch:
+		fc.front[kind].CompareAndSwap(ft, nil)
 	}
 	return nil
 }

@@ -23,7 +23,8 @@ type blockYears struct {
 	// plain are the sums by type (grid_plain.go), made once too.
 	plainOnce sync.Once
 	plain     *[1 + 8][(blockSide + 1) * (blockSide + 1)]int32
-	// strips are its strips of cells (grid_ring.go), each made once too.
+	// strips are its two strips, by longitude and by latitude
+	// (grid_ring.go), each made once too.
 	strips blockStrips
 }
 

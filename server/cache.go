@@ -113,6 +113,7 @@ func (s *Server) handleCache(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderContentType, a.contentType)
 		c.Set(fiber.HeaderETag, cmp.Or(a.etag, etag))
 		c.Response().SetBodyRaw(a.body)
+		c.Locals(routeKey, a.route)
 		return s.checkOwnETag(c)
 	}
 	if err := c.Next(); err != nil || c.Response().StatusCode() != fiber.StatusOK {
@@ -125,6 +126,7 @@ func (s *Server) handleCache(c *fiber.Ctx) error {
 			body:        bytes.Clone(c.Response().Body()),
 			contentType: string(c.Response().Header.ContentType()),
 			etag:        own,
+			route:       routeLabel(c),
 		})
 	}
 	if own == "" {
@@ -178,6 +180,7 @@ type answer struct {
 	body        []byte
 	contentType string
 	etag        string // the handler's own ETag, if it set one
+	route       string // the route pattern it was made by, for the metrics
 }
 
 // Bounds of the answer cache: a spike of readers of the same few URLs is

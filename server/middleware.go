@@ -129,17 +129,39 @@ func (s *Server) observe(c *fiber.Ctx) error {
 func (s *Server) record(c *fiber.Ctx, d time.Duration) {
 	status := c.Response().StatusCode()
 	route := routeLabel(c)
-	s.metrics.observe(route, c.Method(), status, d)
+	s.metrics.observe(route, methodLabel(c.Method()), status, d)
 	rid, _ := c.Locals(requestIDKey).(string)
 	s.log.Info("request", "method", c.Method(), "path", c.Path(), "status", status,
 		"duration_ms", float64(d.Microseconds())/1000, "request_id", rid, "ip", s.clientIP(c))
 }
 
+// methodLabel is method as the metrics keep it: one of the methods the
+// routes take, as a constant (Fiber's method is the request's own bytes,
+// which the next request on the connection overwrites: a label kept so
+// would read as another method), or "other", so that a client cannot make
+// labels without end.
+func methodLabel(method string) string {
+	for _, m := range [...]string{fiber.MethodGet, fiber.MethodHead, fiber.MethodPost, fiber.MethodPut, fiber.MethodPatch, fiber.MethodDelete, fiber.MethodOptions} {
+		if method == m {
+			return m
+		}
+	}
+	return "other"
+}
+
+// routeKey is where an answer from the answer cache keeps, in the
+// request's locals, the route pattern of the request it was made for.
+const routeKey = "route"
+
 // routeLabel is the route pattern a request matched, such as
-// /api/incidents/:id; "other" for one answered before any route (not found,
-// a preflight, rate limited, a body too large). Patterns keep the metrics'
-// labels few.
+// /api/incidents/:id, that of the answer the answer cache gave; "other"
+// for one answered before any route (not found, a preflight, rate limited,
+// a body too large, a 304 from the database's change counter). Patterns
+// keep the metrics' labels few.
 func routeLabel(c *fiber.Ctx) string {
+	if route, ok := c.Locals(routeKey).(string); ok {
+		return route
+	}
 	r := c.Route()
 	if r == nil || len(r.Handlers) == 0 {
 		return "other"

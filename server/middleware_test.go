@@ -382,6 +382,58 @@ func TestMetrics(t *testing.T) {
 	}
 }
 
+// TestMetricsLabelsOutliveTheRequest sends, on one kept-alive connection,
+// a POST, a method no route knows and then GETs, and checks that /metrics
+// still counts the POST under its method: Fiber's method is the request's
+// bytes, which the next request on the connection overwrites, so a label
+// kept as it was would read as another method; and the unknown method is
+// counted as "other", so that a client cannot make labels without end.
+func TestMetricsLabelsOutliveTheRequest(t *testing.T) {
+	s, _, _ := newTestServer(t, fixture(loadMDL(t)))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go s.Listen(ln)
+	t.Cleanup(func() { s.App().Shutdown() })
+	base := "http://" + ln.Addr().String()
+	client := &http.Client{Transport: &http.Transport{MaxConnsPerHost: 1}}
+	send := func(method, url string) int {
+		t.Helper()
+		req, _ := http.NewRequest(method, base+url, strings.NewReader("{}"))
+		res, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		return res.StatusCode
+	}
+	post := send(http.MethodPost, "/api/incidents") // no token
+	brew := send("BREW", "/api/incidents")
+	for range 5 {
+		send(http.MethodGet, "/api/years")
+	}
+	res, err := client.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	for _, want := range []string{
+		`dmzmap_http_requests_total{route="/api/incidents",method="POST",status="` + strconv.Itoa(post) + `"} 1`,
+		`method="other",status="` + strconv.Itoa(brew) + `"} 1`,
+		`dmzmap_http_requests_total{route="/api/years",method="GET",status="200"} 5`,
+	} {
+		if !bytes.Contains(b, []byte(want)) {
+			t.Errorf("/metrics has no %s:\n%s", want, b)
+		}
+	}
+	if bytes.Contains(b, []byte("BREW")) {
+		t.Errorf("an unknown method is a label:\n%s", b)
+	}
+}
+
 func TestLabelValueEscapes(t *testing.T) {
 	if got, want := labelValue("a\\b\"c\nd"), `"a\\b\"c\nd"`; got != want {
 		t.Errorf("labelValue = %s, want %s", got, want)
